@@ -1,0 +1,14 @@
+/**
+ * The disaster recovery model shared by the Backstage DR plugins: the `disaster-recovery/*`
+ * annotation keys, durations, tier policies, declaration parsing and permissions.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './clusters';
+export * from './declaration';
+export * from './duration';
+export * from './permissions';
+export * from './strategies';
+export * from './tiers';
