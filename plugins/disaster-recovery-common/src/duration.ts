@@ -48,7 +48,8 @@ export function parseDuration(text: string): DurationParseResult {
     duration = Duration.fromObject({ [unit]: Number(short[1]) });
   } else {
     duration = Duration.fromISO(value);
-    if (!duration.isValid) {
+    // luxon reads a bare `P` or `PT` as zero; ISO 8601 needs at least one number and unit.
+    if (!duration.isValid || !/\d/.test(value)) {
       const unsigned = value.replace(/^-/, '');
       if (unsigned !== value && parseDuration(unsigned).ok) {
         return { ok: false, reason: 'negative' };

@@ -1,5 +1,6 @@
 import { ENTITY_STATUS_CATALOG_PROCESSING_TYPE } from '@backstage/catalog-client';
-import { Entity, EntityStatusItem } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
+import { AlphaEntity, EntityStatusItem } from '@backstage/catalog-model/alpha';
 import { Config } from '@backstage/config';
 import {
   CatalogProcessor,
@@ -105,13 +106,12 @@ export class DisasterRecoveryAnnotationsProcessor implements CatalogProcessor {
       return entity;
     }
     const items: EntityStatusItem[] = result.problems.map(toStatusItem);
-    return {
+    const { status } = entity as AlphaEntity;
+    const withStatus: AlphaEntity = {
       ...entity,
-      status: {
-        ...entity.status,
-        items: [...(entity.status?.items ?? []), ...items],
-      },
+      status: { ...status, items: [...(status?.items ?? []), ...items] },
     };
+    return withStatus;
   }
 }
 
