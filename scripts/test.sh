@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs everything on a fresh machine (Node 22 if needed, then the workspace's dependencies)
+# and runs every check: typecheck (tsc), lint (backstage-cli repo lint) and all jest tests.
+# Writes .test-results/summary.json and ends with the line `N passed, N failed`, where the
+# typecheck and the lint count as one check each and every jest test as one.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$REPO_ROOT"
+install_dependencies
+
+results="$REPO_ROOT/.test-results"
+rm -rf "$results"
+mkdir -p "$results"
+static_passed=0
+static_failed=0
+
+echo "[test] typecheck"
+if yarn tsc; then static_passed=$((static_passed + 1)); else static_failed=$((static_failed + 1)); fi
+
+echo "[test] lint"
+if yarn backstage-cli repo lint; then static_passed=$((static_passed + 1)); else static_failed=$((static_failed + 1)); fi
+
+echo "[test] jest"
+jest_status=0
+CI=true yarn backstage-cli repo test --maxWorkers=2 --json --outputFile="$results/jest.json" || jest_status=$?
+
+node - "$results" "$static_passed" "$static_failed" "$jest_status" <<'NODE'
+const fs = require('fs');
+const path = require('path');
+const [dir, staticPassed, staticFailed, jestStatus] = process.argv.slice(2);
+let passed = Number(staticPassed);
+let failed = Number(staticFailed);
+const file = path.join(dir, 'jest.json');
+if (fs.existsSync(file)) {
+  const jest = JSON.parse(fs.readFileSync(file, 'utf8'));
+  passed += jest.numPassedTests;
+  failed += jest.numFailedTests;
+  // A suite that fails to load (syntax error, missing module) has no failed test: count it.
+  failed += jest.testResults.filter(r => r.status === 'failed' && r.assertionResults.every(a => a.status !== 'failed')).length;
+} else if (jestStatus !== '0') {
+  failed += 1;
+}
+fs.writeFileSync(path.join(dir, 'summary.json'), JSON.stringify({ passed, failed }) + '\n');
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;
+NODE
