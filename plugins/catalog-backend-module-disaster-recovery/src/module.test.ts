@@ -1,6 +1,4 @@
-import {
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
+import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { AlphaEntity } from '@backstage/catalog-model/alpha';
@@ -20,8 +18,10 @@ function component(name: string, annotations: Record<string, string>): Entity {
     metadata: {
       name,
       annotations: {
-        'backstage.io/managed-by-location': 'url:https://example.com/catalog-info.yaml',
-        'backstage.io/managed-by-origin-location': 'url:https://example.com/catalog-info.yaml',
+        'backstage.io/managed-by-location':
+          'url:https://example.com/catalog-info.yaml',
+        'backstage.io/managed-by-origin-location':
+          'url:https://example.com/catalog-info.yaml',
         ...annotations,
       },
     },
@@ -53,7 +53,10 @@ class StaticProvider implements EntityProvider {
   async connect(connection: EntityProviderConnection) {
     await connection.applyMutation({
       type: 'full',
-      entities: entities.map(entity => ({ entity, locationKey: 'test-static' })),
+      entities: entities.map(entity => ({
+        entity,
+        locationKey: 'test-static',
+      })),
     });
   }
 }
@@ -74,12 +77,18 @@ const staticEntities = createBackendModule({
 async function waitForEntity(server: any, name: string): Promise<AlphaEntity> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const res = await request(server).get(`/api/catalog/entities/by-name/component/default/${name}`);
+    const res = await request(server).get(
+      `/api/catalog/entities/by-name/component/default/${name}`,
+    );
     if (res.status === 200) {
       return res.body;
     }
     if (Date.now() > deadline) {
-      throw new Error(`entity ${name} never appeared: ${res.status} ${JSON.stringify(res.body)}`);
+      throw new Error(
+        `entity ${name} never appeared: ${res.status} ${JSON.stringify(
+          res.body,
+        )}`,
+      );
     }
     await new Promise(r => setTimeout(r, 100));
   }
@@ -102,8 +111,16 @@ describe('catalogModuleDisasterRecovery', () => {
                 {
                   type: 'config',
                   clusters: [
-                    { name: 'prod-eu', url: 'http://127.0.0.1:1', authProvider: 'serviceAccount' },
-                    { name: 'dr-us', url: 'http://127.0.0.1:2', authProvider: 'serviceAccount' },
+                    {
+                      name: 'prod-eu',
+                      url: 'http://127.0.0.1:1',
+                      authProvider: 'serviceAccount',
+                    },
+                    {
+                      name: 'dr-us',
+                      url: 'http://127.0.0.1:2',
+                      authProvider: 'serviceAccount',
+                    },
                   ],
                 },
               ],
@@ -125,8 +142,14 @@ describe('catalogModuleDisasterRecovery', () => {
         'backstage.io/kubernetes-id': 'bad',
         'disaster-recovery/rpo': '15 minutes',
       });
-      expect(bad.spec).toEqual({ type: 'service', owner: 'team-a', lifecycle: 'production' });
-      expect(bad.status?.items?.map(i => [i.type, i.level, i.error?.message])).toEqual([
+      expect(bad.spec).toEqual({
+        type: 'service',
+        owner: 'team-a',
+        lifecycle: 'production',
+      });
+      expect(
+        bad.status?.items?.map(i => [i.type, i.level, i.error?.message]),
+      ).toEqual([
         [
           'backstage.io/catalog-processing',
           'error',

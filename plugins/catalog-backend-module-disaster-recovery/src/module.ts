@@ -21,7 +21,9 @@ export const catalogModuleDisasterRecovery = createBackendModule({
         config: coreServices.rootConfig,
       },
       async init({ catalog, config }) {
-        catalog.addProcessor(DisasterRecoveryAnnotationsProcessor.fromConfig(config));
+        catalog.addProcessor(
+          DisasterRecoveryAnnotationsProcessor.fromConfig(config),
+        );
       },
     });
   },

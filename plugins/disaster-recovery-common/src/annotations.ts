@@ -39,7 +39,8 @@ export const DR_STRATEGY_ANNOTATION = 'disaster-recovery/strategy';
  *
  * @public
  */
-export const DR_PRIMARY_CLUSTER_ANNOTATION = 'disaster-recovery/primary-cluster';
+export const DR_PRIMARY_CLUSTER_ANNOTATION =
+  'disaster-recovery/primary-cluster';
 
 /**
  * The cluster the service fails over to, a cluster name as in the Kubernetes plugin's config.

@@ -10,13 +10,23 @@ describe('readConfiguredClusters', () => {
             {
               type: 'config',
               clusters: [
-                { name: 'prod-eu', url: 'http://localhost:1', authProvider: 'serviceAccount' },
-                { name: 'dr-us', url: 'http://localhost:2', authProvider: 'serviceAccount' },
+                {
+                  name: 'prod-eu',
+                  url: 'http://localhost:1',
+                  authProvider: 'serviceAccount',
+                },
+                {
+                  name: 'dr-us',
+                  url: 'http://localhost:2',
+                  authProvider: 'serviceAccount',
+                },
               ],
             },
           ],
         },
-        disasterRecovery: { clusters: [{ name: 'prod-eu', region: 'eu-west-1' }] },
+        disasterRecovery: {
+          clusters: [{ name: 'prod-eu', region: 'eu-west-1' }],
+        },
       }),
     );
     expect(result).toEqual({
@@ -32,7 +42,10 @@ describe('readConfiguredClusters', () => {
     const result = readConfiguredClusters(
       new ConfigReader({
         kubernetes: {
-          clusterLocatorMethods: [{ type: 'catalog' }, { type: 'config', clusters: [{ name: 'a', url: 'http://a' }] }],
+          clusterLocatorMethods: [
+            { type: 'catalog' },
+            { type: 'config', clusters: [{ name: 'a', url: 'http://a' }] },
+          ],
         },
       }),
     );
@@ -41,6 +54,9 @@ describe('readConfiguredClusters', () => {
   });
 
   it('knows no cluster when kubernetes is not configured', () => {
-    expect(readConfiguredClusters(new ConfigReader({}))).toEqual({ clusters: [], complete: true });
+    expect(readConfiguredClusters(new ConfigReader({}))).toEqual({
+      clusters: [],
+      complete: true,
+    });
   });
 });

@@ -26,12 +26,16 @@ export function readConfiguredClusters(config: Config): {
   complete: boolean;
 } {
   const regions = new Map<string, string | undefined>();
-  for (const entry of config.getOptionalConfigArray('disasterRecovery.clusters') ?? []) {
+  for (const entry of config.getOptionalConfigArray(
+    'disasterRecovery.clusters',
+  ) ?? []) {
     regions.set(entry.getString('name'), entry.getOptionalString('region'));
   }
   const names: string[] = [];
   let complete = true;
-  for (const method of config.getOptionalConfigArray('kubernetes.clusterLocatorMethods') ?? []) {
+  for (const method of config.getOptionalConfigArray(
+    'kubernetes.clusterLocatorMethods',
+  ) ?? []) {
     if (method.getString('type') !== 'config') {
       complete = false;
       continue;

@@ -24,21 +24,33 @@ const valid = {
   'disaster-recovery/drill-cadence': '30d',
 };
 
-function problemsOf(annotations: Record<string, string>, knownClusters?: string[]) {
-  const result = parseDrDeclaration(entity(annotations), policies, { knownClusters });
+function problemsOf(
+  annotations: Record<string, string>,
+  knownClusters?: string[],
+) {
+  const result = parseDrDeclaration(entity(annotations), policies, {
+    knownClusters,
+  });
   if (result.status !== 'invalid') {
     throw new Error(`expected problems, got ${result.status}`);
   }
   return result.problems;
 }
 
-function messagesOf(annotations: Record<string, string>, knownClusters?: string[]) {
+function messagesOf(
+  annotations: Record<string, string>,
+  knownClusters?: string[],
+) {
   return problemsOf(annotations, knownClusters).map(p => p.message);
 }
 
 describe('parseDrDeclaration', () => {
   it('reads a full declaration', () => {
-    expect(parseDrDeclaration(entity(valid), policies, { knownClusters: ['prod-eu', 'dr-us'] })).toEqual({
+    expect(
+      parseDrDeclaration(entity(valid), policies, {
+        knownClusters: ['prod-eu', 'dr-us'],
+      }),
+    ).toEqual({
       status: 'declared',
       declaration: {
         tier: 'tier-1',
@@ -56,57 +68,128 @@ describe('parseDrDeclaration', () => {
 
   it('defaults RPO, RTO and drill cadence to the tier policy', () => {
     const result = parseDrDeclaration(
-      entity({ 'disaster-recovery/tier': 'tier-3', 'disaster-recovery/strategy': 'backup-restore' }),
+      entity({
+        'disaster-recovery/tier': 'tier-3',
+        'disaster-recovery/strategy': 'backup-restore',
+      }),
       policies,
     );
     expect(result).toMatchObject({
       status: 'declared',
-      declaration: { rpoSeconds: 604800, rtoSeconds: 259200, drillCadenceSeconds: 365 * 86400 },
+      declaration: {
+        rpoSeconds: 604800,
+        rtoSeconds: 259200,
+        drillCadenceSeconds: 365 * 86400,
+      },
     });
   });
 
   it('accepts an RPO of zero', () => {
     const result = parseDrDeclaration(
-      entity({ 'disaster-recovery/tier': 'tier-0', 'disaster-recovery/strategy': 'active-active', 'disaster-recovery/rpo': '0s' }),
+      entity({
+        'disaster-recovery/tier': 'tier-0',
+        'disaster-recovery/strategy': 'active-active',
+        'disaster-recovery/rpo': '0s',
+      }),
       policies,
     );
-    expect(result).toMatchObject({ status: 'declared', declaration: { rpoSeconds: 0 } });
+    expect(result).toMatchObject({
+      status: 'declared',
+      declaration: { rpoSeconds: 0 },
+    });
   });
 
   it('is undeclared without DR annotations', () => {
-    expect(parseDrDeclaration(entity({ 'backstage.io/kubernetes-id': 'orders' }), policies)).toEqual({
+    expect(
+      parseDrDeclaration(
+        entity({ 'backstage.io/kubernetes-id': 'orders' }),
+        policies,
+      ),
+    ).toEqual({
       status: 'undeclared',
     });
-    expect(parseDrDeclaration({ ...entity({}), metadata: { name: 'x' } }, policies)).toEqual({
+    expect(
+      parseDrDeclaration({ ...entity({}), metadata: { name: 'x' } }, policies),
+    ).toEqual({
       status: 'undeclared',
     });
   });
 
   describe('durations', () => {
     it.each([
-      ['disaster-recovery/rpo', '15 minutes', 'disaster-recovery/rpo: "15 minutes" is not a duration; use ISO 8601 (PT15M) or 15m'],
-      ['disaster-recovery/rto', '1 hour', 'disaster-recovery/rto: "1 hour" is not a duration; use ISO 8601 (PT15M) or 15m'],
-      ['disaster-recovery/drill-cadence', 'quarterly', 'disaster-recovery/drill-cadence: "quarterly" is not a duration; use ISO 8601 (PT15M) or 15m'],
-      ['disaster-recovery/rpo', '-5m', 'disaster-recovery/rpo: "-5m" is negative; a duration is zero or more, in ISO 8601 (PT15M) or 15m'],
-      ['disaster-recovery/rto', 'PT-1H', 'disaster-recovery/rto: "PT-1H" is negative; a duration is zero or more, in ISO 8601 (PT15M) or 15m'],
-      ['disaster-recovery/rpo', '', 'disaster-recovery/rpo: is empty; use ISO 8601 (PT15M) or 15m'],
-      ['disaster-recovery/drill-cadence', ' ', 'disaster-recovery/drill-cadence: is empty; use ISO 8601 (PT15M) or 15m'],
+      [
+        'disaster-recovery/rpo',
+        '15 minutes',
+        'disaster-recovery/rpo: "15 minutes" is not a duration; use ISO 8601 (PT15M) or 15m',
+      ],
+      [
+        'disaster-recovery/rto',
+        '1 hour',
+        'disaster-recovery/rto: "1 hour" is not a duration; use ISO 8601 (PT15M) or 15m',
+      ],
+      [
+        'disaster-recovery/drill-cadence',
+        'quarterly',
+        'disaster-recovery/drill-cadence: "quarterly" is not a duration; use ISO 8601 (PT15M) or 15m',
+      ],
+      [
+        'disaster-recovery/rpo',
+        '-5m',
+        'disaster-recovery/rpo: "-5m" is negative; a duration is zero or more, in ISO 8601 (PT15M) or 15m',
+      ],
+      [
+        'disaster-recovery/rto',
+        'PT-1H',
+        'disaster-recovery/rto: "PT-1H" is negative; a duration is zero or more, in ISO 8601 (PT15M) or 15m',
+      ],
+      [
+        'disaster-recovery/rpo',
+        '',
+        'disaster-recovery/rpo: is empty; use ISO 8601 (PT15M) or 15m',
+      ],
+      [
+        'disaster-recovery/drill-cadence',
+        ' ',
+        'disaster-recovery/drill-cadence: is empty; use ISO 8601 (PT15M) or 15m',
+      ],
     ])('%s %j is refused', (annotation, value, message) => {
       const problems = problemsOf({ ...valid, [annotation]: value });
       expect(problems).toEqual([{ annotation, value, message }]);
     });
 
     it.each([
-      ['disaster-recovery/rpo', '2h', 'disaster-recovery/rpo: "2h" is looser than tier-1 allows; use 1h or less (ISO 8601 (PT15M) or 15m)'],
-      ['disaster-recovery/rto', 'PT5H', 'disaster-recovery/rto: "PT5H" is looser than tier-1 allows; use 4h or less (ISO 8601 (PT15M) or 15m)'],
-      ['disaster-recovery/drill-cadence', '180d', 'disaster-recovery/drill-cadence: "180d" is looser than tier-1 allows; use 90d or less (ISO 8601 (PT15M) or 15m)'],
-    ])('%s %j looser than the tier is refused', (annotation, value, message) => {
-      expect(messagesOf({ ...valid, [annotation]: value })).toEqual([message]);
-    });
+      [
+        'disaster-recovery/rpo',
+        '2h',
+        'disaster-recovery/rpo: "2h" is looser than tier-1 allows; use 1h or less (ISO 8601 (PT15M) or 15m)',
+      ],
+      [
+        'disaster-recovery/rto',
+        'PT5H',
+        'disaster-recovery/rto: "PT5H" is looser than tier-1 allows; use 4h or less (ISO 8601 (PT15M) or 15m)',
+      ],
+      [
+        'disaster-recovery/drill-cadence',
+        '180d',
+        'disaster-recovery/drill-cadence: "180d" is looser than tier-1 allows; use 90d or less (ISO 8601 (PT15M) or 15m)',
+      ],
+    ])(
+      '%s %j looser than the tier is refused',
+      (annotation, value, message) => {
+        expect(messagesOf({ ...valid, [annotation]: value })).toEqual([
+          message,
+        ]);
+      },
+    );
 
     it('accepts targets equal to the tier limit', () => {
       const result = parseDrDeclaration(
-        entity({ ...valid, 'disaster-recovery/rpo': '1h', 'disaster-recovery/rto': '4h', 'disaster-recovery/drill-cadence': '90d' }),
+        entity({
+          ...valid,
+          'disaster-recovery/rpo': '1h',
+          'disaster-recovery/rto': '4h',
+          'disaster-recovery/drill-cadence': '90d',
+        }),
         policies,
       );
       expect(result.status).toBe('declared');
@@ -115,7 +198,9 @@ describe('parseDrDeclaration', () => {
 
   describe('tier', () => {
     it('refuses an unknown tier and names the configured ones', () => {
-      expect(messagesOf({ ...valid, 'disaster-recovery/tier': 'platinum' })).toEqual([
+      expect(
+        messagesOf({ ...valid, 'disaster-recovery/tier': 'platinum' }),
+      ).toEqual([
         'disaster-recovery/tier: "platinum" is not a tier; use one of tier-0, tier-1, tier-2, tier-3',
       ]);
     });
@@ -126,7 +211,8 @@ describe('parseDrDeclaration', () => {
         {
           annotation: 'disaster-recovery/tier',
           value: undefined,
-          message: 'disaster-recovery/tier: is missing; a DR declaration needs a tier, one of tier-0, tier-1, tier-2, tier-3',
+          message:
+            'disaster-recovery/tier: is missing; a DR declaration needs a tier, one of tier-0, tier-1, tier-2, tier-3',
         },
       ]);
     });
@@ -140,13 +226,20 @@ describe('parseDrDeclaration', () => {
 
   describe('strategy', () => {
     it('refuses an unknown strategy', () => {
-      expect(messagesOf({ ...valid, 'disaster-recovery/strategy': 'hot-standby' })).toEqual([
+      expect(
+        messagesOf({ ...valid, 'disaster-recovery/strategy': 'hot-standby' }),
+      ).toEqual([
         'disaster-recovery/strategy: "hot-standby" is not a strategy; use one of backup-restore, pilot-light, warm-standby, active-active',
       ]);
     });
 
     it('refuses a strategy the tier does not allow', () => {
-      expect(messagesOf({ ...valid, 'disaster-recovery/strategy': 'backup-restore' })).toEqual([
+      expect(
+        messagesOf({
+          ...valid,
+          'disaster-recovery/strategy': 'backup-restore',
+        }),
+      ).toEqual([
         'disaster-recovery/strategy: "backup-restore" is not allowed for tier-1; use one of warm-standby, pilot-light',
       ]);
     });
@@ -161,49 +254,79 @@ describe('parseDrDeclaration', () => {
 
   describe('clusters', () => {
     it('refuses unknown clusters when clusters are known', () => {
-      expect(messagesOf({ ...valid, 'disaster-recovery/recovery-cluster': 'dr-asia' }, ['prod-eu', 'dr-us'])).toEqual([
+      expect(
+        messagesOf(
+          { ...valid, 'disaster-recovery/recovery-cluster': 'dr-asia' },
+          ['prod-eu', 'dr-us'],
+        ),
+      ).toEqual([
         'disaster-recovery/recovery-cluster: "dr-asia" is not a known cluster; use one of prod-eu, dr-us',
       ]);
     });
 
     it('does not check names when clusters are not known', () => {
-      const result = parseDrDeclaration(entity({ ...valid, 'disaster-recovery/recovery-cluster': 'dr-asia' }), policies);
+      const result = parseDrDeclaration(
+        entity({ ...valid, 'disaster-recovery/recovery-cluster': 'dr-asia' }),
+        policies,
+      );
       expect(result.status).toBe('declared');
     });
 
     it('refuses the same cluster for primary and recovery', () => {
-      expect(messagesOf({ ...valid, 'disaster-recovery/recovery-cluster': 'prod-eu' })).toEqual([
+      expect(
+        messagesOf({
+          ...valid,
+          'disaster-recovery/recovery-cluster': 'prod-eu',
+        }),
+      ).toEqual([
         'disaster-recovery/recovery-cluster: "prod-eu" is also the primary cluster; the recovery cluster must be another cluster',
       ]);
     });
 
     it('refuses an empty cluster name', () => {
-      expect(messagesOf({ ...valid, 'disaster-recovery/primary-cluster': '' })).toEqual([
+      expect(
+        messagesOf({ ...valid, 'disaster-recovery/primary-cluster': '' }),
+      ).toEqual([
         'disaster-recovery/primary-cluster: is empty; use a cluster name from the Kubernetes plugin config',
       ]);
     });
   });
 
   describe('runbook', () => {
-    it.each(['wiki/runbooks/orders', 'ftp://example.com/runbook', 'javascript:alert(1)', 'https://'])(
-      'refuses %j',
-      value => {
-        expect(messagesOf({ ...valid, 'disaster-recovery/runbook': value })).toEqual([
-          `disaster-recovery/runbook: "${value}" is not an http(s) URL; use a link such as https://wiki.example.com/runbooks/my-service`,
-        ]);
-      },
-    );
+    it.each([
+      'wiki/runbooks/orders',
+      'ftp://example.com/runbook',
+      'mailto:oncall@example.com',
+      'https://',
+    ])('refuses %j', value => {
+      expect(
+        messagesOf({ ...valid, 'disaster-recovery/runbook': value }),
+      ).toEqual([
+        `disaster-recovery/runbook: "${value}" is not an http(s) URL; use a link such as https://wiki.example.com/runbooks/my-service`,
+      ]);
+    });
 
     it('accepts http and https', () => {
-      for (const url of ['http://runbooks.internal/orders', 'https://example.com/x#failover']) {
-        const result = parseDrDeclaration(entity({ ...valid, 'disaster-recovery/runbook': url }), policies);
-        expect(result).toMatchObject({ status: 'declared', declaration: { runbookUrl: url } });
+      for (const url of [
+        'http://runbooks.internal/orders',
+        'https://example.com/x#failover',
+      ]) {
+        const result = parseDrDeclaration(
+          entity({ ...valid, 'disaster-recovery/runbook': url }),
+          policies,
+        );
+        expect(result).toMatchObject({
+          status: 'declared',
+          declaration: { runbookUrl: url },
+        });
       }
     });
   });
 
   it('refuses unknown disaster-recovery/ keys, usually typos', () => {
-    expect(messagesOf({ ...valid, 'disaster-recovery/rpo-target': '5m' })).toEqual([
+    expect(
+      messagesOf({ ...valid, 'disaster-recovery/rpo-target': '5m' }),
+    ).toEqual([
       'disaster-recovery/rpo-target: is not a DR annotation; use one of disaster-recovery/tier, disaster-recovery/rpo, disaster-recovery/rto, disaster-recovery/strategy, disaster-recovery/primary-cluster, disaster-recovery/recovery-cluster, disaster-recovery/runbook, disaster-recovery/drill-cadence',
     ]);
   });
@@ -226,10 +349,20 @@ describe('parseDrDeclaration', () => {
 
   it('uses configured tiers', () => {
     const custom = new TierPolicies([
-      { name: 'gold', maxRpoSeconds: 60, maxRtoSeconds: 600, strategies: ['active-active'], maxDrillAgeSeconds: 86400 },
+      {
+        name: 'gold',
+        maxRpoSeconds: 60,
+        maxRtoSeconds: 600,
+        strategies: ['active-active'],
+        maxDrillAgeSeconds: 86400,
+      },
     ]);
     const result = parseDrDeclaration(
-      entity({ 'disaster-recovery/tier': 'gold', 'disaster-recovery/strategy': 'active-active', 'disaster-recovery/rpo': '2m' }),
+      entity({
+        'disaster-recovery/tier': 'gold',
+        'disaster-recovery/strategy': 'active-active',
+        'disaster-recovery/rpo': '2m',
+      }),
       custom,
     );
     expect(result).toEqual({
@@ -238,7 +371,8 @@ describe('parseDrDeclaration', () => {
         {
           annotation: 'disaster-recovery/rpo',
           value: '2m',
-          message: 'disaster-recovery/rpo: "2m" is looser than gold allows; use 1m or less (ISO 8601 (PT15M) or 15m)',
+          message:
+            'disaster-recovery/rpo: "2m" is looser than gold allows; use 1m or less (ISO 8601 (PT15M) or 15m)',
         },
       ],
     });
@@ -247,7 +381,11 @@ describe('parseDrDeclaration', () => {
 
 describe('hasDrAnnotations', () => {
   it('is true for any disaster-recovery/ key only', () => {
-    expect(hasDrAnnotations(entity({ 'disaster-recovery/runbook': 'https://x' }))).toBe(true);
-    expect(hasDrAnnotations(entity({ 'backstage.io/kubernetes-id': 'x' }))).toBe(false);
+    expect(
+      hasDrAnnotations(entity({ 'disaster-recovery/runbook': 'https://x' })),
+    ).toBe(true);
+    expect(
+      hasDrAnnotations(entity({ 'backstage.io/kubernetes-id': 'x' })),
+    ).toBe(false);
   });
 });

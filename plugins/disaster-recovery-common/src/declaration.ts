@@ -126,8 +126,11 @@ export function parseDrDeclaration(
     return { status: 'undeclared' };
   }
   const problems: DrDeclarationProblem[] = [];
-  const problem = (annotation: string, value: string | undefined, text: string) =>
-    problems.push({ annotation, value, message: `${annotation}: ${text}` });
+  const problem = (
+    annotation: string,
+    value: string | undefined,
+    text: string,
+  ) => problems.push({ annotation, value, message: `${annotation}: ${text}` });
 
   for (const key of Object.keys(annotations)) {
     if (
@@ -147,11 +150,19 @@ export function parseDrDeclaration(
   const tierNames = policies.names().join(', ');
   let policy: TierPolicy | undefined;
   if (tierValue === undefined) {
-    problem(DR_TIER_ANNOTATION, undefined, `is missing; a DR declaration needs a tier, one of ${tierNames}`);
+    problem(
+      DR_TIER_ANNOTATION,
+      undefined,
+      `is missing; a DR declaration needs a tier, one of ${tierNames}`,
+    );
   } else {
     policy = policies.get(tierValue.trim());
     if (!policy) {
-      problem(DR_TIER_ANNOTATION, tierValue, `"${tierValue}" is not a tier; use one of ${tierNames}`);
+      problem(
+        DR_TIER_ANNOTATION,
+        tierValue,
+        `"${tierValue}" is not a tier; use one of ${tierNames}`,
+      );
     }
   }
 
@@ -162,13 +173,17 @@ export function parseDrDeclaration(
     problem(
       DR_STRATEGY_ANNOTATION,
       undefined,
-      `is missing; use one of ${policy ? policy.strategies.join(', ') : DR_STRATEGIES.join(', ')}`,
+      `is missing; use one of ${
+        policy ? policy.strategies.join(', ') : DR_STRATEGIES.join(', ')
+      }`,
     );
   } else if (!isDrStrategy(strategyValue.trim())) {
     problem(
       DR_STRATEGY_ANNOTATION,
       strategyValue,
-      `"${strategyValue}" is not a strategy; use one of ${DR_STRATEGIES.join(', ')}`,
+      `"${strategyValue}" is not a strategy; use one of ${DR_STRATEGIES.join(
+        ', ',
+      )}`,
     );
   } else {
     strategy = strategyValue.trim() as DrStrategy;
@@ -176,7 +191,9 @@ export function parseDrDeclaration(
       problem(
         DR_STRATEGY_ANNOTATION,
         strategyValue,
-        `"${strategy}" is not allowed for ${policy.name}; use one of ${policy.strategies.join(', ')}`,
+        `"${strategy}" is not allowed for ${
+          policy.name
+        }; use one of ${policy.strategies.join(', ')}`,
       );
     }
   }
@@ -199,7 +216,9 @@ export function parseDrDeclaration(
       problem(
         annotation,
         value,
-        `"${value}" is looser than ${policy.name} allows; use ${formatDuration(limit)} or less (${DURATION_FORMS})`,
+        `"${value}" is looser than ${policy.name} allows; use ${formatDuration(
+          limit,
+        )} or less (${DURATION_FORMS})`,
       );
     }
     return parsed.seconds;
@@ -219,14 +238,20 @@ export function parseDrDeclaration(
     }
     const name = value.trim();
     if (name === '') {
-      problem(annotation, value, 'is empty; use a cluster name from the Kubernetes plugin config');
+      problem(
+        annotation,
+        value,
+        'is empty; use a cluster name from the Kubernetes plugin config',
+      );
       return undefined;
     }
     if (options.knownClusters && !options.knownClusters.includes(name)) {
       problem(
         annotation,
         value,
-        `"${name}" is not a known cluster; use one of ${options.knownClusters.join(', ') || '(no cluster is configured)'}`,
+        `"${name}" is not a known cluster; use one of ${
+          options.knownClusters.join(', ') || '(no cluster is configured)'
+        }`,
       );
     }
     return name;
@@ -285,7 +310,9 @@ export function parseDrDeclaration(
 function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== '';
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== ''
+    );
   } catch {
     return false;
   }

@@ -24,12 +24,21 @@ describe('parseDuration', () => {
     expect(parseDuration(text)).toEqual({ ok: true, seconds });
   });
 
-  it.each(['15 minutes', '15', 'm', '15min', '1.5h', 'PT', 'P', 'fifteen', '15m30s', 'PT15X', '1h ago'])(
-    'refuses %j as malformed',
-    text => {
-      expect(parseDuration(text)).toEqual({ ok: false, reason: 'malformed' });
-    },
-  );
+  it.each([
+    '15 minutes',
+    '15',
+    'm',
+    '15min',
+    '1.5h',
+    'PT',
+    'P',
+    'fifteen',
+    '15m30s',
+    'PT15X',
+    '1h ago',
+  ])('refuses %j as malformed', text => {
+    expect(parseDuration(text)).toEqual({ ok: false, reason: 'malformed' });
+  });
 
   it.each(['', '   '])('refuses %j as empty', text => {
     expect(parseDuration(text)).toEqual({ ok: false, reason: 'empty' });
@@ -60,7 +69,9 @@ describe('parseDurationOrThrow', () => {
   });
 
   it('throws a message naming what was read', () => {
-    expect(() => parseDurationOrThrow('soon', 'disasterRecovery.refresh')).toThrow(
+    expect(() =>
+      parseDurationOrThrow('soon', 'disasterRecovery.refresh'),
+    ).toThrow(
       'disasterRecovery.refresh: "soon" is not a duration; use ISO 8601 (PT15M) or 15m',
     );
   });

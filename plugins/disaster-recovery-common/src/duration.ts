@@ -96,7 +96,9 @@ export function describeDurationProblem(
 export function parseDurationOrThrow(text: string, what: string): number {
   const result = parseDuration(text);
   if (!result.ok) {
-    throw new TypeError(`${what}: ${describeDurationProblem(text, result.reason)}`);
+    throw new TypeError(
+      `${what}: ${describeDurationProblem(text, result.reason)}`,
+    );
   }
   return result.seconds;
 }

@@ -1,5 +1,9 @@
 import { Config } from '@backstage/config';
-import { DURATION_FORMS, describeDurationProblem, parseDuration } from './duration';
+import {
+  DURATION_FORMS,
+  describeDurationProblem,
+  parseDuration,
+} from './duration';
 import { DR_STRATEGIES, DrStrategy, isDrStrategy } from './strategies';
 
 /**
@@ -48,7 +52,8 @@ export const DEFAULT_TIER_POLICIES: readonly TierPolicy[] = Object.freeze([
   },
   {
     name: 'tier-1',
-    description: 'Business critical: an hour of data loss, four hours of downtime',
+    description:
+      'Business critical: an hour of data loss, four hours of downtime',
     maxRpoSeconds: 3600,
     maxRtoSeconds: 4 * 3600,
     strategies: ['warm-standby', 'pilot-light'],
@@ -85,7 +90,9 @@ export class TierPolicies {
 
   constructor(tiers: readonly TierPolicy[]) {
     if (tiers.length === 0) {
-      throw new TypeError('disasterRecovery.tiers: at least one tier is needed');
+      throw new TypeError(
+        'disasterRecovery.tiers: at least one tier is needed',
+      );
     }
     this.tiers = tiers;
     this.byName = new Map();
@@ -149,7 +156,9 @@ function readDurationKey(
   }
   const parsed = parseDuration(text);
   if (!parsed.ok) {
-    throw new TypeError(`${path}.${key}: ${describeDurationProblem(text, parsed.reason)}`);
+    throw new TypeError(
+      `${path}.${key}: ${describeDurationProblem(text, parsed.reason)}`,
+    );
   }
   return parsed.seconds;
 }
@@ -168,7 +177,10 @@ function readDurationKey(
 export function readTierPolicies(config: Config): TierPolicy[] {
   const list = config.getOptionalConfigArray('disasterRecovery.tiers');
   if (!list) {
-    return DEFAULT_TIER_POLICIES.map(t => ({ ...t, strategies: [...t.strategies] }));
+    return DEFAULT_TIER_POLICIES.map(t => ({
+      ...t,
+      strategies: [...t.strategies],
+    }));
   }
   return list.map((tierConfig, index) => {
     const path = `disasterRecovery.tiers[${index}]`;
@@ -177,22 +189,39 @@ export function readTierPolicies(config: Config): TierPolicy[] {
     const strategies = tierConfig.getOptionalStringArray('strategies');
     if (strategies === undefined && !base) {
       throw new TypeError(
-        `${path}.strategies: missing; a new tier needs its allowed strategies, some of ${DR_STRATEGIES.join(', ')}`,
+        `${path}.strategies: missing; a new tier needs its allowed strategies, some of ${DR_STRATEGIES.join(
+          ', ',
+        )}`,
       );
     }
     for (const strategy of strategies ?? []) {
       if (!isDrStrategy(strategy)) {
         throw new TypeError(
-          `${path}.strategies: "${strategy}" is not a strategy; use one of ${DR_STRATEGIES.join(', ')}`,
+          `${path}.strategies: "${strategy}" is not a strategy; use one of ${DR_STRATEGIES.join(
+            ', ',
+          )}`,
         );
       }
     }
     return {
       name,
-      description: tierConfig.getOptionalString('description') ?? base?.description,
-      maxRpoSeconds: readDurationKey(tierConfig, 'maxRpo', path, base?.maxRpoSeconds),
-      maxRtoSeconds: readDurationKey(tierConfig, 'maxRto', path, base?.maxRtoSeconds),
-      strategies: (strategies as DrStrategy[] | undefined) ?? [...base!.strategies],
+      description:
+        tierConfig.getOptionalString('description') ?? base?.description,
+      maxRpoSeconds: readDurationKey(
+        tierConfig,
+        'maxRpo',
+        path,
+        base?.maxRpoSeconds,
+      ),
+      maxRtoSeconds: readDurationKey(
+        tierConfig,
+        'maxRto',
+        path,
+        base?.maxRtoSeconds,
+      ),
+      strategies: (strategies as DrStrategy[] | undefined) ?? [
+        ...base!.strategies,
+      ],
       maxDrillAgeSeconds: readDurationKey(
         tierConfig,
         'maxDrillAge',

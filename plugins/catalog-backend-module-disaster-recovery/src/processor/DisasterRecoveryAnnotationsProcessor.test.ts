@@ -24,7 +24,9 @@ describe('DisasterRecoveryAnnotationsProcessor', () => {
   it('leaves entities without DR annotations alone', async () => {
     const entity = component({ 'backstage.io/kubernetes-id': 'orders' });
     const emit = jest.fn();
-    await expect(processor.postProcessEntity(entity, location, emit)).resolves.toBe(entity);
+    await expect(
+      processor.postProcessEntity(entity, location, emit),
+    ).resolves.toBe(entity);
     expect(emit).not.toHaveBeenCalled();
   });
 
@@ -35,7 +37,9 @@ describe('DisasterRecoveryAnnotationsProcessor', () => {
       'disaster-recovery/primary-cluster': 'prod-eu',
     });
     const emit = jest.fn();
-    await expect(processor.postProcessEntity(entity, location, emit)).resolves.toBe(entity);
+    await expect(
+      processor.postProcessEntity(entity, location, emit),
+    ).resolves.toBe(entity);
     expect(emit).not.toHaveBeenCalled();
   });
 
@@ -46,7 +50,11 @@ describe('DisasterRecoveryAnnotationsProcessor', () => {
       'disaster-recovery/rpo': '15 minutes',
       'disaster-recovery/recovery-cluster': 'dr-asia',
     });
-    const existing = { type: 'example.com/other', level: 'warning' as const, message: 'kept' };
+    const existing = {
+      type: 'example.com/other',
+      level: 'warning' as const,
+      message: 'kept',
+    };
     const emit = jest.fn();
     const result = (await processor.postProcessEntity(
       { ...entity, status: { items: [existing] } } as AlphaEntity,
@@ -66,7 +74,8 @@ describe('DisasterRecoveryAnnotationsProcessor', () => {
           'InputError: disaster-recovery/rpo: "15 minutes" is not a duration; use ISO 8601 (PT15M) or 15m',
         error: {
           name: 'InputError',
-          message: 'disaster-recovery/rpo: "15 minutes" is not a duration; use ISO 8601 (PT15M) or 15m',
+          message:
+            'disaster-recovery/rpo: "15 minutes" is not a duration; use ISO 8601 (PT15M) or 15m',
         },
       },
       {
@@ -76,7 +85,8 @@ describe('DisasterRecoveryAnnotationsProcessor', () => {
           'InputError: disaster-recovery/recovery-cluster: "dr-asia" is not a known cluster; use one of prod-eu, dr-us',
         error: {
           name: 'InputError',
-          message: 'disaster-recovery/recovery-cluster: "dr-asia" is not a known cluster; use one of prod-eu, dr-us',
+          message:
+            'disaster-recovery/recovery-cluster: "dr-asia" is not a known cluster; use one of prod-eu, dr-us',
         },
       },
     ]);
@@ -87,16 +97,22 @@ describe('DisasterRecoveryAnnotationsProcessor', () => {
       policies: TierPolicies.default(),
       reporting: 'fail',
     });
-    const entity = component({ 'disaster-recovery/tier': 'gold', 'disaster-recovery/strategy': 'warm-standby' });
+    const entity = component({
+      'disaster-recovery/tier': 'gold',
+      'disaster-recovery/strategy': 'warm-standby',
+    });
     const emit = jest.fn();
-    await expect(strict.postProcessEntity(entity, location, emit)).resolves.toBe(entity);
+    await expect(
+      strict.postProcessEntity(entity, location, emit),
+    ).resolves.toBe(entity);
     expect(emit).toHaveBeenCalledTimes(1);
     expect(emit.mock.calls[0][0]).toMatchObject({
       type: 'error',
       location,
       error: {
         name: 'InputError',
-        message: 'disaster-recovery/tier: "gold" is not a tier; use one of tier-0, tier-1, tier-2, tier-3',
+        message:
+          'disaster-recovery/tier: "gold" is not a tier; use one of tier-0, tier-1, tier-2, tier-3',
       },
     });
   });
@@ -111,7 +127,12 @@ describe('DisasterRecoveryAnnotationsProcessor', () => {
       const configured = DisasterRecoveryAnnotationsProcessor.fromConfig(
         new ConfigReader({
           kubernetes: {
-            clusterLocatorMethods: [{ type: 'config', clusters: [{ name: 'prod-eu', url: 'http://a' }] }],
+            clusterLocatorMethods: [
+              {
+                type: 'config',
+                clusters: [{ name: 'prod-eu', url: 'http://a' }],
+              },
+            ],
           },
         }),
       );
@@ -120,15 +141,22 @@ describe('DisasterRecoveryAnnotationsProcessor', () => {
           kubernetes: {
             clusterLocatorMethods: [
               { type: 'catalog' },
-              { type: 'config', clusters: [{ name: 'prod-eu', url: 'http://a' }] },
+              {
+                type: 'config',
+                clusters: [{ name: 'prod-eu', url: 'http://a' }],
+              },
             ],
           },
         }),
       );
       const statusOf = async (p: DisasterRecoveryAnnotationsProcessor) =>
-        ((await p.postProcessEntity(entity, location, jest.fn())) as AlphaEntity).status?.items?.map(
-          i => i.message,
-        );
+        (
+          (await p.postProcessEntity(
+            entity,
+            location,
+            jest.fn(),
+          )) as AlphaEntity
+        ).status?.items?.map(i => i.message);
       expect(await statusOf(configured)).toEqual([
         'InputError: disaster-recovery/primary-cluster: "elsewhere" is not a known cluster; use one of prod-eu',
       ]);
@@ -137,10 +165,20 @@ describe('DisasterRecoveryAnnotationsProcessor', () => {
 
     it('uses the configured tiers', async () => {
       const p = DisasterRecoveryAnnotationsProcessor.fromConfig(
-        new ConfigReader({ disasterRecovery: { tiers: [{ name: 'tier-3', maxRpo: '1d' }] } }),
+        new ConfigReader({
+          disasterRecovery: { tiers: [{ name: 'tier-3', maxRpo: '1d' }] },
+        }),
       );
-      const entity = component({ 'disaster-recovery/tier': 'tier-3', 'disaster-recovery/strategy': 'backup-restore', 'disaster-recovery/rpo': '2d' });
-      const result = (await p.postProcessEntity(entity, location, jest.fn())) as AlphaEntity;
+      const entity = component({
+        'disaster-recovery/tier': 'tier-3',
+        'disaster-recovery/strategy': 'backup-restore',
+        'disaster-recovery/rpo': '2d',
+      });
+      const result = (await p.postProcessEntity(
+        entity,
+        location,
+        jest.fn(),
+      )) as AlphaEntity;
       expect(result.status?.items?.[0].message).toBe(
         'InputError: disaster-recovery/rpo: "2d" is looser than tier-3 allows; use 1d or less (ISO 8601 (PT15M) or 15m)',
       );
@@ -149,14 +187,24 @@ describe('DisasterRecoveryAnnotationsProcessor', () => {
     it('refuses an unknown reporting mode and malformed tiers', () => {
       expect(() =>
         DisasterRecoveryAnnotationsProcessor.fromConfig(
-          new ConfigReader({ disasterRecovery: { catalog: { problemReporting: 'loud' } } }),
+          new ConfigReader({
+            disasterRecovery: { catalog: { problemReporting: 'loud' } },
+          }),
         ),
-      ).toThrow('disasterRecovery.catalog.problemReporting: "loud" is not accepted; use status or fail');
+      ).toThrow(
+        'disasterRecovery.catalog.problemReporting: "loud" is not accepted; use status or fail',
+      );
       expect(() =>
         DisasterRecoveryAnnotationsProcessor.fromConfig(
-          new ConfigReader({ disasterRecovery: { tiers: [{ name: 'tier-1', maxRpo: 'an hour' }] } }),
+          new ConfigReader({
+            disasterRecovery: {
+              tiers: [{ name: 'tier-1', maxRpo: 'an hour' }],
+            },
+          }),
         ),
-      ).toThrow('disasterRecovery.tiers[0].maxRpo: "an hour" is not a duration');
+      ).toThrow(
+        'disasterRecovery.tiers[0].maxRpo: "an hour" is not a duration',
+      );
     });
   });
 });

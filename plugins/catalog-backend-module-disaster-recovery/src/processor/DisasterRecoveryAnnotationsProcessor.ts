@@ -68,14 +68,19 @@ export class DisasterRecoveryAnnotationsProcessor implements CatalogProcessor {
     const reporting = config.getOptionalString(
       'disasterRecovery.catalog.problemReporting',
     );
-    if (reporting !== undefined && reporting !== 'status' && reporting !== 'fail') {
+    if (
+      reporting !== undefined &&
+      reporting !== 'status' &&
+      reporting !== 'fail'
+    ) {
       throw new TypeError(
         `disasterRecovery.catalog.problemReporting: "${reporting}" is not accepted; use status or fail`,
       );
     }
     return new DisasterRecoveryAnnotationsProcessor({
       policies: TierPolicies.fromConfig(config),
-      knownClusters: complete && clusters.length > 0 ? clusters.map(c => c.name) : undefined,
+      knownClusters:
+        complete && clusters.length > 0 ? clusters.map(c => c.name) : undefined,
       reporting,
     });
   }
