@@ -39,6 +39,8 @@ backend.add(
 // Kubernetes: the clusters configured under `kubernetes.clusterLocatorMethods`.
 backend.add(import('@backstage/plugin-kubernetes-backend'));
 
+// User settings (stored per user) and signals (live updates pushed to the browser).
 backend.add(import('@backstage/plugin-user-settings-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.start();
