@@ -43,3 +43,17 @@ install_dependencies() {
   echo "[env] yarn install (node $(node --version))"
   (cd "$REPO_ROOT" && yarn install --immutable)
 }
+
+# Installs Debian's chromium for the browser tests (playwright-core drives /usr/bin/chromium;
+# `npx playwright install` cannot download browsers here).
+install_chromium() {
+  if [ -x /usr/bin/chromium ]; then
+    return
+  fi
+  echo "[env] installing Debian's chromium"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get install -y --no-install-recommends chromium >/dev/null ||
+    { $sudo apt-get update >/dev/null && $sudo apt-get install -y --no-install-recommends chromium >/dev/null; }
+}

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Installs everything on a fresh machine (Node 22 if needed, then the workspace's dependencies)
-# and runs every check: typecheck (tsc), lint (backstage-cli repo lint) and all jest tests.
+# Installs everything on a fresh machine (Node 22 if needed, the workspace's dependencies, Debian's
+# chromium for the browser tests) and runs every check: typecheck (tsc), lint (backstage-cli repo
+# lint), the unit tests (jest, every package) and the browser tests (packages/e2e-tests, which
+# start the app on the example data unless one is already running on :3000/:7007).
 # Writes .test-results/summary.json and ends with the line `N passed, N failed`, where the
 # typecheck and the lint count as one check each and every jest test as one.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 install_dependencies
+install_chromium
 
 results="$REPO_ROOT/.test-results"
 rm -rf "$results"
@@ -24,21 +27,29 @@ echo "[test] jest"
 jest_status=0
 CI=true yarn backstage-cli repo test --maxWorkers=2 --json --outputFile="$results/jest.json" || jest_status=$?
 
-node - "$results" "$static_passed" "$static_failed" "$jest_status" <<'NODE'
+echo "[test] browser tests"
+e2e_status=0
+CI=true yarn workspace e2e-tests test:e2e --json --outputFile="$results/e2e.json" || e2e_status=$?
+
+node - "$results" "$static_passed" "$static_failed" "$jest_status" "$e2e_status" <<'NODE'
 const fs = require('fs');
 const path = require('path');
-const [dir, staticPassed, staticFailed, jestStatus] = process.argv.slice(2);
+const [dir, staticPassed, staticFailed, jestStatus, e2eStatus] = process.argv.slice(2);
 let passed = Number(staticPassed);
 let failed = Number(staticFailed);
-const file = path.join(dir, 'jest.json');
-if (fs.existsSync(file)) {
-  const jest = JSON.parse(fs.readFileSync(file, 'utf8'));
-  passed += jest.numPassedTests;
-  failed += jest.numFailedTests;
-  // A suite that fails to load (syntax error, missing module) has no failed test: count it.
-  failed += jest.testResults.filter(r => r.status === 'failed' && r.assertionResults.every(a => a.status !== 'failed')).length;
-} else if (jestStatus !== '0') {
-  failed += 1;
+for (const [name, status] of [['jest.json', jestStatus], ['e2e.json', e2eStatus]]) {
+  const file = path.join(dir, name);
+  if (fs.existsSync(file)) {
+    const jest = JSON.parse(fs.readFileSync(file, 'utf8'));
+    passed += jest.numPassedTests;
+    failed += jest.numFailedTests;
+    // A suite that fails to load (syntax error, missing module) has no failed test: count it.
+    failed += jest.testResults.filter(
+      r => r.status === 'failed' && r.assertionResults.every(a => a.status !== 'failed'),
+    ).length;
+  } else if (status !== '0') {
+    failed += 1;
+  }
 }
 fs.writeFileSync(path.join(dir, 'summary.json'), JSON.stringify({ passed, failed }) + '\n');
 console.log(`${passed} passed, ${failed} failed`);

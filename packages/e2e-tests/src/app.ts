@@ -1,0 +1,157 @@
+import { ChildProcess, spawn } from 'child_process';
+import fs from 'fs';
+import path from 'path';
+import { Browser, Page, chromium } from 'playwright-core';
+
+/** The repository root. */
+// This package only ever runs from source, in this repository.
+// eslint-disable-next-line no-restricted-syntax
+export const repoRoot = path.resolve(__dirname, '../../..');
+
+/** Where the browser tests save their screenshots. */
+export const screenshotDir = path.join(repoRoot, 'docs/screenshots');
+
+const defaultFrontendUrl =
+  process.env.E2E_FRONTEND_URL ?? 'http://localhost:3000';
+const defaultBackendUrl =
+  process.env.E2E_BACKEND_URL ?? 'http://localhost:7007';
+
+async function isUp(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url);
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(url: string, timeoutMs: number, app?: ChildProcess) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await isUp(url))) {
+    if (app && app.exitCode !== null) {
+      throw new Error(
+        `the app exited with ${app.exitCode} before ${url} answered`,
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+}
+
+/**
+ * The app under test: the one already running at E2E_FRONTEND_URL/E2E_BACKEND_URL (default
+ * :3000 and :7007), or else one started here with `yarn start` on the example data and a fresh
+ * SQLite folder, stopped by `stop()`.
+ */
+export class TestApp {
+  private constructor(
+    readonly frontendUrl: string,
+    readonly backendUrl: string,
+    private readonly child?: ChildProcess,
+    private readonly dataDir?: string,
+  ) {}
+
+  static async start(): Promise<TestApp> {
+    const readiness = `${defaultBackendUrl}/.backstage/health/v1/readiness`;
+    if ((await isUp(readiness)) && (await isUp(defaultFrontendUrl))) {
+      return new TestApp(defaultFrontendUrl, defaultBackendUrl);
+    }
+    fs.mkdirSync(path.join(repoRoot, '.data'), { recursive: true });
+    const dataDir = fs.mkdtempSync(path.join(repoRoot, '.data/e2e-'));
+    const log = fs.openSync(path.join(dataDir, 'app.log'), 'w');
+    const child = spawn('yarn', ['start'], {
+      cwd: repoRoot,
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: {
+        ...process.env,
+        // jest sets NODE_ENV=test, which the app's browserslist has no entry for.
+        NODE_ENV: 'development',
+        BROWSER: 'none',
+        APP_CONFIG_backend_database_connection_directory: dataDir,
+      },
+    });
+    const app = new TestApp(
+      defaultFrontendUrl,
+      defaultBackendUrl,
+      child,
+      dataDir,
+    );
+    try {
+      await waitFor(readiness, 180_000, child);
+      await waitFor(defaultFrontendUrl, 180_000, child);
+    } catch (error) {
+      const tail = fs
+        .readFileSync(path.join(dataDir, 'app.log'), 'utf8')
+        .slice(-4000);
+      await app.stop();
+      throw new Error(`${error}\n--- app log ---\n${tail}`);
+    }
+    return app;
+  }
+
+  async stop() {
+    if (this.child?.pid && this.child.exitCode === null) {
+      const exited = new Promise(r => this.child!.once('exit', r));
+      process.kill(-this.child.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise(r => setTimeout(r, 10_000))]);
+      if (this.child.exitCode === null) {
+        process.kill(-this.child.pid, 'SIGKILL');
+      }
+    }
+    if (this.dataDir) {
+      fs.rmSync(this.dataDir, { recursive: true, force: true });
+    }
+  }
+
+  /** A backend token for user:default/guest, from the guest provider. */
+  async guestToken(): Promise<string> {
+    const res = await fetch(`${this.backendUrl}/api/auth/guest/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    const body = await res.json();
+    return body.backstageIdentity.token;
+  }
+
+  /** GET a backend path as the guest user and return the parsed JSON. */
+  async getJson(apiPath: string): Promise<any> {
+    const res = await fetch(`${this.backendUrl}${apiPath}`, {
+      headers: { authorization: `Bearer ${await this.guestToken()}` },
+    });
+    if (!res.ok) {
+      throw new Error(`GET ${apiPath}: ${res.status} ${await res.text()}`);
+    }
+    return res.json();
+  }
+}
+
+/** Debian's chromium, headless, with the flags this machine's closed network needs. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Opens a page of the app, signing in as guest on the way. */
+export async function openSignedIn(
+  browser: Browser,
+  url: string,
+): Promise<Page> {
+  const page = await browser.newPage({
+    viewport: { width: 1600, height: 1000 },
+  });
+  await page.goto(url);
+  await page.getByRole('button', { name: /enter/i }).click({ timeout: 60_000 });
+  return page;
+}
