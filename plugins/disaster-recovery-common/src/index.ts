@@ -9,6 +9,7 @@ export * from './annotations';
 export * from './clusters';
 export * from './declaration';
 export * from './duration';
+export * from './evaluation';
 export * from './permissions';
 export * from './strategies';
 export * from './tiers';

@@ -1,0 +1,851 @@
+import { DrDeclaration } from '../declaration';
+import { TierPolicies } from '../tiers';
+import { evaluateDrStatus, DrEvaluationInput } from './evaluate';
+import {
+  KafkaMirrorMaker2,
+  PostgresCluster,
+  ReplicationSource,
+  VeleroBackup,
+  VeleroBackupSpec,
+  VeleroBackupStorageLocation,
+  VeleroRestore,
+  VeleroSchedule,
+  VolumeSnapshot,
+  Workload,
+} from './kubernetes';
+import { ClusterEvidence, ClusterObjects } from './types';
+
+const NOW = new Date('2026-11-25T12:00:00Z');
+const ago = (minutes: number) =>
+  new Date(NOW.getTime() - minutes * 60_000)
+    .toISOString()
+    .replace('.000Z', 'Z');
+const ahead = (minutes: number) => ago(-minutes);
+const ID = 'orders-db';
+const NS = 'commerce';
+const labels = { 'backstage.io/kubernetes-id': ID, app: 'orders' };
+
+const tier1 = TierPolicies.default().get('tier-1')!;
+function declaration(overrides: Partial<DrDeclaration> = {}): DrDeclaration {
+  return {
+    tier: 'tier-1',
+    policy: tier1,
+    strategy: 'pilot-light',
+    rpoSeconds: 3600,
+    rtoSeconds: 3600,
+    drillCadenceSeconds: 90 * 86400,
+    primaryCluster: 'prod-eu',
+    recoveryCluster: 'dr-us',
+    ...overrides,
+  };
+}
+
+const statefulSet: Workload = {
+  metadata: { name: 'orders-db', namespace: NS, labels },
+  spec: { replicas: 2, volumeClaimTemplates: [{ metadata: { name: 'data' } }] },
+};
+// PVCs made from the StatefulSet's template, without labels of their own.
+const pvc = (ordinal: number) => ({
+  metadata: { name: `data-orders-db-${ordinal}`, namespace: NS },
+});
+const location = (
+  name: string,
+  phase: string,
+  isDefault = false,
+): VeleroBackupStorageLocation => ({
+  metadata: { name, namespace: 'velero' },
+  spec: { default: isDefault, provider: 'aws' },
+  status: {
+    phase,
+    message: phase === 'Available' ? undefined : 'AccessDenied: s3:ListBucket',
+    lastValidationTime: ago(1),
+  },
+});
+const template: VeleroBackupSpec = {
+  includedNamespaces: [NS],
+  labelSelector: { matchLabels: { app: 'orders' } },
+  snapshotVolumes: true,
+  ttl: '720h0m0s',
+  storageLocation: 'default',
+};
+const schedule = (
+  cron: string,
+  extra: Partial<VeleroSchedule['spec']> = {},
+): VeleroSchedule => ({
+  metadata: { name: 'orders-hourly', namespace: 'velero' },
+  spec: { schedule: cron, template, ...extra },
+  status: { phase: 'Enabled' },
+});
+const backup = (
+  name: string,
+  startedMinutesAgo: number,
+  phase = 'Completed',
+  spec: VeleroBackupSpec = template,
+): VeleroBackup => ({
+  metadata: {
+    name,
+    namespace: 'velero',
+    labels: { 'velero.io/schedule-name': 'orders-hourly' },
+  },
+  spec,
+  status: {
+    phase,
+    startTimestamp: ago(startedMinutesAgo),
+    completionTimestamp: ago(startedMinutesAgo - 2),
+    expiration: ahead(30 * 24 * 60 - startedMinutesAgo),
+    errors: phase === 'Completed' ? 0 : 3,
+  },
+});
+const restore = (
+  name: string,
+  backupName: string,
+  completedDaysAgo: number,
+  minutes: number,
+): VeleroRestore => ({
+  metadata: { name, namespace: 'velero' },
+  spec: { backupName },
+  status: {
+    phase: 'Completed',
+    startTimestamp: ago(completedDaysAgo * 1440 + minutes),
+    completionTimestamp: ago(completedDaysAgo * 1440),
+  },
+});
+
+function evidence(
+  prod: ClusterObjects,
+  dr: ClusterObjects = {},
+): ClusterEvidence[] {
+  return [
+    {
+      cluster: 'prod-eu',
+      objects: {
+        statefulSets: [statefulSet],
+        persistentVolumeClaims: [pvc(0), pvc(1)],
+        backupStorageLocations: [location('default', 'Available', true)],
+        schedules: [schedule('0 * * * *')],
+        ...prod,
+      },
+    },
+    {
+      cluster: 'dr-us',
+      objects: {
+        backupStorageLocations: [location('default', 'Available', true)],
+        restores: [restore('orders-drill', 'orders-hourly-1', 10, 25)],
+        ...dr,
+      },
+    },
+  ];
+}
+
+function evaluate(
+  clusters: ClusterEvidence[],
+  extra: Partial<DrEvaluationInput> = {},
+) {
+  return evaluateDrStatus({
+    declaration: declaration(),
+    target: { id: ID, namespace: NS },
+    clusters,
+    now: NOW,
+    ...extra,
+  });
+}
+
+const codes = (status: ReturnType<typeof evaluate>) =>
+  status.reasons.map(r => r.code);
+
+describe('evaluateDrStatus', () => {
+  it('is compliant with a fresh backup, covered PVCs, a fitting schedule and a recent drill', () => {
+    const status = evaluate(
+      evidence({
+        backups: [backup('orders-hourly-1', 20), backup('orders-hourly-0', 80)],
+      }),
+    );
+    expect(status).toMatchObject({
+      verdict: 'compliant',
+      reasons: [],
+      evaluatedAt: '2026-11-25T12:00:00Z',
+      achievedRpoSeconds: 1200,
+      measuredRtoSeconds: 1500,
+      lastDrill: {
+        kind: 'Restore',
+        name: 'orders-drill',
+        cluster: 'dr-us',
+        measuredRtoSeconds: 1500,
+      },
+      storageLocations: [
+        { cluster: 'prod-eu', name: 'default', phase: 'Available' },
+      ],
+      schedules: [
+        {
+          cluster: 'prod-eu',
+          name: 'orders-hourly',
+          maxIntervalSeconds: 3600,
+          paused: false,
+        },
+      ],
+    });
+    expect(
+      status.coverage.map(c => [c.pvc, c.coveredBy.map(b => b.name)]),
+    ).toEqual([
+      ['data-orders-db-0', ['orders-hourly']],
+      ['data-orders-db-1', ['orders-hourly']],
+    ]);
+    expect(status.recoveryPoints.map(p => [p.name, p.counted, p.time])).toEqual(
+      [
+        ['orders-hourly-1', true, ago(20)],
+        ['orders-hourly-0', true, ago(80)],
+      ],
+    );
+  });
+
+  describe('RPO', () => {
+    it('is at risk above 80% of the target', () => {
+      const status = evaluate(
+        evidence({ backups: [backup('orders-hourly-1', 50)] }),
+      );
+      expect(status.verdict).toBe('at-risk');
+      expect(status.reasons).toEqual([
+        {
+          severity: 'risk',
+          code: 'rpo-near-target',
+          message: 'Achieved RPO 50m is above 80% of the 1h target.',
+        },
+      ]);
+    });
+
+    it('honours a configured at-risk ratio', () => {
+      const status = evaluate(
+        evidence({ backups: [backup('orders-hourly-1', 50)] }),
+        { options: { atRiskRatio: 0.9 } },
+      );
+      expect(status.verdict).toBe('compliant');
+    });
+
+    it('is breached above the target', () => {
+      const status = evaluate(
+        evidence({ backups: [backup('orders-hourly-1', 185)] }),
+      );
+      expect(status.verdict).toBe('breached');
+      expect(status.achievedRpoSeconds).toBe(185 * 60);
+      expect(status.reasons[0]).toEqual({
+        severity: 'breach',
+        code: 'rpo-exceeded',
+        message: 'Achieved RPO 3h 5m is above the 1h target.',
+      });
+    });
+
+    it('is breached without any counted recovery point', () => {
+      const status = evaluate(
+        evidence({ backups: [backup('orders-hourly-1', 10, 'Failed')] }),
+      );
+      expect(status.verdict).toBe('breached');
+      expect(status.achievedRpoSeconds).toBeNull();
+      expect(codes(status)).toEqual([
+        'no-recovery-point',
+        'newest-backup-failed',
+      ]);
+      expect(status.reasons[0].message).toBe(
+        'No recovery point survives the loss of prod-eu.',
+      );
+      expect(status.recoveryPoints[0]).toMatchObject({
+        usable: false,
+        counted: false,
+        reason: 'backup Failed',
+      });
+    });
+  });
+
+  describe('Velero backups', () => {
+    it('never counts a PartiallyFailed backup and flags it when newest', () => {
+      const status = evaluate(
+        evidence({
+          backups: [
+            backup('orders-hourly-2', 10, 'PartiallyFailed'),
+            backup('orders-hourly-1', 30),
+          ],
+        }),
+      );
+      expect(status.verdict).toBe('at-risk');
+      expect(status.achievedRpoSeconds).toBe(1800);
+      expect(status.reasons).toEqual([
+        {
+          severity: 'risk',
+          code: 'newest-backup-failed',
+          message:
+            'The newest backup orders-hourly-2 is PartiallyFailed with 3 errors.',
+        },
+      ]);
+    });
+
+    it('counts PartiallyFailed backups when configured to', () => {
+      const status = evaluate(
+        evidence({
+          backups: [backup('orders-hourly-2', 10, 'PartiallyFailed')],
+        }),
+        {
+          options: { countPartiallyFailedBackups: true },
+        },
+      );
+      expect(status.achievedRpoSeconds).toBe(600);
+    });
+
+    it('skips backups that are in progress or expired', () => {
+      const expired = backup('orders-hourly-0', 20);
+      expired.status!.expiration = ago(1);
+      const status = evaluate(
+        evidence({
+          backups: [backup('orders-hourly-1', 5, 'InProgress'), expired],
+        }),
+      );
+      expect(status.achievedRpoSeconds).toBeNull();
+      expect(status.recoveryPoints.map(p => p.reason)).toEqual([
+        'backup is InProgress, not Completed',
+        `backup expired at ${ago(1)}`,
+      ]);
+    });
+
+    it('does not count backups on an unavailable storage location', () => {
+      const onSecondary = backup('orders-hourly-1', 10, 'Completed', {
+        ...template,
+        storageLocation: 'secondary',
+      });
+      const status = evaluate(
+        evidence({
+          backups: [onSecondary],
+          backupStorageLocations: [
+            location('default', 'Available', true),
+            location('secondary', 'Unavailable'),
+          ],
+        }),
+      );
+      expect(status.verdict).toBe('breached');
+      expect(status.recoveryPoints[0].reason).toBe(
+        'BackupStorageLocation secondary is Unavailable',
+      );
+      expect(status.reasons).toContainEqual({
+        severity: 'risk',
+        code: 'storage-location-unavailable',
+        message:
+          'BackupStorageLocation secondary on prod-eu is Unavailable: AccessDenied: s3:ListBucket.',
+      });
+    });
+
+    it('uses the default storage location when the backup names none', () => {
+      const { storageLocation: _, ...unnamed } = template;
+      const status = evaluate(
+        evidence({
+          backups: [backup('orders-hourly-1', 10, 'Completed', unnamed)],
+          backupStorageLocations: [location('primary', 'Available', true)],
+        }),
+      );
+      expect(status.recoveryPoints[0]).toMatchObject({
+        counted: true,
+        storageLocation: 'primary',
+      });
+    });
+
+    it.each([
+      [
+        'excludes the namespace',
+        { ...template, includedNamespaces: ['*'], excludedNamespaces: [NS] },
+      ],
+      [
+        'includes another namespace only',
+        { ...template, includedNamespaces: ['payments'] },
+      ],
+      [
+        'selects other labels',
+        { ...template, labelSelector: { matchLabels: { app: 'billing' } } },
+      ],
+      [
+        'includes other resources only',
+        { ...template, includedResources: ['configmaps'] },
+      ],
+    ])('ignores a backup whose spec %s', (_what, spec) => {
+      const status = evaluate(
+        evidence({ backups: [backup('other', 5, 'Completed', spec)] }),
+      );
+      expect(status.recoveryPoints).toEqual([]);
+    });
+
+    it('takes in a backup through orLabelSelectors or a wildcard namespace', () => {
+      const spec = {
+        ...template,
+        includedNamespaces: ['*'],
+        labelSelector: undefined,
+        orLabelSelectors: [
+          { matchLabels: { app: 'billing' } },
+          { matchLabels: { app: 'orders' } },
+        ],
+      };
+      const status = evaluate(
+        evidence({ backups: [backup('all-apps', 5, 'Completed', spec)] }),
+      );
+      expect(status.recoveryPoints.map(p => p.name)).toEqual(['all-apps']);
+    });
+
+    it('counts a backup synced into both clusters once', () => {
+      const status = evaluate(
+        evidence(
+          { backups: [backup('orders-hourly-1', 10)] },
+          { backups: [backup('orders-hourly-1', 10)] },
+        ),
+      );
+      expect(status.recoveryPoints).toHaveLength(1);
+      expect(status.recoveryPoints[0].cluster).toBe('prod-eu');
+    });
+  });
+
+  describe('coverage and cadence', () => {
+    it('is breached when a PVC is not covered', () => {
+      const status = evaluate(
+        evidence({
+          backups: [backup('orders-hourly-1', 10)],
+          persistentVolumeClaims: [
+            pvc(0),
+            {
+              metadata: {
+                name: 'wal-orders',
+                namespace: NS,
+                labels: { 'backstage.io/kubernetes-id': ID },
+              },
+            },
+          ],
+        }),
+      );
+      expect(status.verdict).toBe('breached');
+      expect(status.reasons).toEqual([
+        {
+          severity: 'breach',
+          code: 'pvc-uncovered',
+          message:
+            'PVC commerce/wal-orders on prod-eu is not covered by any backup schedule or replication.',
+        },
+      ]);
+    });
+
+    it('does not count a schedule that skips volumes as coverage', () => {
+      const status = evaluate(
+        evidence({
+          backups: [backup('orders-hourly-1', 10)],
+          schedules: [
+            {
+              ...schedule('0 * * * *'),
+              spec: {
+                schedule: '0 * * * *',
+                template: { ...template, snapshotVolumes: false },
+              },
+            },
+          ],
+        }),
+      );
+      expect(codes(status)).toEqual(['pvc-uncovered', 'pvc-uncovered']);
+    });
+
+    it('counts file-system backup as coverage', () => {
+      const status = evaluate(
+        evidence({
+          backups: [backup('orders-hourly-1', 10)],
+          schedules: [
+            {
+              ...schedule('0 * * * *'),
+              spec: {
+                schedule: '0 * * * *',
+                template: {
+                  ...template,
+                  snapshotVolumes: false,
+                  defaultVolumesToFsBackup: true,
+                },
+              },
+            },
+          ],
+        }),
+      );
+      expect(status.verdict).toBe('compliant');
+    });
+
+    it('is at risk with a paused schedule', () => {
+      const status = evaluate(
+        evidence({
+          backups: [backup('orders-hourly-1', 10)],
+          schedules: [schedule('0 * * * *', { paused: true })],
+        }),
+      );
+      expect(status.verdict).toBe('at-risk');
+      expect(status.reasons).toEqual([
+        {
+          severity: 'risk',
+          code: 'schedule-paused',
+          message: 'Schedule orders-hourly on prod-eu is paused.',
+        },
+      ]);
+      expect(status.coverage[0].coveredBy).toEqual([
+        { kind: 'Schedule', name: 'orders-hourly', paused: true },
+      ]);
+    });
+
+    it('is breached when backups alone run less often than the RPO', () => {
+      const status = evaluateDrStatus({
+        declaration: declaration({ rpoSeconds: 900 }),
+        target: { id: ID, namespace: NS },
+        clusters: evidence({ backups: [backup('orders-hourly-1', 5)] }),
+        now: NOW,
+      });
+      expect(status.verdict).toBe('breached');
+      expect(status.reasons).toEqual([
+        {
+          severity: 'breach',
+          code: 'cadence-too-slow',
+          message:
+            'Backups run at best every 1h, so they can never meet the 15m RPO target.',
+        },
+      ]);
+    });
+  });
+
+  describe('replication', () => {
+    const source = (
+      claim: string,
+      lastSyncMinutesAgo: number,
+      duration = '1m0s',
+    ): ReplicationSource => ({
+      metadata: { name: `${claim}-to-dr`, namespace: NS },
+      spec: { sourcePVC: claim, trigger: { schedule: '*/10 * * * *' } },
+      status: {
+        lastSyncTime: ago(lastSyncMinutesAgo),
+        lastSyncDuration: duration,
+      },
+    });
+
+    it('takes the oldest sync start over every PVC as the VolSync point and lifts the cadence rule', () => {
+      const status = evaluateDrStatus({
+        declaration: declaration({ rpoSeconds: 900 }),
+        target: { id: ID, namespace: NS },
+        clusters: evidence({
+          backups: [backup('orders-hourly-1', 50)],
+          replicationSources: [
+            source('data-orders-db-0', 3),
+            source('data-orders-db-1', 6, '2m30s'),
+          ],
+        }),
+        now: NOW,
+      });
+      expect(status.achievedRpoSeconds).toBe(8.5 * 60);
+      expect(status.recoveryPoints[0]).toMatchObject({
+        source: 'volsync',
+        counted: true,
+        time: ago(8.5),
+      });
+      expect(status.verdict).toBe('compliant');
+      expect(status.replication.map(r => [r.name, r.lagSeconds])).toEqual([
+        ['data-orders-db-0-to-dr', 240],
+        ['data-orders-db-1-to-dr', 510],
+      ]);
+    });
+
+    it('gives no replication point when a PVC is not replicated', () => {
+      const status = evaluate(
+        evidence({ replicationSources: [source('data-orders-db-0', 3)] }),
+      );
+      expect(status.recoveryPoints.filter(p => p.source === 'volsync')).toEqual(
+        [],
+      );
+      expect(codes(status)).toContain('no-recovery-point');
+    });
+
+    it('flags a paused ReplicationSource', () => {
+      const paused = source('data-orders-db-0', 3);
+      paused.spec!.paused = true;
+      const status = evaluate(
+        evidence({
+          backups: [backup('orders-hourly-1', 10)],
+          replicationSources: [paused],
+        }),
+      );
+      expect(codes(status)).toEqual(['replication-paused']);
+    });
+
+    const replica = (ready: boolean): PostgresCluster => ({
+      metadata: { name: 'orders-db', namespace: NS, labels },
+      spec: { replica: { enabled: true, source: 'orders-db-prod-eu' } },
+      status: {
+        phase: 'Cluster in healthy state',
+        conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
+      },
+    });
+
+    it('counts a CloudNativePG replica at now − its measured lag', () => {
+      const clusters = evidence(
+        { backups: [backup('orders-hourly-1', 50)] },
+        { postgresClusters: [replica(true)] },
+      );
+      clusters[1].postgresReplicationLagSeconds = { 'commerce/orders-db': 12 };
+      const status = evaluate(clusters);
+      expect(status.achievedRpoSeconds).toBe(12);
+      expect(status.verdict).toBe('compliant');
+    });
+
+    it('is at risk when a replica lag is not measured, and when the replica is failing', () => {
+      expect(
+        codes(
+          evaluate(
+            evidence(
+              { backups: [backup('orders-hourly-1', 10)] },
+              { postgresClusters: [replica(true)] },
+            ),
+          ),
+        ),
+      ).toEqual(['replication-lag-unknown']);
+      const failing = evaluate(
+        evidence(
+          { backups: [backup('orders-hourly-1', 10)] },
+          { postgresClusters: [replica(false)] },
+        ),
+      );
+      expect(codes(failing)).toEqual(['replication-failing']);
+      expect(failing.achievedRpoSeconds).toBe(600);
+    });
+
+    it('reports the failed connectors and tasks of MirrorMaker 2', () => {
+      const mm2: KafkaMirrorMaker2 = {
+        metadata: { name: 'orders-mirror', namespace: NS, labels },
+        status: {
+          conditions: [{ type: 'Ready', status: 'False' }],
+          connectors: [
+            {
+              name: 'prod-eu->dr-us.MirrorSourceConnector',
+              connector: { state: 'FAILED' },
+              tasks: [{ id: 0, state: 'FAILED' }],
+            },
+          ],
+        },
+      };
+      const status = evaluate(
+        evidence(
+          { backups: [backup('orders-hourly-1', 10)] },
+          { mirrorMakers: [mm2] },
+        ),
+      );
+      expect(status.replication[0]).toMatchObject({
+        kind: 'KafkaMirrorMaker2',
+        healthy: false,
+        message:
+          'connector prod-eu->dr-us.MirrorSourceConnector FAILED, task prod-eu->dr-us.MirrorSourceConnector/0 FAILED',
+      });
+      expect(codes(status)).toEqual(['replication-failing']);
+    });
+  });
+
+  it('shows CSI snapshots as local points that never count', () => {
+    const snapshot: VolumeSnapshot = {
+      metadata: { name: 'data-orders-db-0-snap', namespace: NS },
+      spec: { source: { persistentVolumeClaimName: 'data-orders-db-0' } },
+      status: { readyToUse: true, creationTime: ago(1) },
+    };
+    const status = evaluate(
+      evidence({
+        backups: [backup('orders-hourly-1', 30)],
+        volumeSnapshots: [snapshot],
+      }),
+    );
+    expect(status.achievedRpoSeconds).toBe(1800);
+    expect(status.recoveryPoints[0]).toMatchObject({
+      source: 'volume-snapshot',
+      usable: true,
+      counted: false,
+      reason:
+        'local to prod-eu: good against corruption, lost with the cluster',
+    });
+  });
+
+  describe('drills', () => {
+    it('is at risk when never drilled', () => {
+      const status = evaluate(
+        evidence(
+          { backups: [backup('orders-hourly-1', 10)] },
+          { restores: [] },
+        ),
+      );
+      expect(status.verdict).toBe('at-risk');
+      expect(codes(status)).toEqual(['never-drilled']);
+      expect(status.lastDrill).toBeNull();
+    });
+
+    it('is at risk when the last drill is older than the drill cadence', () => {
+      const status = evaluate(
+        evidence(
+          { backups: [backup('orders-hourly-1', 10)] },
+          { restores: [restore('old', 'orders-hourly-1', 100, 20)] },
+        ),
+      );
+      expect(status.reasons).toEqual([
+        {
+          severity: 'risk',
+          code: 'drill-overdue',
+          message:
+            'The last drill was 100d ago, longer than the 90d drill cadence.',
+        },
+      ]);
+    });
+
+    it('is breached when the measured RTO is above the target', () => {
+      const status = evaluate(
+        evidence(
+          { backups: [backup('orders-hourly-1', 10)] },
+          { restores: [restore('slow', 'orders-hourly-1', 3, 95)] },
+        ),
+      );
+      expect(status.verdict).toBe('breached');
+      expect(status.reasons).toEqual([
+        {
+          severity: 'breach',
+          code: 'rto-exceeded',
+          message: 'Measured RTO 1h 35m is above the 1h target.',
+        },
+      ]);
+    });
+
+    it('ignores restores in the primary cluster and of other backups', () => {
+      const status = evaluate(
+        evidence(
+          {
+            backups: [backup('orders-hourly-1', 10)],
+            restores: [restore('in-place', 'orders-hourly-1', 1, 10)],
+          },
+          { restores: [restore('other', 'billing-nightly', 1, 10)] },
+        ),
+      );
+      expect(codes(status)).toEqual(['never-drilled']);
+    });
+
+    it('prefers the newest completed drill or failover run', () => {
+      const status = evaluate(
+        evidence({ backups: [backup('orders-hourly-1', 10)] }),
+        {
+          runs: [
+            {
+              id: 'run-2',
+              type: 'drill',
+              status: 'completed',
+              startedAt: ago(60 * 24 + 40),
+              verifiedAt: ago(60 * 24),
+            },
+            {
+              id: 'run-3',
+              type: 'failback',
+              status: 'completed',
+              startedAt: ago(60),
+              verifiedAt: ago(1),
+            },
+            {
+              id: 'run-4',
+              type: 'failover',
+              status: 'failed',
+              startedAt: ago(60),
+              verifiedAt: ago(2),
+            },
+          ],
+        },
+      );
+      expect(status.lastDrill).toMatchObject({
+        kind: 'run',
+        name: 'run-2',
+        type: 'drill',
+        measuredRtoSeconds: 2400,
+      });
+    });
+  });
+
+  describe('unknown', () => {
+    it('is unknown when a cluster in scope cannot be read', () => {
+      const clusters = evidence({ backups: [backup('orders-hourly-1', 10)] });
+      clusters[1] = {
+        cluster: 'dr-us',
+        objects: {},
+        failures: [{ reason: 'connect ECONNREFUSED 127.0.0.1:6444' }],
+      };
+      const status = evaluate(clusters);
+      expect(status.verdict).toBe('unknown');
+      expect(status.unreadable).toEqual([
+        { cluster: 'dr-us', reason: 'connect ECONNREFUSED 127.0.0.1:6444' },
+      ]);
+      expect(status.reasons[0]).toEqual({
+        severity: 'unknown',
+        code: 'cluster-unreadable',
+        message:
+          'Cluster dr-us could not be read: connect ECONNREFUSED 127.0.0.1:6444',
+      });
+    });
+
+    it('keeps a proven breach over unknown evidence', () => {
+      const clusters = evidence({ backups: [backup('orders-hourly-1', 300)] });
+      clusters[1] = {
+        cluster: 'dr-us',
+        objects: {},
+        failures: [{ resources: ['restores'], reason: '403 Forbidden' }],
+      };
+      expect(evaluate(clusters).verdict).toBe('breached');
+    });
+
+    it('is unknown when a named cluster is not configured', () => {
+      const status = evaluate(
+        evidence({ backups: [backup('orders-hourly-1', 10)] }).slice(0, 1),
+      );
+      expect(status.unreadable).toEqual([
+        {
+          cluster: 'dr-us',
+          reason: 'cluster dr-us is not configured for the Kubernetes plugin',
+        },
+      ]);
+      expect(status.verdict).toBe('unknown');
+    });
+
+    it('ignores failures of resources that hold no evidence', () => {
+      const clusters = evidence({ backups: [backup('orders-hourly-1', 10)] });
+      clusters[0].failures = [
+        { resources: ['volumeSnapshots'], reason: 'CRD not installed' },
+      ];
+      expect(evaluate(clusters).verdict).toBe('compliant');
+    });
+  });
+
+  it('is breached when no workload of the service is found, and says how it looked', () => {
+    const status = evaluateDrStatus({
+      declaration: declaration(),
+      target: { id: 'nothing-here', namespace: NS },
+      clusters: evidence({ backups: [backup('orders-hourly-1', 10)] }),
+      now: NOW,
+    });
+    expect(status.reasons[0]).toEqual({
+      severity: 'breach',
+      code: 'workloads-not-found',
+      message:
+        'No workload or PVC of the service (label backstage.io/kubernetes-id=nothing-here in namespace commerce) was found on prod-eu.',
+    });
+  });
+
+  it('looks at every cluster when the declaration names none', () => {
+    const status = evaluateDrStatus({
+      declaration: declaration({
+        primaryCluster: undefined,
+        recoveryCluster: undefined,
+      }),
+      target: { id: ID, namespace: NS },
+      clusters: evidence({ backups: [backup('orders-hourly-1', 10)] }),
+      now: NOW,
+    });
+    expect(status.verdict).toBe('compliant');
+    expect(status.lastDrill?.cluster).toBe('dr-us');
+  });
+
+  it('finds workloads by a label selector', () => {
+    const status = evaluate(
+      evidence({ backups: [backup('orders-hourly-1', 10)] }),
+      {
+        target: { labelSelector: { matchLabels: { app: 'orders' } } },
+      },
+    );
+    expect(status.coverage).toHaveLength(2);
+    expect(status.verdict).toBe('compliant');
+  });
+});

@@ -1,0 +1,6 @@
+export * from './cadence';
+export * from './evaluate';
+export * from './kubernetes';
+export * from './selectors';
+export * from './target';
+export * from './types';

@@ -1,0 +1,231 @@
+import {
+  KafkaMirrorMaker2,
+  KubeObject,
+  LabelSelector,
+  PersistentVolumeClaim,
+  PostgresCluster,
+  ReplicationSource,
+  VeleroBackup,
+  VeleroBackupStorageLocation,
+  VeleroRestore,
+  VeleroSchedule,
+  VolumeSnapshot,
+  Workload,
+} from './kubernetes';
+
+/**
+ * The objects read from one cluster, by resource. A resource missing from the map was not read
+ * (or its CRD is not installed: then there is nothing of it to read).
+ *
+ * @public
+ */
+export interface ClusterObjects {
+  backups?: VeleroBackup[];
+  schedules?: VeleroSchedule[];
+  restores?: VeleroRestore[];
+  backupStorageLocations?: VeleroBackupStorageLocation[];
+  volumeSnapshots?: VolumeSnapshot[];
+  replicationSources?: ReplicationSource[];
+  replicationDestinations?: KubeObject[];
+  postgresClusters?: PostgresCluster[];
+  mirrorMakers?: KafkaMirrorMaker2[];
+  persistentVolumeClaims?: PersistentVolumeClaim[];
+  statefulSets?: Workload[];
+  deployments?: Workload[];
+}
+
+/**
+ * One resource of {@link ClusterObjects}.
+ *
+ * @public
+ */
+export type ClusterResource = keyof ClusterObjects;
+
+/**
+ * What was read from one cluster for the evaluation.
+ *
+ * @public
+ */
+export interface ClusterEvidence {
+  /** The cluster's name, as in the Kubernetes plugin's config. */
+  cluster: string;
+  objects: ClusterObjects;
+  /**
+   * What could not be read, and why (unreachable, TLS, 401/403, 5xx, timeout, malformed object).
+   * A failure without `resources` covers the whole cluster.
+   */
+  failures?: Array<{ resources?: ClusterResource[]; reason: string }>;
+  /**
+   * Replication lag of CloudNativePG replica clusters in seconds, by `namespace/name`, from the
+   * `cnpg_pg_replication_lag` metric where it was read.
+   */
+  postgresReplicationLagSeconds?: Record<string, number>;
+}
+
+/**
+ * How a service's Kubernetes objects are found, from the Kubernetes plugin's annotations:
+ * the label `backstage.io/kubernetes-id=<id>`, or the `backstage.io/kubernetes-label-selector`,
+ * in the `backstage.io/kubernetes-namespace` namespace if one is given.
+ *
+ * @public
+ */
+export interface DrServiceTarget {
+  /** The value of `backstage.io/kubernetes-id`. */
+  id?: string;
+  /** The selector of `backstage.io/kubernetes-label-selector`; replaces `id` when given. */
+  labelSelector?: LabelSelector;
+  /** `backstage.io/kubernetes-namespace`: only objects in this namespace. */
+  namespace?: string;
+}
+
+/**
+ * A drill, failover or failback run of the DR workflows.
+ *
+ * @public
+ */
+export interface DrRunRecord {
+  id: string;
+  type: 'drill' | 'failover' | 'failback';
+  /** Only `completed` runs count as evidence. */
+  status: string;
+  /** RFC 3339. */
+  startedAt: string;
+  /** RFC 3339: when the service was verified up; measured RTO = verifiedAt − startedAt. */
+  verifiedAt?: string;
+}
+
+/**
+ * Options of the evaluation.
+ *
+ * @public
+ */
+export interface DrEvaluationOptions {
+  /** A service is at risk when its achieved RPO is above this share of its RPO target. Default 0.8. */
+  atRiskRatio?: number;
+  /** Count `PartiallyFailed` Velero backups as usable recovery points. Default false. */
+  countPartiallyFailedBackups?: boolean;
+}
+
+/**
+ * A verdict: `compliant`, `at-risk`, `breached`, `unknown` (evidence could not be read) or
+ * `undeclared` (no DR annotations).
+ *
+ * @public
+ */
+export type DrVerdict =
+  | 'compliant'
+  | 'at-risk'
+  | 'breached'
+  | 'unknown'
+  | 'undeclared';
+
+/**
+ * One reason for a verdict, in plain words. `severity` says which verdict it leads to.
+ *
+ * @public
+ */
+export interface DrReason {
+  severity: 'breach' | 'risk' | 'unknown';
+  /** A stable machine-readable code, e.g. `rpo-exceeded`, `pvc-uncovered`. */
+  code: string;
+  message: string;
+}
+
+/**
+ * A recovery point: a state the service can be brought back to.
+ *
+ * @public
+ */
+export interface DrRecoveryPoint {
+  /** RFC 3339; undefined when the source does not tell (a failed backup that never started). */
+  time?: string;
+  source:
+    | 'velero-backup'
+    | 'volume-snapshot'
+    | 'volsync'
+    | 'cnpg-replica'
+    | 'mirrormaker2';
+  /** The Kubernetes kind and name it comes from. */
+  kind: string;
+  name: string;
+  namespace?: string;
+  cluster: string;
+  /** Whether it can be restored from. */
+  usable: boolean;
+  /** Whether it counts for the achieved RPO (usable and survives the loss of the primary cluster). */
+  counted: boolean;
+  /** Why it is not usable or not counted. */
+  reason?: string;
+  /** Velero `status.phase`, VolumeSnapshot readiness, replication state. */
+  phase?: string;
+  errors?: number;
+  warnings?: number;
+  /** RFC 3339. */
+  expiresAt?: string;
+  storageLocation?: string;
+}
+
+/**
+ * The DR status of a declared service at a point in time. Durations are whole seconds.
+ *
+ * @public
+ */
+export interface DrStatus {
+  verdict: Exclude<DrVerdict, 'undeclared'>;
+  reasons: DrReason[];
+  /** RFC 3339: the time the evaluation was made for. */
+  evaluatedAt: string;
+  /** now − the newest counted recovery point; null when there is none. */
+  achievedRpoSeconds: number | null;
+  /** Newest first. */
+  recoveryPoints: DrRecoveryPoint[];
+  coverage: Array<{
+    cluster: string;
+    namespace: string;
+    pvc: string;
+    coveredBy: Array<{
+      kind: 'Schedule' | 'ReplicationSource';
+      name: string;
+      paused: boolean;
+    }>;
+  }>;
+  schedules: Array<{
+    cluster: string;
+    name: string;
+    schedule: string;
+    /** The longest gap between two runs; null when the expression cannot be read. */
+    maxIntervalSeconds: number | null;
+    paused: boolean;
+    storageLocation?: string;
+    lastBackup?: string;
+  }>;
+  replication: Array<{
+    kind: 'ReplicationSource' | 'Cluster' | 'KafkaMirrorMaker2';
+    name: string;
+    namespace?: string;
+    cluster: string;
+    healthy: boolean;
+    /** null when not measured. */
+    lagSeconds: number | null;
+    message: string;
+  }>;
+  storageLocations: Array<{
+    cluster: string;
+    name: string;
+    phase: string;
+    message?: string;
+    lastValidationTime?: string;
+  }>;
+  lastDrill: {
+    kind: 'Restore' | 'run';
+    name: string;
+    cluster?: string;
+    type: 'drill' | 'failover' | 'restore';
+    startedAt: string;
+    completedAt: string;
+    measuredRtoSeconds: number;
+  } | null;
+  measuredRtoSeconds: number | null;
+  /** Clusters in scope whose evidence could not be read. */
+  unreadable: Array<{ cluster: string; reason: string }>;
+}
