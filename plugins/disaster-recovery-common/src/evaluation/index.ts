@@ -4,3 +4,4 @@ export * from './kubernetes';
 export * from './selectors';
 export * from './target';
 export * from './types';
+export * from './resources';
