@@ -4,6 +4,14 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import {
+  drModuleCloudNativePgProvider,
+  drModuleCsiSnapshotsProvider,
+  drModuleStrimziProvider,
+  drModuleVeleroProvider,
+  drModuleVolSyncProvider,
+  drModuleWorkloadsProvider,
+} from '@backstage-dr/plugin-disaster-recovery-backend';
 
 const backend = createBackend();
 
@@ -38,6 +46,16 @@ backend.add(
 
 // Kubernetes: the clusters configured under `kubernetes.clusterLocatorMethods`.
 backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+// Disaster recovery: the status backend, reading the Kubernetes plugin's clusters through its
+// proxy, with the built-in status providers.
+backend.add(import('@backstage-dr/plugin-disaster-recovery-backend'));
+backend.add(drModuleWorkloadsProvider);
+backend.add(drModuleVeleroProvider);
+backend.add(drModuleCsiSnapshotsProvider);
+backend.add(drModuleVolSyncProvider);
+backend.add(drModuleCloudNativePgProvider);
+backend.add(drModuleStrimziProvider);
 
 // User settings (stored per user) and signals (live updates pushed to the browser).
 backend.add(import('@backstage/plugin-user-settings-backend'));

@@ -107,8 +107,8 @@ export interface DrEvaluationOptions {
 }
 
 /**
- * A verdict: `compliant`, `at-risk`, `breached`, `unknown` (evidence could not be read) or
- * `undeclared` (no DR annotations).
+ * A verdict: `compliant`, `at-risk`, `breached`, `unknown` (evidence could not be read),
+ * `invalid` (the DR annotations have problems) or `undeclared` (no DR annotations).
  *
  * @public
  */
@@ -117,6 +117,7 @@ export type DrVerdict =
   | 'at-risk'
   | 'breached'
   | 'unknown'
+  | 'invalid'
   | 'undeclared';
 
 /**
@@ -171,7 +172,7 @@ export interface DrRecoveryPoint {
  * @public
  */
 export interface DrStatus {
-  verdict: Exclude<DrVerdict, 'undeclared'>;
+  verdict: Exclude<DrVerdict, 'undeclared' | 'invalid'>;
   reasons: DrReason[];
   /** RFC 3339: the time the evaluation was made for. */
   evaluatedAt: string;

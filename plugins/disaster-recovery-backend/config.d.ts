@@ -1,0 +1,24 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  disasterRecovery?: {
+    /**
+     * A service is at risk when its achieved RPO is above this share of its RPO target
+     * (0 to 1). Default 0.8.
+     */
+    atRiskRatio?: number;
+    /** Count `PartiallyFailed` Velero backups as usable recovery points. Default false. */
+    countPartiallyFailedBackups?: boolean;
+    /** How the DR status is refreshed from the clusters. */
+    refresh?: {
+      /** When the refresh runs; default every 5 minutes, timeout 4 minutes. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Clusters read at the same time. Default 4. */
+      clusterConcurrency?: number;
+      /** Objects per Kubernetes list page (`limit`). Default 500. */
+      pageSize?: number;
+      /** Timeout of one Kubernetes request, in seconds. Default 30. */
+      requestTimeoutSeconds?: number;
+    };
+  };
+}

@@ -1,0 +1,301 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import {
+  DrDeclarationProblem,
+  DrStatus,
+  DrVerdict,
+} from '@backstage-dr/plugin-disaster-recovery-common';
+import { Knex } from 'knex';
+import { DrClusterHealth } from '../kubernetes/readClusters';
+
+/**
+ * The stored DR status of one catalog entity, as the API returns it.
+ *
+ * @public
+ */
+export interface DrServiceRecord {
+  entityRef: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  title?: string;
+  /** Entity ref of the owner, e.g. `group:default/payments-team`. */
+  owner?: string;
+  system?: string;
+  tier?: string;
+  /** 0 for the most critical tier. */
+  tierRank?: number;
+  strategy?: string;
+  verdict: DrVerdict;
+  firstReason?: string;
+  rpoSeconds?: number;
+  achievedRpoSeconds?: number;
+  rtoSeconds?: number;
+  measuredRtoSeconds?: number;
+  /** RFC 3339. */
+  lastDrillAt?: string;
+  /** RFC 3339: the newest counted recovery point. */
+  newestRecoveryPointAt?: string;
+  clusters: string[];
+  /** Present for declared services. */
+  status?: DrStatus;
+  /** Present for invalid declarations. */
+  problems?: DrDeclarationProblem[];
+  /** RFC 3339: when this status was computed. */
+  updatedAt: string;
+}
+
+/**
+ * One point of a service's compliance history.
+ *
+ * @public
+ */
+export interface DrHistoryPoint {
+  /** RFC 3339. */
+  time: string;
+  /** `refresh`: one refresh; `hour` / `day`: the last refresh of that hour or day, kept by compaction. */
+  resolution: 'refresh' | 'hour' | 'day';
+  verdict: DrVerdict;
+  achievedRpoSeconds: number | null;
+}
+
+type Row = {
+  entity_ref: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  title: string | null;
+  owner: string | null;
+  system: string | null;
+  tier: string | null;
+  tier_rank: number | null;
+  strategy: string | null;
+  verdict: string;
+  first_reason: string | null;
+  rpo_seconds: number | null;
+  achieved_rpo_seconds: number | null;
+  rto_seconds: number | null;
+  measured_rto_seconds: number | null;
+  last_drill_at: string | null;
+  oldest_point_at: string | null;
+  clusters: string | null;
+  status: string;
+  updated_at: string;
+};
+
+const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
+
+function toRecord(row: Row, withDetails: boolean): DrServiceRecord {
+  const details = withDetails ? JSON.parse(row.status) : undefined;
+  return {
+    entityRef: row.entity_ref,
+    kind: row.kind,
+    namespace: row.namespace,
+    name: row.name,
+    title: row.title ?? undefined,
+    owner: row.owner ?? undefined,
+    system: row.system ?? undefined,
+    tier: row.tier ?? undefined,
+    tierRank: num(row.tier_rank),
+    strategy: row.strategy ?? undefined,
+    verdict: row.verdict as DrVerdict,
+    firstReason: row.first_reason ?? undefined,
+    rpoSeconds: num(row.rpo_seconds),
+    achievedRpoSeconds: num(row.achieved_rpo_seconds),
+    rtoSeconds: num(row.rto_seconds),
+    measuredRtoSeconds: num(row.measured_rto_seconds),
+    lastDrillAt: row.last_drill_at ?? undefined,
+    newestRecoveryPointAt: row.oldest_point_at ?? undefined,
+    clusters: row.clusters ? row.clusters.split(',') : [],
+    status: details?.status,
+    problems: details?.problems,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toRow(record: DrServiceRecord): Row {
+  return {
+    entity_ref: record.entityRef,
+    kind: record.kind,
+    namespace: record.namespace,
+    name: record.name,
+    title: record.title ?? null,
+    owner: record.owner ?? null,
+    system: record.system ?? null,
+    tier: record.tier ?? null,
+    tier_rank: record.tierRank ?? null,
+    strategy: record.strategy ?? null,
+    verdict: record.verdict,
+    first_reason: record.firstReason ?? null,
+    rpo_seconds: record.rpoSeconds ?? null,
+    achieved_rpo_seconds: record.achievedRpoSeconds ?? null,
+    rto_seconds: record.rtoSeconds ?? null,
+    measured_rto_seconds: record.measuredRtoSeconds ?? null,
+    last_drill_at: record.lastDrillAt ?? null,
+    oldest_point_at: record.newestRecoveryPointAt ?? null,
+    clusters: record.clusters.join(',') || null,
+    status: JSON.stringify({ status: record.status, problems: record.problems }),
+    updated_at: record.updatedAt,
+  };
+}
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * The DR backend's storage in its plugin database (SQLite locally, PostgreSQL in production):
+ * the last good status of every service, its compliance history, and cluster health. Survives
+ * restarts.
+ *
+ * @public
+ */
+export class DrStatusStore {
+  static async create(database: DatabaseService): Promise<DrStatusStore> {
+    const knex = await database.getClient();
+    if (!database.migrations?.skip) {
+      await knex.migrate.latest({
+        directory: resolvePackagePath(
+          '@backstage-dr/plugin-disaster-recovery-backend',
+          'migrations',
+        ),
+      });
+    }
+    return new DrStatusStore(knex);
+  }
+
+  constructor(private readonly knex: Knex) {}
+
+  /**
+   * Replaces the status of every service with the result of one refresh, in one transaction:
+   * rows of entities no longer in the result are removed, and a history point is added for each
+   * service.
+   */
+  async replaceAll(records: DrServiceRecord[], recordedAt: string): Promise<void> {
+    await this.knex.transaction(async tx => {
+      const refs = new Set(records.map(r => r.entityRef));
+      const existing: Array<{ entity_ref: string }> = await tx('dr_service_status').select('entity_ref');
+      const gone = existing.map(r => r.entity_ref).filter(ref => !refs.has(ref));
+      for (let i = 0; i < gone.length; i += 500) {
+        await tx('dr_service_status').whereIn('entity_ref', gone.slice(i, i + 500)).delete();
+      }
+      const rows = records.map(toRow);
+      for (let i = 0; i < rows.length; i += 200) {
+        await tx('dr_service_status').insert(rows.slice(i, i + 200)).onConflict('entity_ref').merge();
+      }
+      const history = records.map(r => ({
+        entity_ref: r.entityRef,
+        recorded_at: recordedAt,
+        resolution: 'refresh',
+        verdict: r.verdict,
+        achieved_rpo_seconds: r.achievedRpoSeconds ?? null,
+      }));
+      for (let i = 0; i < history.length; i += 500) {
+        await tx('dr_status_history').insert(history.slice(i, i + 500));
+      }
+    });
+  }
+
+  /** The stored status of one entity with its details, or undefined. */
+  async get(entityRef: string): Promise<DrServiceRecord | undefined> {
+    const row = await this.knex<Row>('dr_service_status').where({ entity_ref: entityRef }).first();
+    return row ? toRecord(row, true) : undefined;
+  }
+
+  /** Every stored service without details (for the overview). */
+  async listAll(): Promise<DrServiceRecord[]> {
+    const rows = await this.knex<Row>('dr_service_status').select(
+      'entity_ref', 'kind', 'namespace', 'name', 'title', 'owner', 'system', 'tier', 'tier_rank',
+      'strategy', 'verdict', 'first_reason', 'rpo_seconds', 'achieved_rpo_seconds', 'rto_seconds',
+      'measured_rto_seconds', 'last_drill_at', 'oldest_point_at', 'clusters', 'updated_at',
+    );
+    return rows.map(row => toRecord({ ...row, status: '{}' }, false));
+  }
+
+  /** A service's history between two RFC 3339 times, oldest first. */
+  async history(entityRef: string, from: string, to: string): Promise<DrHistoryPoint[]> {
+    const rows = await this.knex('dr_status_history')
+      .where({ entity_ref: entityRef })
+      .andWhere('recorded_at', '>=', from)
+      .andWhere('recorded_at', '<=', to)
+      .orderBy('recorded_at', 'asc');
+    return rows.map(r => ({
+      time: r.recorded_at,
+      resolution: r.resolution,
+      verdict: r.verdict,
+      achievedRpoSeconds: num(r.achieved_rpo_seconds) ?? null,
+    }));
+  }
+
+  /**
+   * Compacts the history: points older than a day keep the last of each hour, points older than a
+   * week the last of each day.
+   *
+   * @returns the number of points removed
+   */
+  async compactHistory(now: Date): Promise<number> {
+    const dayAgo = new Date(now.getTime() - DAY).toISOString();
+    const weekAgo = new Date(now.getTime() - 7 * DAY).toISOString();
+    let removed = 0;
+    await this.knex.transaction(async tx => {
+      removed += await this.compactRange(tx, weekAgo, dayAgo, 13, 'hour');
+      removed += await this.compactRange(tx, '0000', weekAgo, 10, 'day');
+    });
+    return removed;
+  }
+
+  // Keeps, per entity and bucket (the first `prefix` characters of the RFC 3339 time: 13 = hour,
+  // 10 = day), the newest point, marked with `resolution`; deletes the others.
+  private async compactRange(
+    tx: Knex.Transaction,
+    from: string,
+    to: string,
+    prefix: number,
+    resolution: 'hour' | 'day',
+  ): Promise<number> {
+    const rows: Array<{ id: number; entity_ref: string; recorded_at: string; resolution: string }> =
+      await tx('dr_status_history')
+        .select('id', 'entity_ref', 'recorded_at', 'resolution')
+        .where('recorded_at', '>=', from)
+        .andWhere('recorded_at', '<', to)
+        .orderBy('recorded_at', 'desc');
+    const kept = new Set<string>();
+    const remove: number[] = [];
+    const mark: number[] = [];
+    for (const row of rows) {
+      const bucket = `${row.entity_ref}@${row.recorded_at.slice(0, prefix)}`;
+      if (kept.has(bucket)) {
+        remove.push(row.id);
+      } else {
+        kept.add(bucket);
+        if (row.resolution !== resolution) mark.push(row.id);
+      }
+    }
+    for (let i = 0; i < remove.length; i += 500) {
+      await tx('dr_status_history').whereIn('id', remove.slice(i, i + 500)).delete();
+    }
+    for (let i = 0; i < mark.length; i += 500) {
+      await tx('dr_status_history').whereIn('id', mark.slice(i, i + 500)).update({ resolution });
+    }
+    return remove.length;
+  }
+
+  /** Stores the health of every cluster read by a refresh, replacing what was there. */
+  async replaceClusterHealth(health: DrClusterHealth[], updatedAt: string): Promise<void> {
+    await this.knex.transaction(async tx => {
+      await tx('dr_cluster_health').delete();
+      if (health.length > 0) {
+        await tx('dr_cluster_health').insert(
+          health.map(h => ({ cluster: h.cluster, health: JSON.stringify(h), updated_at: updatedAt })),
+        );
+      }
+    });
+  }
+
+  /** The health of every cluster, by name. */
+  async clusterHealth(): Promise<DrClusterHealth[]> {
+    const rows = await this.knex('dr_cluster_health').orderBy('cluster');
+    return rows.map(r => JSON.parse(r.health));
+  }
+}

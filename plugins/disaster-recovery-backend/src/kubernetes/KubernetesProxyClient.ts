@@ -1,0 +1,247 @@
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import {
+  DrResourceType,
+  KubeObject,
+  listPath,
+} from '@backstage-dr/plugin-disaster-recovery-common';
+
+/**
+ * Why a cluster could not be read:
+ * - `not-installed`: the resource's CRD is not installed (the list answered 404 NotFound);
+ * - `unknown-cluster`: the Kubernetes backend does not know the cluster;
+ * - `unauthorized` / `forbidden`: the API server answered 401 / 403;
+ * - `unreachable`: no answer (connection refused or closed, TLS error, proxy failure);
+ * - `timeout`: no answer within the request timeout;
+ * - `server-error`: the API server answered 5xx;
+ * - `malformed`: the answer is not a Kubernetes list of objects.
+ *
+ * @public
+ */
+export type ClusterReadErrorKind =
+  | 'not-installed'
+  | 'unknown-cluster'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'unreachable'
+  | 'timeout'
+  | 'server-error'
+  | 'malformed';
+
+/**
+ * A failure to read a resource from a cluster, with its kind and a message for people.
+ *
+ * @public
+ */
+export class ClusterReadError extends Error {
+  constructor(
+    readonly kind: ClusterReadErrorKind,
+    readonly cluster: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClusterReadError';
+  }
+}
+
+/** Counters of the requests a client made, for the benchmark and the logs. */
+export interface KubernetesRequestStats {
+  requests: number;
+  bytes: number;
+}
+
+/**
+ * Reads Kubernetes objects through the Kubernetes backend's proxy endpoint
+ * (`GET {kubernetes}/proxy/<path>` with the `Backstage-Kubernetes-Cluster` header), called with
+ * this plugin's own service credentials. Every cluster locator and auth strategy of the Kubernetes
+ * plugin therefore works unchanged, and cluster credentials stay in the Kubernetes backend.
+ *
+ * @public
+ */
+export class KubernetesProxyClient {
+  readonly stats: KubernetesRequestStats = { requests: 0, bytes: 0 };
+
+  constructor(
+    private readonly options: {
+      discovery: DiscoveryService;
+      auth: AuthService;
+      /** Per request, in milliseconds. */
+      requestTimeoutMs: number;
+      /** Objects per page (`limit`). */
+      pageSize: number;
+    },
+  ) {}
+
+  private async token(): Promise<string> {
+    const { token } = await this.options.auth.getPluginRequestToken({
+      onBehalfOf: await this.options.auth.getOwnServiceCredentials(),
+      targetPluginId: 'kubernetes',
+    });
+    return token;
+  }
+
+  /**
+   * The names of the clusters the Kubernetes backend knows (`GET {kubernetes}/clusters`).
+   *
+   * @throws Error when the Kubernetes backend cannot be reached or answers an error
+   */
+  async listClusters(): Promise<string[]> {
+    const base = await this.options.discovery.getBaseUrl('kubernetes');
+    const response = await fetch(`${base}/clusters`, {
+      headers: { authorization: `Bearer ${await this.token()}` },
+      signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+    });
+    if (!response.ok) {
+      throw new Error(
+        `The Kubernetes backend answered ${response.status} to GET /clusters`,
+      );
+    }
+    const body = (await response.json()) as { items?: Array<{ name: string }> };
+    return (body.items ?? []).map(c => c.name);
+  }
+
+  /**
+   * Lists every object of a resource type in every namespace of a cluster, page by page
+   * (`limit` = page size, `continue` tokens). A `410 Gone` on a continuation (the token expired)
+   * starts the list again, once.
+   *
+   * @returns the objects, with `apiVersion` and `kind` set on each
+   * @throws ClusterReadError with the reason the list failed
+   */
+  async list(cluster: string, type: DrResourceType): Promise<KubeObject[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.listOnce(cluster, type);
+      } catch (error) {
+        if (error instanceof ExpiredContinueError && attempt === 0) {
+          continue;
+        }
+        if (error instanceof ExpiredContinueError) {
+          throw new ClusterReadError(
+            'server-error',
+            cluster,
+            `${type.kind} list on ${cluster} kept expiring while paging`,
+          );
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async listOnce(
+    cluster: string,
+    type: DrResourceType,
+  ): Promise<KubeObject[]> {
+    const items: KubeObject[] = [];
+    let continueToken: string | undefined;
+    const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
+    do {
+      const query = new URLSearchParams({ limit: String(this.options.pageSize) });
+      if (continueToken) {
+        query.set('continue', continueToken);
+      }
+      const body = await this.get(cluster, `${listPath(type)}?${query}`, type, Boolean(continueToken));
+      if (!body || typeof body !== 'object' || !Array.isArray(body.items)) {
+        throw new ClusterReadError(
+          'malformed',
+          cluster,
+          `${type.kind} list on ${cluster} is not a Kubernetes list`,
+        );
+      }
+      for (const item of body.items) {
+        if (typeof item?.metadata?.name !== 'string') {
+          throw new ClusterReadError(
+            'malformed',
+            cluster,
+            `${type.kind} list on ${cluster} holds an object without metadata.name`,
+          );
+        }
+        items.push({ apiVersion, kind: type.kind, ...item });
+      }
+      continueToken = body.metadata?.continue || undefined;
+    } while (continueToken);
+    return items;
+  }
+
+  private async get(
+    cluster: string,
+    path: string,
+    type: DrResourceType,
+    continuation: boolean,
+  ): Promise<any> {
+    const base = await this.options.discovery.getBaseUrl('kubernetes');
+    let response: Response;
+    let text: string;
+    try {
+      this.stats.requests += 1;
+      response = await fetch(`${base}/proxy${path}`, {
+        headers: {
+          authorization: `Bearer ${await this.token()}`,
+          'Backstage-Kubernetes-Cluster': cluster,
+          accept: 'application/json',
+        },
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+      });
+      text = await response.text();
+      this.stats.bytes += Buffer.byteLength(text);
+    } catch (error) {
+      const name = (error as Error)?.name;
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        throw new ClusterReadError(
+          'timeout',
+          cluster,
+          `${cluster} did not answer within ${this.options.requestTimeoutMs / 1000}s`,
+        );
+      }
+      throw new ClusterReadError(
+        'unreachable',
+        cluster,
+        `${cluster} could not be reached: ${(error as Error)?.message ?? error}`,
+      );
+    }
+    let body: any;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      if (response.ok) {
+        throw new ClusterReadError('malformed', cluster, `${type.kind} list on ${cluster} is not JSON`);
+      }
+    }
+    if (response.ok) {
+      return body;
+    }
+    const status = response.status;
+    const isKubernetesStatus = body?.kind === 'Status';
+    const message = isKubernetesStatus ? body.message : body?.error?.message ?? text.slice(0, 200);
+    if (status === 410 && continuation) {
+      throw new ExpiredContinueError();
+    }
+    if (status === 404 && isKubernetesStatus) {
+      throw new ClusterReadError(
+        'not-installed',
+        cluster,
+        `${type.kind} (${type.plural}.${type.group || 'core'}) is not installed on ${cluster}`,
+      );
+    }
+    if (status === 404) {
+      throw new ClusterReadError('unknown-cluster', cluster, message || `cluster ${cluster} not found`);
+    }
+    if (status === 401) {
+      throw new ClusterReadError('unauthorized', cluster, `${cluster} answered 401 Unauthorized${message ? `: ${message}` : ''}`);
+    }
+    if (status === 403) {
+      throw new ClusterReadError('forbidden', cluster, `${cluster} answered 403 Forbidden${message ? `: ${message}` : ''}`);
+    }
+    if (!isKubernetesStatus && status >= 500) {
+      // The Kubernetes backend's proxy answers 500 with its own error when the cluster does not
+      // answer at all (connection refused or closed, TLS failure).
+      throw new ClusterReadError('unreachable', cluster, `${cluster} could not be reached: ${message}`);
+    }
+    throw new ClusterReadError(
+      'server-error',
+      cluster,
+      `${cluster} answered ${status}${message ? `: ${message}` : ''}`,
+    );
+  }
+}
+
+class ExpiredContinueError extends Error {}

@@ -1,0 +1,198 @@
+import {
+  AuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  DR_ANNOTATIONS,
+  DrEvaluationOptions,
+  TierPolicies,
+  evaluateDrStatus,
+  parseDrDeclaration,
+  serviceTargetFromEntity,
+} from '@backstage-dr/plugin-disaster-recovery-common';
+import { DrStatusProvider } from '@backstage-dr/plugin-disaster-recovery-node';
+import { DrServiceRecord, DrStatusStore } from '../database/DrStatusStore';
+import { KubernetesProxyClient } from '../kubernetes/KubernetesProxyClient';
+import { readClusters } from '../kubernetes/readClusters';
+
+/**
+ * What one refresh did.
+ *
+ * @public
+ */
+export interface DrRefreshSummary {
+  services: number;
+  clusters: number;
+  /** Kubernetes list requests made (pages included). */
+  requests: number;
+  /** Bytes of Kubernetes answers received. */
+  bytes: number;
+  durationMs: number;
+}
+
+function refOf(value: unknown, defaultKind: string, defaultNamespace: string) {
+  if (typeof value !== 'string' || value === '') return undefined;
+  try {
+    return stringifyEntityRef(parseEntityRef(value, { defaultKind, defaultNamespace }));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Refreshes the DR status of every service: reads each cluster once (every resource type of every
+ * status provider, paged), then evaluates every service in memory with `evaluateDrStatus` and
+ * stores the results. Services are the catalog's Components of type `service` or `database` and
+ * every entity with a `disaster-recovery/*` annotation.
+ *
+ * @public
+ */
+export class DrStatusService {
+  constructor(
+    private readonly options: {
+      catalog: CatalogService;
+      auth: AuthService;
+      client: KubernetesProxyClient;
+      store: DrStatusStore;
+      providers: DrStatusProvider[];
+      policies: TierPolicies;
+      logger: LoggerService;
+      clusterConcurrency: number;
+      evaluation: DrEvaluationOptions;
+    },
+  ) {}
+
+  private async services(): Promise<Entity[]> {
+    const { items } = await this.options.catalog.getEntities(
+      {
+        filter: [
+          { kind: 'component', 'spec.type': ['service', 'database'] },
+          ...DR_ANNOTATIONS.map(a => ({ [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS })),
+        ],
+      },
+      { credentials: await this.options.auth.getOwnServiceCredentials() },
+    );
+    return items;
+  }
+
+  /**
+   * Runs one refresh at time `now`.
+   *
+   * @throws Error when the catalog or the Kubernetes backend cannot be reached at all; the
+   *   stored statuses are then left as they were (the last good status is kept).
+   */
+  async refresh(now: Date = new Date()): Promise<DrRefreshSummary> {
+    const started = Date.now();
+    const { client, store, logger } = this.options;
+    const requestsBefore = client.stats.requests;
+    const bytesBefore = client.stats.bytes;
+    const [entities, clusters] = await Promise.all([this.services(), client.listClusters()]);
+    const { evidence, health } = await readClusters({
+      clusters,
+      providers: this.options.providers,
+      client,
+      concurrency: this.options.clusterConcurrency,
+      logger,
+      now: () => now,
+    });
+    const updatedAt = now.toISOString();
+    const records = entities.map(entity => this.evaluate(entity, evidence, clusters, now, updatedAt));
+    await store.replaceAll(records, updatedAt);
+    await store.replaceClusterHealth(health, updatedAt);
+    await store.compactHistory(now);
+    const summary = {
+      services: records.length,
+      clusters: clusters.length,
+      requests: client.stats.requests - requestsBefore,
+      bytes: client.stats.bytes - bytesBefore,
+      durationMs: Date.now() - started,
+    };
+    logger.info(
+      `DR refresh: ${summary.services} services, ${summary.clusters} clusters, ${summary.requests} Kubernetes requests in ${summary.durationMs} ms`,
+    );
+    return summary;
+  }
+
+  private evaluate(
+    entity: Entity,
+    evidence: Parameters<typeof evaluateDrStatus>[0]['clusters'],
+    clusters: string[],
+    now: Date,
+    updatedAt: string,
+  ): DrServiceRecord {
+    const namespace = entity.metadata.namespace ?? 'default';
+    const base = {
+      entityRef: stringifyEntityRef(entity),
+      kind: entity.kind,
+      namespace,
+      name: entity.metadata.name,
+      title: entity.metadata.title,
+      owner: refOf(entity.spec?.owner, 'group', namespace),
+      system: refOf(entity.spec?.system, 'system', namespace),
+      updatedAt,
+    };
+    const result = parseDrDeclaration(entity, this.options.policies, { knownClusters: clusters });
+    if (result.status === 'undeclared') {
+      return { ...base, verdict: 'undeclared', clusters: [] };
+    }
+    if (result.status === 'invalid') {
+      return {
+        ...base,
+        verdict: 'invalid',
+        firstReason: result.problems[0]?.message,
+        problems: result.problems,
+        clusters: [],
+      };
+    }
+    const { declaration } = result;
+    const declared = {
+      ...base,
+      tier: declaration.tier,
+      tierRank: this.options.policies.rank(declaration.tier),
+      strategy: declaration.strategy,
+      rpoSeconds: declaration.rpoSeconds,
+      rtoSeconds: declaration.rtoSeconds,
+      clusters: [declaration.primaryCluster, declaration.recoveryCluster].filter(
+        (c): c is string => Boolean(c),
+      ),
+    };
+    let target;
+    try {
+      target = serviceTargetFromEntity(entity);
+    } catch (error) {
+      const message = `backstage.io/kubernetes-label-selector: ${(error as Error).message}`;
+      return { ...declared, verdict: 'invalid', firstReason: message, problems: [{ annotation: 'backstage.io/kubernetes-label-selector', message }] };
+    }
+    if (!target) {
+      const message =
+        'backstage.io/kubernetes-id: is missing; the DR status needs the Kubernetes plugin annotations to find the service';
+      return { ...declared, verdict: 'invalid', firstReason: message, problems: [{ annotation: 'backstage.io/kubernetes-id', message }] };
+    }
+    const status = evaluateDrStatus({
+      declaration,
+      target,
+      clusters: evidence,
+      now,
+      options: this.options.evaluation,
+    });
+    const newest = status.recoveryPoints.find(p => p.counted && p.time);
+    return {
+      ...declared,
+      verdict: status.verdict,
+      firstReason: status.reasons[0]?.message,
+      achievedRpoSeconds: status.achievedRpoSeconds ?? undefined,
+      measuredRtoSeconds: status.measuredRtoSeconds ?? undefined,
+      lastDrillAt: status.lastDrill?.completedAt,
+      newestRecoveryPointAt: newest?.time,
+      clusters: declared.clusters.length > 0 ? declared.clusters : evidence.map(e => e.cluster),
+      status,
+    };
+  }
+}

@@ -1,0 +1,210 @@
+import {
+  HttpAuthService,
+  PermissionsService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizeResult,
+} from '@backstage/plugin-permission-common';
+import { createPermissionIntegrationRouter } from '@backstage/plugin-permission-node';
+import {
+  DR_STRATEGIES,
+  drPermissions,
+  drStatusRefreshPermission,
+} from '@backstage-dr/plugin-disaster-recovery-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { DrServiceRecord, DrStatusStore } from '../database/DrStatusStore';
+
+/** The id of the scheduled refresh task. */
+export const REFRESH_TASK_ID = 'disaster-recovery-refresh';
+
+const VERDICTS = ['compliant', 'at-risk', 'breached', 'unknown', 'invalid', 'undeclared'] as const;
+const SORT_FIELDS = {
+  name: (r: DrServiceRecord) => r.name,
+  owner: (r: DrServiceRecord) => r.owner ?? '',
+  system: (r: DrServiceRecord) => r.system ?? '',
+  tier: (r: DrServiceRecord) => r.tierRank ?? Number.MAX_SAFE_INTEGER,
+  strategy: (r: DrServiceRecord) => r.strategy ?? '',
+  verdict: (r: DrServiceRecord) => VERDICTS.indexOf(r.verdict as (typeof VERDICTS)[number]),
+  achievedRpo: (r: DrServiceRecord) => r.achievedRpoSeconds ?? Number.MAX_SAFE_INTEGER,
+  measuredRto: (r: DrServiceRecord) => r.measuredRtoSeconds ?? Number.MAX_SAFE_INTEGER,
+  lastDrill: (r: DrServiceRecord) => r.lastDrillAt ?? '',
+} as const;
+
+const list = (item: z.ZodType<string>) =>
+  z
+    .union([item, z.array(item)])
+    .optional()
+    .transform(v => (v === undefined ? undefined : Array.isArray(v) ? v : [v]));
+
+const overviewQuery = z.object({
+  tier: list(z.string().min(1)),
+  owner: list(z.string().min(1)),
+  verdict: list(z.enum(VERDICTS)),
+  cluster: list(z.string().min(1)),
+  strategy: list(z.enum(DR_STRATEGIES)),
+  q: z.string().optional(),
+  sort: z
+    .string()
+    .regex(
+      new RegExp(`^(${Object.keys(SORT_FIELDS).join('|')})(:(asc|desc))?$`),
+      `use one of ${Object.keys(SORT_FIELDS).join(', ')}, optionally with :asc or :desc`,
+    )
+    .optional(),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+const historyQuery = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new InputError(`${issue.path.join('.') || 'query'}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+function count<K extends string>(records: DrServiceRecord[], key: (r: DrServiceRecord) => K | undefined) {
+  const counts: Record<string, number> = {};
+  for (const r of records) {
+    const k = key(r);
+    if (k !== undefined) counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/**
+ * The DR backend's HTTP API, mounted at `/api/disaster-recovery`:
+ *
+ * - `GET /entities/:kind/:namespace/:name/status`: the entity's stored `DrServiceRecord` with its
+ *   `status` (`DrStatus`) or `problems`; 404 when the caller may not read the entity or no
+ *   refresh has judged it yet.
+ * - `GET /entities/:kind/:namespace/:name/history?from&to`: `{ items: DrHistoryPoint[] }`, RFC 3339
+ *   bounds, default the last 30 days.
+ * - `GET /overview?tier&owner&verdict&cluster&strategy&q&sort&offset&limit`: `{ items, totalCount,
+ *   counts: { verdict, tier }, updatedAt }` over the services the caller may read; filters repeat
+ *   for several values; `sort` is `<field>[:asc|desc]`; `limit` ≤ 500. Items carry no details.
+ * - `GET /clusters`: `{ items: DrClusterHealth[] }`.
+ * - `POST /refresh`: starts a refresh now (permission `disaster-recovery.status.refresh`);
+ *   202 `{ accepted: true }`.
+ *
+ * Bad query parameters answer 400 naming the parameter and the accepted form.
+ *
+ * @public
+ */
+export async function createRouter(options: {
+  store: DrStatusStore;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  scheduler: SchedulerService;
+}): Promise<express.Router> {
+  const { store, httpAuth, permissions, catalog, scheduler } = options;
+  const router = Router();
+  router.use(express.json());
+  router.use(createPermissionIntegrationRouter({ permissions: drPermissions }));
+
+  async function readableEntity(req: express.Request) {
+    const { kind, namespace, name } = req.params;
+    const entityRef = stringifyEntityRef({ kind, namespace, name });
+    const credentials = await httpAuth.credentials(req);
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) {
+      throw new NotFoundError(`No entity ${entityRef}`);
+    }
+    return entityRef;
+  }
+
+  router.get('/entities/:kind/:namespace/:name/status', async (req, res) => {
+    const entityRef = await readableEntity(req);
+    const record = await store.get(entityRef);
+    if (!record) {
+      throw new NotFoundError(`No DR status for ${entityRef} yet: it has not been judged by a refresh`);
+    }
+    res.json(record);
+  });
+
+  router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
+    const entityRef = await readableEntity(req);
+    const query = parse(historyQuery, req.query);
+    const to = query.to ? new Date(query.to) : new Date();
+    const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * 86400_000);
+    if (from > to) {
+      throw new InputError('from: must not be after to');
+    }
+    res.json({ items: await store.history(entityRef, from.toISOString(), to.toISOString()) });
+  });
+
+  router.get('/overview', async (req, res) => {
+    const query = parse(overviewQuery, req.query);
+    const credentials = await httpAuth.credentials(req);
+    let records = await store.listAll();
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: catalogEntityReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.DENY) {
+      records = [];
+    } else if (decision.result === AuthorizeResult.CONDITIONAL) {
+      const { items } = await catalog.getEntities(
+        { fields: ['kind', 'metadata.namespace', 'metadata.name'] },
+        { credentials },
+      );
+      const readable = new Set(items.map(e => stringifyEntityRef(e)));
+      records = records.filter(r => readable.has(r.entityRef));
+    }
+    const q = query.q?.toLocaleLowerCase('en-US');
+    const filtered = records.filter(
+      r =>
+        (!query.tier || (r.tier !== undefined && query.tier.includes(r.tier))) &&
+        (!query.owner || (r.owner !== undefined && query.owner.includes(r.owner))) &&
+        (!query.verdict || query.verdict.includes(r.verdict)) &&
+        (!query.strategy || (r.strategy !== undefined && query.strategy.includes(r.strategy as never))) &&
+        (!query.cluster || r.clusters.some(c => query.cluster!.includes(c))) &&
+        (!q || r.name.includes(q) || (r.title ?? '').toLocaleLowerCase('en-US').includes(q)),
+    );
+    const [field, direction] = (query.sort ?? 'tier:asc').split(':') as [keyof typeof SORT_FIELDS, string?];
+    const key = SORT_FIELDS[field];
+    const sign = direction === 'desc' ? -1 : 1;
+    filtered.sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      if (ka < kb) return -sign;
+      if (ka > kb) return sign;
+      return a.entityRef < b.entityRef ? -1 : 1;
+    });
+    res.json({
+      items: filtered.slice(query.offset, query.offset + query.limit),
+      totalCount: filtered.length,
+      counts: { verdict: count(filtered, r => r.verdict), tier: count(filtered, r => r.tier) },
+      updatedAt: records.reduce<string | undefined>((m, r) => (!m || r.updatedAt > m ? r.updatedAt : m), undefined),
+    });
+  });
+
+  router.get('/clusters', async (_req, res) => {
+    res.json({ items: await store.clusterHealth() });
+  });
+
+  router.post('/refresh', async (req, res) => {
+    const credentials = await httpAuth.credentials(req);
+    const [decision] = await permissions.authorize([{ permission: drStatusRefreshPermission }], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('You may not refresh the DR status');
+    }
+    await scheduler.triggerTask(REFRESH_TASK_ID);
+    res.status(202).json({ accepted: true });
+  });
+
+  return router;
+}
