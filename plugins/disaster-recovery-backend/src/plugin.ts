@@ -49,13 +49,28 @@ export const disasterRecoveryPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         catalog: catalogServiceRef,
       },
-      async init({ config, logger, database, scheduler, discovery, auth, httpAuth, httpRouter, permissions, catalog }) {
-        const refreshConfig = config.getOptionalConfig('disasterRecovery.refresh');
+      async init({
+        config,
+        logger,
+        database,
+        scheduler,
+        discovery,
+        auth,
+        httpAuth,
+        httpRouter,
+        permissions,
+        catalog,
+      }) {
+        const refreshConfig = config.getOptionalConfig(
+          'disasterRecovery.refresh',
+        );
         const store = await DrStatusStore.create(database);
         const client = new KubernetesProxyClient({
           discovery,
           auth,
-          requestTimeoutMs: (refreshConfig?.getOptionalNumber('requestTimeoutSeconds') ?? 30) * 1000,
+          requestTimeoutMs:
+            (refreshConfig?.getOptionalNumber('requestTimeoutSeconds') ?? 30) *
+            1000,
           pageSize: refreshConfig?.getOptionalNumber('pageSize') ?? 500,
         });
         const service = new DrStatusService({
@@ -66,17 +81,26 @@ export const disasterRecoveryPlugin = createBackendPlugin({
           providers,
           policies: TierPolicies.fromConfig(config),
           logger,
-          clusterConcurrency: refreshConfig?.getOptionalNumber('clusterConcurrency') ?? 4,
+          clusterConcurrency:
+            refreshConfig?.getOptionalNumber('clusterConcurrency') ?? 4,
           evaluation: {
-            atRiskRatio: config.getOptionalNumber('disasterRecovery.atRiskRatio'),
+            atRiskRatio: config.getOptionalNumber(
+              'disasterRecovery.atRiskRatio',
+            ),
             countPartiallyFailedBackups: config.getOptionalBoolean(
               'disasterRecovery.countPartiallyFailedBackups',
             ),
           },
         });
         const schedule = refreshConfig?.has('schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(refreshConfig.getConfig('schedule'))
-          : { frequency: { minutes: 5 }, timeout: { minutes: 4 }, initialDelay: { seconds: 5 } };
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              refreshConfig.getConfig('schedule'),
+            )
+          : {
+              frequency: { minutes: 5 },
+              timeout: { minutes: 4 },
+              initialDelay: { seconds: 5 },
+            };
         await scheduler.scheduleTask({
           id: REFRESH_TASK_ID,
           ...schedule,
@@ -84,7 +108,15 @@ export const disasterRecoveryPlugin = createBackendPlugin({
             await service.refresh();
           },
         });
-        httpRouter.use(await createRouter({ store, httpAuth, permissions, catalog, scheduler }));
+        httpRouter.use(
+          await createRouter({
+            store,
+            httpAuth,
+            permissions,
+            catalog,
+            scheduler,
+          }),
+        );
       },
     });
   },

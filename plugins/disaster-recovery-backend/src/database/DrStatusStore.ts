@@ -85,7 +85,8 @@ type Row = {
   updated_at: string;
 };
 
-const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));
+const num = (v: unknown) =>
+  v === null || v === undefined ? undefined : Number(v);
 
 function toRecord(row: Row, withDetails: boolean): DrServiceRecord {
   const details = withDetails ? JSON.parse(row.status) : undefined;
@@ -136,7 +137,10 @@ function toRow(record: DrServiceRecord): Row {
     last_drill_at: record.lastDrillAt ?? null,
     oldest_point_at: record.newestRecoveryPointAt ?? null,
     clusters: record.clusters.join(',') || null,
-    status: JSON.stringify({ status: record.status, problems: record.problems }),
+    status: JSON.stringify({
+      status: record.status,
+      problems: record.problems,
+    }),
     updated_at: record.updatedAt,
   };
 }
@@ -172,17 +176,29 @@ export class DrStatusStore {
    * rows of entities no longer in the result are removed, and a history point is added for each
    * service.
    */
-  async replaceAll(records: DrServiceRecord[], recordedAt: string): Promise<void> {
+  async replaceAll(
+    records: DrServiceRecord[],
+    recordedAt: string,
+  ): Promise<void> {
     await this.knex.transaction(async tx => {
       const refs = new Set(records.map(r => r.entityRef));
-      const existing: Array<{ entity_ref: string }> = await tx('dr_service_status').select('entity_ref');
-      const gone = existing.map(r => r.entity_ref).filter(ref => !refs.has(ref));
+      const existing: Array<{ entity_ref: string }> = await tx(
+        'dr_service_status',
+      ).select('entity_ref');
+      const gone = existing
+        .map(r => r.entity_ref)
+        .filter(ref => !refs.has(ref));
       for (let i = 0; i < gone.length; i += 500) {
-        await tx('dr_service_status').whereIn('entity_ref', gone.slice(i, i + 500)).delete();
+        await tx('dr_service_status')
+          .whereIn('entity_ref', gone.slice(i, i + 500))
+          .delete();
       }
       const rows = records.map(toRow);
       for (let i = 0; i < rows.length; i += 200) {
-        await tx('dr_service_status').insert(rows.slice(i, i + 200)).onConflict('entity_ref').merge();
+        await tx('dr_service_status')
+          .insert(rows.slice(i, i + 200))
+          .onConflict('entity_ref')
+          .merge();
       }
       const history = records.map(r => ({
         entity_ref: r.entityRef,
@@ -199,22 +215,45 @@ export class DrStatusStore {
 
   /** The stored status of one entity with its details, or undefined. */
   async get(entityRef: string): Promise<DrServiceRecord | undefined> {
-    const row = await this.knex<Row>('dr_service_status').where({ entity_ref: entityRef }).first();
+    const row = await this.knex<Row>('dr_service_status')
+      .where({ entity_ref: entityRef })
+      .first();
     return row ? toRecord(row, true) : undefined;
   }
 
   /** Every stored service without details (for the overview). */
   async listAll(): Promise<DrServiceRecord[]> {
     const rows = await this.knex<Row>('dr_service_status').select(
-      'entity_ref', 'kind', 'namespace', 'name', 'title', 'owner', 'system', 'tier', 'tier_rank',
-      'strategy', 'verdict', 'first_reason', 'rpo_seconds', 'achieved_rpo_seconds', 'rto_seconds',
-      'measured_rto_seconds', 'last_drill_at', 'oldest_point_at', 'clusters', 'updated_at',
+      'entity_ref',
+      'kind',
+      'namespace',
+      'name',
+      'title',
+      'owner',
+      'system',
+      'tier',
+      'tier_rank',
+      'strategy',
+      'verdict',
+      'first_reason',
+      'rpo_seconds',
+      'achieved_rpo_seconds',
+      'rto_seconds',
+      'measured_rto_seconds',
+      'last_drill_at',
+      'oldest_point_at',
+      'clusters',
+      'updated_at',
     );
     return rows.map(row => toRecord({ ...row, status: '{}' }, false));
   }
 
   /** A service's history between two RFC 3339 times, oldest first. */
-  async history(entityRef: string, from: string, to: string): Promise<DrHistoryPoint[]> {
+  async history(
+    entityRef: string,
+    from: string,
+    to: string,
+  ): Promise<DrHistoryPoint[]> {
     const rows = await this.knex('dr_status_history')
       .where({ entity_ref: entityRef })
       .andWhere('recorded_at', '>=', from)
@@ -254,12 +293,16 @@ export class DrStatusStore {
     prefix: number,
     resolution: 'hour' | 'day',
   ): Promise<number> {
-    const rows: Array<{ id: number; entity_ref: string; recorded_at: string; resolution: string }> =
-      await tx('dr_status_history')
-        .select('id', 'entity_ref', 'recorded_at', 'resolution')
-        .where('recorded_at', '>=', from)
-        .andWhere('recorded_at', '<', to)
-        .orderBy('recorded_at', 'desc');
+    const rows: Array<{
+      id: number;
+      entity_ref: string;
+      recorded_at: string;
+      resolution: string;
+    }> = await tx('dr_status_history')
+      .select('id', 'entity_ref', 'recorded_at', 'resolution')
+      .where('recorded_at', '>=', from)
+      .andWhere('recorded_at', '<', to)
+      .orderBy('recorded_at', 'desc');
     const kept = new Set<string>();
     const remove: number[] = [];
     const mark: number[] = [];
@@ -273,21 +316,32 @@ export class DrStatusStore {
       }
     }
     for (let i = 0; i < remove.length; i += 500) {
-      await tx('dr_status_history').whereIn('id', remove.slice(i, i + 500)).delete();
+      await tx('dr_status_history')
+        .whereIn('id', remove.slice(i, i + 500))
+        .delete();
     }
     for (let i = 0; i < mark.length; i += 500) {
-      await tx('dr_status_history').whereIn('id', mark.slice(i, i + 500)).update({ resolution });
+      await tx('dr_status_history')
+        .whereIn('id', mark.slice(i, i + 500))
+        .update({ resolution });
     }
     return remove.length;
   }
 
   /** Stores the health of every cluster read by a refresh, replacing what was there. */
-  async replaceClusterHealth(health: DrClusterHealth[], updatedAt: string): Promise<void> {
+  async replaceClusterHealth(
+    health: DrClusterHealth[],
+    updatedAt: string,
+  ): Promise<void> {
     await this.knex.transaction(async tx => {
       await tx('dr_cluster_health').delete();
       if (health.length > 0) {
         await tx('dr_cluster_health').insert(
-          health.map(h => ({ cluster: h.cluster, health: JSON.stringify(h), updated_at: updatedAt })),
+          health.map(h => ({
+            cluster: h.cluster,
+            health: JSON.stringify(h),
+            updated_at: updatedAt,
+          })),
         );
       }
     });

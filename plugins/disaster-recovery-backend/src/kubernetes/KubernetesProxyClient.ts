@@ -43,6 +43,9 @@ export class ClusterReadError extends Error {
   }
 }
 
+/** A continue token expired (410 Gone): the list must start again. */
+class ExpiredContinueError extends Error {}
+
 /** Counters of the requests a client made, for the benchmark and the logs. */
 export interface KubernetesRequestStats {
   requests: number;
@@ -133,13 +136,22 @@ export class KubernetesProxyClient {
   ): Promise<KubeObject[]> {
     const items: KubeObject[] = [];
     let continueToken: string | undefined;
-    const apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
+    const apiVersion = type.group
+      ? `${type.group}/${type.version}`
+      : type.version;
     do {
-      const query = new URLSearchParams({ limit: String(this.options.pageSize) });
+      const query = new URLSearchParams({
+        limit: String(this.options.pageSize),
+      });
       if (continueToken) {
         query.set('continue', continueToken);
       }
-      const body = await this.get(cluster, `${listPath(type)}?${query}`, type, Boolean(continueToken));
+      const body = await this.get(
+        cluster,
+        `${listPath(type)}?${query}`,
+        type,
+        Boolean(continueToken),
+      );
       if (!body || typeof body !== 'object' || !Array.isArray(body.items)) {
         throw new ClusterReadError(
           'malformed',
@@ -189,13 +201,17 @@ export class KubernetesProxyClient {
         throw new ClusterReadError(
           'timeout',
           cluster,
-          `${cluster} did not answer within ${this.options.requestTimeoutMs / 1000}s`,
+          `${cluster} did not answer within ${
+            this.options.requestTimeoutMs / 1000
+          }s`,
         );
       }
       throw new ClusterReadError(
         'unreachable',
         cluster,
-        `${cluster} could not be reached: ${(error as Error)?.message ?? error}`,
+        `${cluster} could not be reached: ${
+          (error as Error)?.message ?? error
+        }`,
       );
     }
     let body: any;
@@ -203,7 +219,11 @@ export class KubernetesProxyClient {
       body = text ? JSON.parse(text) : undefined;
     } catch {
       if (response.ok) {
-        throw new ClusterReadError('malformed', cluster, `${type.kind} list on ${cluster} is not JSON`);
+        throw new ClusterReadError(
+          'malformed',
+          cluster,
+          `${type.kind} list on ${cluster} is not JSON`,
+        );
       }
     }
     if (response.ok) {
@@ -211,7 +231,9 @@ export class KubernetesProxyClient {
     }
     const status = response.status;
     const isKubernetesStatus = body?.kind === 'Status';
-    const message = isKubernetesStatus ? body.message : body?.error?.message ?? text.slice(0, 200);
+    const message = isKubernetesStatus
+      ? body.message
+      : body?.error?.message ?? text.slice(0, 200);
     if (status === 410 && continuation) {
       throw new ExpiredContinueError();
     }
@@ -219,22 +241,40 @@ export class KubernetesProxyClient {
       throw new ClusterReadError(
         'not-installed',
         cluster,
-        `${type.kind} (${type.plural}.${type.group || 'core'}) is not installed on ${cluster}`,
+        `${type.kind} (${type.plural}.${
+          type.group || 'core'
+        }) is not installed on ${cluster}`,
       );
     }
     if (status === 404) {
-      throw new ClusterReadError('unknown-cluster', cluster, message || `cluster ${cluster} not found`);
+      throw new ClusterReadError(
+        'unknown-cluster',
+        cluster,
+        message || `cluster ${cluster} not found`,
+      );
     }
     if (status === 401) {
-      throw new ClusterReadError('unauthorized', cluster, `${cluster} answered 401 Unauthorized${message ? `: ${message}` : ''}`);
+      throw new ClusterReadError(
+        'unauthorized',
+        cluster,
+        `${cluster} answered 401 Unauthorized${message ? `: ${message}` : ''}`,
+      );
     }
     if (status === 403) {
-      throw new ClusterReadError('forbidden', cluster, `${cluster} answered 403 Forbidden${message ? `: ${message}` : ''}`);
+      throw new ClusterReadError(
+        'forbidden',
+        cluster,
+        `${cluster} answered 403 Forbidden${message ? `: ${message}` : ''}`,
+      );
     }
     if (!isKubernetesStatus && status >= 500) {
       // The Kubernetes backend's proxy answers 500 with its own error when the cluster does not
       // answer at all (connection refused or closed, TLS failure).
-      throw new ClusterReadError('unreachable', cluster, `${cluster} could not be reached: ${message}`);
+      throw new ClusterReadError(
+        'unreachable',
+        cluster,
+        `${cluster} could not be reached: ${message}`,
+      );
     }
     throw new ClusterReadError(
       'server-error',
@@ -243,5 +283,3 @@ export class KubernetesProxyClient {
     );
   }
 }
-
-class ExpiredContinueError extends Error {}

@@ -6,7 +6,10 @@ import {
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { DrStatusProvider } from '@backstage-dr/plugin-disaster-recovery-node';
 import pLimit from 'p-limit';
-import { ClusterReadError, KubernetesProxyClient } from './KubernetesProxyClient';
+import {
+  ClusterReadError,
+  KubernetesProxyClient,
+} from './KubernetesProxyClient';
 
 /**
  * The health of one cluster as the last refresh saw it.
@@ -18,9 +21,17 @@ export interface DrClusterHealth {
   /** Whether the cluster answered at all. */
   reachable: boolean;
   /** Per status provider: installed (every CRD present), not installed, or unknown (read failed). */
-  providers: Array<{ id: string; title: string; state: 'installed' | 'not-installed' | 'unknown' }>;
+  providers: Array<{
+    id: string;
+    title: string;
+    state: 'installed' | 'not-installed' | 'unknown';
+  }>;
   /** Why resources could not be read; empty when everything was read. */
-  errors: Array<{ resources: ClusterResource[]; kind: string; message: string }>;
+  errors: Array<{
+    resources: ClusterResource[];
+    kind: string;
+    message: string;
+  }>;
   /** RFC 3339. */
   checkedAt: string;
 }
@@ -71,12 +82,16 @@ async function readCluster(
     for (const type of provider.resourceTypes) {
       if (unreachable) {
         // One unanswered request is enough: the other types would only wait out their timeouts.
-        failures.push({ resources: [type.resource], reason: unreachable.message });
+        failures.push({
+          resources: [type.resource],
+          reason: unreachable.message,
+        });
         state = 'unknown';
         continue;
       }
       try {
-        (objects as Record<string, unknown[]>)[type.resource] = await options.client.list(cluster, type);
+        (objects as Record<string, unknown[]>)[type.resource] =
+          await options.client.list(cluster, type);
       } catch (error) {
         if (!(error instanceof ClusterReadError)) {
           throw error;
@@ -88,8 +103,14 @@ async function readCluster(
         }
         state = 'unknown';
         failures.push({ resources: [type.resource], reason: error.message });
-        health.errors.push({ resources: [type.resource], kind: error.kind, message: error.message });
-        if (['unreachable', 'timeout', 'unknown-cluster'].includes(error.kind)) {
+        health.errors.push({
+          resources: [type.resource],
+          kind: error.kind,
+          message: error.message,
+        });
+        if (
+          ['unreachable', 'timeout', 'unknown-cluster'].includes(error.kind)
+        ) {
           unreachable = error;
           health.reachable = false;
         }
@@ -97,11 +118,15 @@ async function readCluster(
     }
     health.providers.push({ id: provider.id, title: provider.title, state });
     if (state === 'not-installed') {
-      options.logger.info(`${provider.title} not installed on cluster ${cluster}`);
+      options.logger.info(
+        `${provider.title} not installed on cluster ${cluster}`,
+      );
     }
   }
   if (unreachable) {
-    options.logger.warn(`Cluster ${cluster} could not be read: ${unreachable.message}`);
+    options.logger.warn(
+      `Cluster ${cluster} could not be read: ${unreachable.message}`,
+    );
   }
   return { evidence: { cluster, objects, failures }, health };
 }

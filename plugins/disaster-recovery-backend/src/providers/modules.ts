@@ -6,7 +6,11 @@ import {
 } from '@backstage-dr/plugin-disaster-recovery-node';
 
 function provider(id: string, title: string): DrStatusProvider {
-  return { id, title, resourceTypes: DR_RESOURCE_TYPES.filter(t => t.provider === id) };
+  return {
+    id,
+    title,
+    resourceTypes: DR_RESOURCE_TYPES.filter(t => t.provider === id),
+  };
 }
 
 function providerModule(moduleId: string, ...providers: DrStatusProvider[]) {
@@ -39,7 +43,10 @@ export const drModuleWorkloadsProvider = providerModule(
  *
  * @public
  */
-export const drModuleVeleroProvider = providerModule('velero-provider', provider('velero', 'Velero'));
+export const drModuleVeleroProvider = providerModule(
+  'velero-provider',
+  provider('velero', 'Velero'),
+);
 
 /**
  * CSI snapshots: `VolumeSnapshot` (`snapshot.storage.k8s.io/v1`), shown as local recovery points.
@@ -56,7 +63,10 @@ export const drModuleCsiSnapshotsProvider = providerModule(
  *
  * @public
  */
-export const drModuleVolSyncProvider = providerModule('volsync-provider', provider('volsync', 'VolSync'));
+export const drModuleVolSyncProvider = providerModule(
+  'volsync-provider',
+  provider('volsync', 'VolSync'),
+);
 
 /**
  * CloudNativePG: `Cluster` (`postgresql.cnpg.io/v1`), primary and replica clusters.
@@ -73,4 +83,7 @@ export const drModuleCloudNativePgProvider = providerModule(
  *
  * @public
  */
-export const drModuleStrimziProvider = providerModule('strimzi-provider', provider('strimzi', 'Strimzi'));
+export const drModuleStrimziProvider = providerModule(
+  'strimzi-provider',
+  provider('strimzi', 'Strimzi'),
+);

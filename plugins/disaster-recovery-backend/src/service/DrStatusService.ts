@@ -1,7 +1,4 @@
-import {
-  AuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import {
   Entity,
@@ -40,7 +37,9 @@ export interface DrRefreshSummary {
 function refOf(value: unknown, defaultKind: string, defaultNamespace: string) {
   if (typeof value !== 'string' || value === '') return undefined;
   try {
-    return stringifyEntityRef(parseEntityRef(value, { defaultKind, defaultNamespace }));
+    return stringifyEntityRef(
+      parseEntityRef(value, { defaultKind, defaultNamespace }),
+    );
   } catch {
     return undefined;
   }
@@ -74,7 +73,9 @@ export class DrStatusService {
       {
         filter: [
           { kind: 'component', 'spec.type': ['service', 'database'] },
-          ...DR_ANNOTATIONS.map(a => ({ [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS })),
+          ...DR_ANNOTATIONS.map(a => ({
+            [`metadata.annotations.${a}`]: CATALOG_FILTER_EXISTS,
+          })),
         ],
       },
       { credentials: await this.options.auth.getOwnServiceCredentials() },
@@ -93,7 +94,10 @@ export class DrStatusService {
     const { client, store, logger } = this.options;
     const requestsBefore = client.stats.requests;
     const bytesBefore = client.stats.bytes;
-    const [entities, clusters] = await Promise.all([this.services(), client.listClusters()]);
+    const [entities, clusters] = await Promise.all([
+      this.services(),
+      client.listClusters(),
+    ]);
     const { evidence, health } = await readClusters({
       clusters,
       providers: this.options.providers,
@@ -103,7 +107,9 @@ export class DrStatusService {
       now: () => now,
     });
     const updatedAt = now.toISOString();
-    const records = entities.map(entity => this.evaluate(entity, evidence, clusters, now, updatedAt));
+    const records = entities.map(entity =>
+      this.evaluate(entity, evidence, clusters, now, updatedAt),
+    );
     await store.replaceAll(records, updatedAt);
     await store.replaceClusterHealth(health, updatedAt);
     await store.compactHistory(now);
@@ -138,7 +144,9 @@ export class DrStatusService {
       system: refOf(entity.spec?.system, 'system', namespace),
       updatedAt,
     };
-    const result = parseDrDeclaration(entity, this.options.policies, { knownClusters: clusters });
+    const result = parseDrDeclaration(entity, this.options.policies, {
+      knownClusters: clusters,
+    });
     if (result.status === 'undeclared') {
       return { ...base, verdict: 'undeclared', clusters: [] };
     }
@@ -159,21 +167,36 @@ export class DrStatusService {
       strategy: declaration.strategy,
       rpoSeconds: declaration.rpoSeconds,
       rtoSeconds: declaration.rtoSeconds,
-      clusters: [declaration.primaryCluster, declaration.recoveryCluster].filter(
-        (c): c is string => Boolean(c),
-      ),
+      clusters: [
+        declaration.primaryCluster,
+        declaration.recoveryCluster,
+      ].filter((c): c is string => Boolean(c)),
     };
     let target;
     try {
       target = serviceTargetFromEntity(entity);
     } catch (error) {
-      const message = `backstage.io/kubernetes-label-selector: ${(error as Error).message}`;
-      return { ...declared, verdict: 'invalid', firstReason: message, problems: [{ annotation: 'backstage.io/kubernetes-label-selector', message }] };
+      const message = `backstage.io/kubernetes-label-selector: ${
+        (error as Error).message
+      }`;
+      return {
+        ...declared,
+        verdict: 'invalid',
+        firstReason: message,
+        problems: [
+          { annotation: 'backstage.io/kubernetes-label-selector', message },
+        ],
+      };
     }
     if (!target) {
       const message =
         'backstage.io/kubernetes-id: is missing; the DR status needs the Kubernetes plugin annotations to find the service';
-      return { ...declared, verdict: 'invalid', firstReason: message, problems: [{ annotation: 'backstage.io/kubernetes-id', message }] };
+      return {
+        ...declared,
+        verdict: 'invalid',
+        firstReason: message,
+        problems: [{ annotation: 'backstage.io/kubernetes-id', message }],
+      };
     }
     const status = evaluateDrStatus({
       declaration,
@@ -191,7 +214,10 @@ export class DrStatusService {
       measuredRtoSeconds: status.measuredRtoSeconds ?? undefined,
       lastDrillAt: status.lastDrill?.completedAt,
       newestRecoveryPointAt: newest?.time,
-      clusters: declared.clusters.length > 0 ? declared.clusters : evidence.map(e => e.cluster),
+      clusters:
+        declared.clusters.length > 0
+          ? declared.clusters
+          : evidence.map(e => e.cluster),
       status,
     };
   }

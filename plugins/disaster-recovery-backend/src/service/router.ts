@@ -7,9 +7,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  AuthorizeResult,
-} from '@backstage/plugin-permission-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createPermissionIntegrationRouter } from '@backstage/plugin-permission-node';
 import {
   DR_STRATEGIES,
@@ -24,16 +22,26 @@ import { DrServiceRecord, DrStatusStore } from '../database/DrStatusStore';
 /** The id of the scheduled refresh task. */
 export const REFRESH_TASK_ID = 'disaster-recovery-refresh';
 
-const VERDICTS = ['compliant', 'at-risk', 'breached', 'unknown', 'invalid', 'undeclared'] as const;
+const VERDICTS = [
+  'compliant',
+  'at-risk',
+  'breached',
+  'unknown',
+  'invalid',
+  'undeclared',
+] as const;
 const SORT_FIELDS = {
   name: (r: DrServiceRecord) => r.name,
   owner: (r: DrServiceRecord) => r.owner ?? '',
   system: (r: DrServiceRecord) => r.system ?? '',
   tier: (r: DrServiceRecord) => r.tierRank ?? Number.MAX_SAFE_INTEGER,
   strategy: (r: DrServiceRecord) => r.strategy ?? '',
-  verdict: (r: DrServiceRecord) => VERDICTS.indexOf(r.verdict as (typeof VERDICTS)[number]),
-  achievedRpo: (r: DrServiceRecord) => r.achievedRpoSeconds ?? Number.MAX_SAFE_INTEGER,
-  measuredRto: (r: DrServiceRecord) => r.measuredRtoSeconds ?? Number.MAX_SAFE_INTEGER,
+  verdict: (r: DrServiceRecord) =>
+    VERDICTS.indexOf(r.verdict as (typeof VERDICTS)[number]),
+  achievedRpo: (r: DrServiceRecord) =>
+    r.achievedRpoSeconds ?? Number.MAX_SAFE_INTEGER,
+  measuredRto: (r: DrServiceRecord) =>
+    r.measuredRtoSeconds ?? Number.MAX_SAFE_INTEGER,
   lastDrill: (r: DrServiceRecord) => r.lastDrillAt ?? '',
 } as const;
 
@@ -41,7 +49,7 @@ const list = (item: z.ZodType<string>) =>
   z
     .union([item, z.array(item)])
     .optional()
-    .transform(v => (v === undefined ? undefined : Array.isArray(v) ? v : [v]));
+    .transform(v => (v === undefined || Array.isArray(v) ? v : [v]));
 
 const overviewQuery = z.object({
   tier: list(z.string().min(1)),
@@ -54,7 +62,9 @@ const overviewQuery = z.object({
     .string()
     .regex(
       new RegExp(`^(${Object.keys(SORT_FIELDS).join('|')})(:(asc|desc))?$`),
-      `use one of ${Object.keys(SORT_FIELDS).join(', ')}, optionally with :asc or :desc`,
+      `use one of ${Object.keys(SORT_FIELDS).join(
+        ', ',
+      )}, optionally with :asc or :desc`,
     )
     .optional(),
   offset: z.coerce.number().int().min(0).default(0),
@@ -70,12 +80,17 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new InputError(`${issue.path.join('.') || 'query'}: ${issue.message}`);
+    throw new InputError(
+      `${issue.path.join('.') || 'query'}: ${issue.message}`,
+    );
   }
   return result.data;
 }
 
-function count<K extends string>(records: DrServiceRecord[], key: (r: DrServiceRecord) => K | undefined) {
+function count<K extends string>(
+  records: DrServiceRecord[],
+  key: (r: DrServiceRecord) => K | undefined,
+) {
   const counts: Record<string, number> = {};
   for (const r of records) {
     const k = key(r);
@@ -130,7 +145,9 @@ export async function createRouter(options: {
     const entityRef = await readableEntity(req);
     const record = await store.get(entityRef);
     if (!record) {
-      throw new NotFoundError(`No DR status for ${entityRef} yet: it has not been judged by a refresh`);
+      throw new NotFoundError(
+        `No DR status for ${entityRef} yet: it has not been judged by a refresh`,
+      );
     }
     res.json(record);
   });
@@ -139,11 +156,19 @@ export async function createRouter(options: {
     const entityRef = await readableEntity(req);
     const query = parse(historyQuery, req.query);
     const to = query.to ? new Date(query.to) : new Date();
-    const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * 86400_000);
+    const from = query.from
+      ? new Date(query.from)
+      : new Date(to.getTime() - 30 * 86400_000);
     if (from > to) {
       throw new InputError('from: must not be after to');
     }
-    res.json({ items: await store.history(entityRef, from.toISOString(), to.toISOString()) });
+    res.json({
+      items: await store.history(
+        entityRef,
+        from.toISOString(),
+        to.toISOString(),
+      ),
+    });
   });
 
   router.get('/overview', async (req, res) => {
@@ -167,14 +192,23 @@ export async function createRouter(options: {
     const q = query.q?.toLocaleLowerCase('en-US');
     const filtered = records.filter(
       r =>
-        (!query.tier || (r.tier !== undefined && query.tier.includes(r.tier))) &&
-        (!query.owner || (r.owner !== undefined && query.owner.includes(r.owner))) &&
+        (!query.tier ||
+          (r.tier !== undefined && query.tier.includes(r.tier))) &&
+        (!query.owner ||
+          (r.owner !== undefined && query.owner.includes(r.owner))) &&
         (!query.verdict || query.verdict.includes(r.verdict)) &&
-        (!query.strategy || (r.strategy !== undefined && query.strategy.includes(r.strategy as never))) &&
+        (!query.strategy ||
+          (r.strategy !== undefined &&
+            query.strategy.includes(r.strategy as never))) &&
         (!query.cluster || r.clusters.some(c => query.cluster!.includes(c))) &&
-        (!q || r.name.includes(q) || (r.title ?? '').toLocaleLowerCase('en-US').includes(q)),
+        (!q ||
+          r.name.includes(q) ||
+          (r.title ?? '').toLocaleLowerCase('en-US').includes(q)),
     );
-    const [field, direction] = (query.sort ?? 'tier:asc').split(':') as [keyof typeof SORT_FIELDS, string?];
+    const [field, direction] = (query.sort ?? 'tier:asc').split(':') as [
+      keyof typeof SORT_FIELDS,
+      string?,
+    ];
     const key = SORT_FIELDS[field];
     const sign = direction === 'desc' ? -1 : 1;
     filtered.sort((a, b) => {
@@ -187,8 +221,14 @@ export async function createRouter(options: {
     res.json({
       items: filtered.slice(query.offset, query.offset + query.limit),
       totalCount: filtered.length,
-      counts: { verdict: count(filtered, r => r.verdict), tier: count(filtered, r => r.tier) },
-      updatedAt: records.reduce<string | undefined>((m, r) => (!m || r.updatedAt > m ? r.updatedAt : m), undefined),
+      counts: {
+        verdict: count(filtered, r => r.verdict),
+        tier: count(filtered, r => r.tier),
+      },
+      updatedAt: records.reduce<string | undefined>(
+        (m, r) => (!m || r.updatedAt > m ? r.updatedAt : m),
+        undefined,
+      ),
     });
   });
 
@@ -198,7 +238,10 @@ export async function createRouter(options: {
 
   router.post('/refresh', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
-    const [decision] = await permissions.authorize([{ permission: drStatusRefreshPermission }], { credentials });
+    const [decision] = await permissions.authorize(
+      [{ permission: drStatusRefreshPermission }],
+      { credentials },
+    );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError('You may not refresh the DR status');
     }

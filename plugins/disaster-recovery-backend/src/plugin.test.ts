@@ -1,0 +1,405 @@
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import request from 'supertest';
+import plugin, { drModuleVeleroProvider, drModuleWorkloadsProvider } from '.';
+
+// The plugin end to end, through its public HTTP API: the catalog is an in-memory mock, the
+// Kubernetes backend's proxy is mocked at the HTTP level.
+
+const KUBE = 'http://kubernetes.test/api/kubernetes';
+const NOW = Date.now();
+const ago = (minutes: number) =>
+  new Date(NOW - minutes * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+
+function component(name: string, annotations: Record<string, string>): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: {
+      type: 'database',
+      owner: 'commerce-team',
+      lifecycle: 'production',
+      system: 'commerce',
+    },
+  };
+}
+
+const entities = [
+  component('orders-db', {
+    'backstage.io/kubernetes-id': 'orders-db',
+    'backstage.io/kubernetes-namespace': 'commerce',
+    'disaster-recovery/tier': 'tier-2',
+    'disaster-recovery/strategy': 'backup-restore',
+    'disaster-recovery/rpo': '2h',
+    'disaster-recovery/primary-cluster': 'prod-eu',
+    'disaster-recovery/recovery-cluster': 'dr-us',
+  }),
+  component('billing-worker', {
+    'backstage.io/kubernetes-id': 'billing-worker',
+    'disaster-recovery/tier': 'tier-1',
+    'disaster-recovery/strategy': 'backup-restore',
+  }),
+  component('feature-flags', { 'backstage.io/kubernetes-id': 'feature-flags' }),
+];
+
+const velero = 'velero.io/v1';
+const labels = { 'backstage.io/kubernetes-id': 'orders-db' };
+const prodEu: Record<string, object[]> = {
+  '/apis/apps/v1/statefulsets': [
+    {
+      metadata: { name: 'orders-db', namespace: 'commerce', labels },
+      spec: { volumeClaimTemplates: [{ metadata: { name: 'data' } }] },
+    },
+  ],
+  '/apis/apps/v1/deployments': [],
+  '/api/v1/persistentvolumeclaims': [
+    { metadata: { name: 'data-orders-db-0', namespace: 'commerce', labels } },
+  ],
+  '/apis/velero.io/v1/schedules': [
+    {
+      apiVersion: velero,
+      kind: 'Schedule',
+      metadata: { name: 'commerce-hourly', namespace: 'velero' },
+      spec: {
+        schedule: '0 * * * *',
+        template: {
+          includedNamespaces: ['commerce'],
+          storageLocation: 'default',
+        },
+      },
+    },
+  ],
+  '/apis/velero.io/v1/backups': [
+    {
+      metadata: { name: 'commerce-hourly-1', namespace: 'velero' },
+      spec: { includedNamespaces: ['commerce'], storageLocation: 'default' },
+      status: {
+        phase: 'Completed',
+        startTimestamp: ago(30),
+        completionTimestamp: ago(28),
+        expiration: ago(-1000),
+      },
+    },
+  ],
+  '/apis/velero.io/v1/restores': [],
+  '/apis/velero.io/v1/backupstoragelocations': [
+    {
+      metadata: { name: 'default', namespace: 'velero' },
+      spec: { default: true },
+      status: { phase: 'Available' },
+    },
+  ],
+};
+const drUs: Record<string, object[]> = {
+  '/apis/apps/v1/statefulsets': [],
+  '/apis/apps/v1/deployments': [],
+  '/api/v1/persistentvolumeclaims': [],
+  '/apis/velero.io/v1/restores': [
+    {
+      metadata: { name: 'orders-drill', namespace: 'velero' },
+      spec: { backupName: 'commerce-hourly-1' },
+      status: {
+        phase: 'Completed',
+        startTimestamp: ago(50),
+        completionTimestamp: ago(20),
+      },
+    },
+  ],
+};
+
+let drUsDown = false;
+const msw = setupServer(
+  http.get(`${KUBE}/clusters`, () =>
+    HttpResponse.json({ items: [{ name: 'prod-eu' }, { name: 'dr-us' }] }),
+  ),
+  http.get(`${KUBE}/proxy/*`, ({ request: req }) => {
+    const url = new URL(req.url);
+    const path = url.pathname.replace('/api/kubernetes/proxy', '');
+    const cluster = req.headers.get('backstage-kubernetes-cluster');
+    if (cluster === 'dr-us' && drUsDown) {
+      return HttpResponse.json(
+        {
+          error: {
+            name: 'ForwardedError',
+            message: "Cluster 'dr-us' request failed",
+          },
+        },
+        { status: 500 },
+      );
+    }
+    const objects = (cluster === 'prod-eu' ? prodEu : drUs)[path];
+    if (!objects) {
+      return HttpResponse.json(
+        {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          reason: 'NotFound',
+          code: 404,
+          message: 'the server could not find the requested resource',
+        },
+        { status: 404 },
+      );
+    }
+    return HttpResponse.json({ kind: 'List', metadata: {}, items: objects });
+  }),
+);
+
+beforeAll(() => msw.listen({ onUnhandledRequest: 'bypass' }));
+afterEach(() => {
+  drUsDown = false;
+});
+afterAll(() => msw.close());
+
+async function startBackend(
+  permission:
+    | AuthorizeResult.ALLOW
+    | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
+  return startTestBackend({
+    features: [
+      plugin,
+      drModuleWorkloadsProvider,
+      drModuleVeleroProvider,
+      catalogServiceMock.factory({ entities }),
+      mockServices.discovery.mock({
+        getBaseUrl: async (id: string) =>
+          id === 'kubernetes' ? KUBE : `http://localhost/api/${id}`,
+      }).factory,
+      mockServices.permissions.factory({ result: permission }),
+      mockServices.rootConfig.factory({
+        data: {
+          disasterRecovery: {
+            refresh: {
+              schedule: {
+                frequency: { hours: 24 },
+                timeout: { minutes: 1 },
+                initialDelay: { hours: 1 },
+              },
+            },
+          },
+        },
+      }),
+    ],
+  });
+}
+
+async function refreshAndWait(
+  server: any,
+  entity = 'component/default/orders-db',
+) {
+  const before = await request(server).get(
+    `/api/disaster-recovery/entities/${entity}/status`,
+  );
+  expect(
+    (await request(server).post('/api/disaster-recovery/refresh')).status,
+  ).toBe(202);
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const res = await request(server).get(
+      `/api/disaster-recovery/entities/${entity}/status`,
+    );
+    if (res.status === 200 && res.body.updatedAt !== before.body?.updatedAt)
+      return res.body;
+    if (Date.now() > deadline)
+      throw new Error(`no status: ${res.status} ${JSON.stringify(res.body)}`);
+    await new Promise(r => setTimeout(r, 50));
+  }
+}
+
+describe('disasterRecoveryPlugin', () => {
+  jest.setTimeout(30_000);
+
+  it('judges services from the clusters and serves status, overview, history and cluster health', async () => {
+    const backend = await startBackend();
+    const { server } = backend;
+    try {
+      const status = await refreshAndWait(server);
+      expect(status).toMatchObject({
+        entityRef: 'component:default/orders-db',
+        owner: 'group:default/commerce-team',
+        system: 'system:default/commerce',
+        tier: 'tier-2',
+        tierRank: 2,
+        strategy: 'backup-restore',
+        verdict: 'compliant',
+        rpoSeconds: 7200,
+        achievedRpoSeconds: expect.any(Number),
+        measuredRtoSeconds: 1800,
+        clusters: ['prod-eu', 'dr-us'],
+      });
+      expect(status.achievedRpoSeconds).toBeGreaterThanOrEqual(1800);
+      expect(status.status.recoveryPoints[0]).toMatchObject({
+        name: 'commerce-hourly-1',
+        counted: true,
+      });
+
+      const invalid = await request(server).get(
+        '/api/disaster-recovery/entities/component/default/billing-worker/status',
+      );
+      expect(invalid.body).toMatchObject({
+        verdict: 'invalid',
+        firstReason: expect.stringContaining('disaster-recovery/strategy'),
+      });
+
+      const overview = await request(server).get(
+        '/api/disaster-recovery/overview?sort=name',
+      );
+      expect(overview.status).toBe(200);
+      expect(overview.body.totalCount).toBe(3);
+      expect(overview.body.items.map((i: any) => [i.name, i.verdict])).toEqual([
+        ['billing-worker', 'invalid'],
+        ['feature-flags', 'undeclared'],
+        ['orders-db', 'compliant'],
+      ]);
+      expect(overview.body.items[0].status).toBeUndefined();
+      expect(overview.body.counts.verdict).toEqual({
+        invalid: 1,
+        undeclared: 1,
+        compliant: 1,
+      });
+
+      const filtered = await request(server).get(
+        '/api/disaster-recovery/overview?verdict=compliant&verdict=breached&tier=tier-2&limit=1',
+      );
+      expect(filtered.body.items.map((i: any) => i.name)).toEqual([
+        'orders-db',
+      ]);
+      expect(
+        (
+          await request(server).get(
+            '/api/disaster-recovery/overview?cluster=dr-asia',
+          )
+        ).body.totalCount,
+      ).toBe(0);
+
+      const history = await request(server).get(
+        '/api/disaster-recovery/entities/component/default/orders-db/history',
+      );
+      expect(history.body.items).toEqual([
+        {
+          time: expect.any(String),
+          resolution: 'refresh',
+          verdict: 'compliant',
+          achievedRpoSeconds: status.achievedRpoSeconds,
+        },
+      ]);
+
+      const clusters = await request(server).get(
+        '/api/disaster-recovery/clusters',
+      );
+      expect(clusters.body.items).toEqual([
+        expect.objectContaining({
+          cluster: 'dr-us',
+          reachable: true,
+          providers: [
+            { id: 'workloads', title: 'Workloads', state: 'installed' },
+            { id: 'velero', title: 'Velero', state: 'not-installed' },
+          ],
+        }),
+        expect.objectContaining({
+          cluster: 'prod-eu',
+          reachable: true,
+          providers: [
+            { id: 'workloads', title: 'Workloads', state: 'installed' },
+            { id: 'velero', title: 'Velero', state: 'installed' },
+          ],
+          errors: [],
+        }),
+      ]);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('makes only the evidence of a failing cluster unknown', async () => {
+    const backend = await startBackend();
+    try {
+      drUsDown = true;
+      const status = await refreshAndWait(backend.server);
+      expect(status.verdict).toBe('unknown');
+      expect(status.status.reasons).toContainEqual({
+        severity: 'unknown',
+        code: 'cluster-unreadable',
+        message:
+          "Cluster dr-us could not be read: dr-us could not be reached: Cluster 'dr-us' request failed",
+      });
+      expect(status.status.recoveryPoints[0]).toMatchObject({
+        name: 'commerce-hourly-1',
+        cluster: 'prod-eu',
+        counted: true,
+      });
+      const clusters = await request(backend.server).get(
+        '/api/disaster-recovery/clusters',
+      );
+      expect(
+        clusters.body.items.map((c: any) => [c.cluster, c.reachable]),
+      ).toEqual([
+        ['dr-us', false],
+        ['prod-eu', true],
+      ]);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('answers bad input and unknown entities with clear errors', async () => {
+    const backend = await startBackend();
+    const { server } = backend;
+    try {
+      const bad = await request(server).get(
+        '/api/disaster-recovery/overview?verdict=green',
+      );
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/^verdict/);
+      const sort = await request(server).get(
+        '/api/disaster-recovery/overview?sort=colour',
+      );
+      expect(sort.status).toBe(400);
+      expect(sort.body.error.message).toContain('use one of name, owner');
+      const limit = await request(server).get(
+        '/api/disaster-recovery/overview?limit=5000',
+      );
+      expect(limit.status).toBe(400);
+      const history = await request(server).get(
+        '/api/disaster-recovery/entities/component/default/orders-db/history?from=yesterday',
+      );
+      expect(history.status).toBe(400);
+      expect(history.body.error.message).toMatch(/^from/);
+      const unknown = await request(server).get(
+        '/api/disaster-recovery/entities/component/default/nope/status',
+      );
+      expect(unknown.status).toBe(404);
+      const notYet = await request(server).get(
+        '/api/disaster-recovery/entities/component/default/orders-db/status',
+      );
+      expect(notYet.status).toBe(404);
+      expect(notYet.body.error.message).toContain(
+        'has not been judged by a refresh',
+      );
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('refuses a refresh without the refresh permission and hides services the caller may not read', async () => {
+    const backend = await startBackend(AuthorizeResult.DENY);
+    try {
+      const refresh = await request(backend.server).post(
+        '/api/disaster-recovery/refresh',
+      );
+      expect(refresh.status).toBe(403);
+      const overview = await request(backend.server).get(
+        '/api/disaster-recovery/overview',
+      );
+      expect(overview.body).toMatchObject({ items: [], totalCount: 0 });
+    } finally {
+      await backend.stop();
+    }
+  });
+});
