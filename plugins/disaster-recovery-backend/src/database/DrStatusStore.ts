@@ -169,6 +169,9 @@ export class DrStatusStore {
     return new DrStatusStore(knex);
   }
 
+  // The overview list, kept until a refresh (of any backend instance) changes the table.
+  private overview?: { key: string; records: readonly DrServiceRecord[] };
+
   constructor(private readonly knex: Knex) {}
 
   /**
@@ -221,8 +224,20 @@ export class DrStatusStore {
     return row ? toRecord(row, true) : undefined;
   }
 
-  /** Every stored service without details (for the overview). */
-  async listAll(): Promise<DrServiceRecord[]> {
+  /**
+   * Every stored service without details (for the overview). Answered from memory while the table
+   * is unchanged (same newest `updated_at` and row count), so the overview does not read every row
+   * on every request. The array is shared: callers must not change it.
+   */
+  async listAll(): Promise<readonly DrServiceRecord[]> {
+    const stamp = await this.knex('dr_service_status')
+      .max({ latest: 'updated_at' })
+      .count({ total: '*' })
+      .first();
+    const key = `${stamp?.latest}/${stamp?.total}`;
+    if (this.overview?.key === key) {
+      return this.overview.records;
+    }
     const rows = await this.knex<Row>('dr_service_status').select(
       'entity_ref',
       'kind',
@@ -245,7 +260,9 @@ export class DrStatusStore {
       'clusters',
       'updated_at',
     );
-    return rows.map(row => toRecord({ ...row, status: '{}' }, false));
+    const records = rows.map(row => toRecord({ ...row, status: '{}' }, false));
+    this.overview = { key, records };
+    return records;
   }
 
   /** A service's history between two RFC 3339 times, oldest first. */
