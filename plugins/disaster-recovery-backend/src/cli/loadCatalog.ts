@@ -1,0 +1,104 @@
+import {
+  Entity,
+  entitySchemaValidator,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  DrCheckInputError,
+  describeYamlError,
+  isRecord,
+  listFiles,
+  readYamlFile,
+} from './files';
+
+/**
+ * One catalog entity read from a file.
+ */
+export interface CatalogEntry {
+  /** The entity as written. */
+  entity: Entity;
+  /** Its reference, `kind:namespace/name` with the kind in lower case, e.g. `component:default/orders-db`. */
+  entityRef: string;
+  /** The file it was read from, as given on the command line plus the path inside a folder. */
+  file: string;
+  /** The 1-based line its document starts on. */
+  line: number;
+  /**
+   * Why the entity does not pass the catalog's entity schema (e.g. an annotation value that is not
+   * a string); undefined when it does. The catalog would not ingest such an entity.
+   */
+  schemaError?: string;
+}
+
+/**
+ * The entities of the catalog files, in file and document order, and what was skipped.
+ */
+export interface LoadedCatalog {
+  entries: CatalogEntry[];
+  /** One line per skipped document or duplicate entity, `file:line: why`. */
+  warnings: string[];
+}
+
+const validateEntity = entitySchemaValidator();
+
+/**
+ * Reads catalog entities from YAML files and folders (searched recursively for `*.yaml` and
+ * `*.yml`), as `catalog-info.yaml` files hold them: several documents a file. `Location` entities
+ * are read like any other; their targets are not followed.
+ *
+ * A document without `kind` and `metadata.name` is not an entity: it is skipped with a warning.
+ * An entity that fails the catalog's entity schema is kept with `schemaError` set. The second
+ * entity with a reference already seen is skipped with a warning.
+ *
+ * @param paths - files or folders, as given to `--catalog`
+ * @throws DrCheckInputError when a path does not exist, a file cannot be read, or a file is not
+ *   valid YAML (`file:line:column: message`): a catalog that cannot be read cannot pass the gate
+ */
+export function loadCatalog(paths: readonly string[]): LoadedCatalog {
+  const entries: CatalogEntry[] = [];
+  const warnings: string[] = [];
+  const seen = new Map<string, CatalogEntry>();
+  for (const root of paths) {
+    for (const file of listFiles(root, ['.yaml', '.yml'], '--catalog')) {
+      const result = readYamlFile(file);
+      if (!result.ok) {
+        throw new DrCheckInputError(
+          `--catalog ${describeYamlError(file, result)}`,
+        );
+      }
+      for (const { value, line } of result.documents) {
+        const metadata = isRecord(value) ? value.metadata : undefined;
+        if (
+          !isRecord(value) ||
+          typeof value.kind !== 'string' ||
+          !isRecord(metadata) ||
+          typeof metadata.name !== 'string'
+        ) {
+          warnings.push(
+            `${file}:${line}: not a catalog entity (it needs kind and metadata.name); skipped`,
+          );
+          continue;
+        }
+        const entity = value as unknown as Entity;
+        const entityRef = stringifyEntityRef(entity);
+        const previous = seen.get(entityRef);
+        if (previous) {
+          warnings.push(
+            `${file}:${line}: ${entityRef} is also defined at ${previous.file}:${previous.line}; the first one is used`,
+          );
+          continue;
+        }
+        let schemaError: string | undefined;
+        try {
+          validateEntity(entity);
+        } catch (error) {
+          schemaError = (error as Error).message;
+        }
+        const entry = { entity, entityRef, file, line, schemaError };
+        seen.set(entityRef, entry);
+        entries.push(entry);
+      }
+    }
+  }
+  return { entries, warnings };
+}

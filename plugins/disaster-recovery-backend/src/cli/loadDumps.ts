@@ -1,0 +1,171 @@
+import fs from 'fs';
+import path from 'path';
+import {
+  ClusterEvidence,
+  ClusterObjects,
+  KubeObject,
+  resourceTypeOf,
+} from '@backstage-dr/plugin-disaster-recovery-common';
+import {
+  DrCheckInputError,
+  describeYamlError,
+  isRecord,
+  listFiles,
+  readYamlFile,
+} from './files';
+
+/**
+ * The evidence read from the dumps of every cluster, and the problems met on the way.
+ */
+export interface LoadedDumps {
+  /** One entry per cluster sub-folder, sorted by cluster name. */
+  clusters: ClusterEvidence[];
+  /**
+   * The problems that make a cluster's evidence incomplete (a file that is not valid YAML, a
+   * malformed object, an empty cluster folder), each also a failure of that cluster's evidence.
+   */
+  errors: Array<{ cluster: string; reason: string }>;
+}
+
+/** The file extensions read in a cluster folder: kubectl's `-o yaml` and `-o json` output. */
+export const DUMP_EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
+
+/**
+ * Reads the Kubernetes objects of each cluster from a folder of dumps: one sub-folder per
+ * cluster, named as the cluster (`dumps/prod-eu/`, `dumps/dr-us/`), holding `kubectl get ...
+ * -o yaml` (or `-o json`) output, searched recursively. A file may hold single objects (several
+ * YAML documents) or lists: `kind: List`, as `kubectl get -A -o yaml` prints, whose items carry
+ * their own `apiVersion` and `kind`, or a typed list such as `kind: BackupList` (as the API
+ * server returns it), whose items take the list's `apiVersion` and the kind without `List`.
+ *
+ * Objects are sorted into {@link ClusterObjects} by `resourceTypeOf(apiVersion, kind)`; other
+ * kinds are ignored. An object listed twice (same resource, namespace and name) counts once.
+ *
+ * Never throws for bad content: a file that cannot be read or is not valid YAML, an object of a
+ * read kind without `metadata.name`, or a cluster folder without dump files becomes a failure of
+ * that cluster's evidence (a failure without `resources` covers the whole cluster, so its services are judged
+ * `unknown` unless a breach is proven); the objects of the cluster's other files are kept.
+ *
+ * @param dir - the folder given to `--clusters`
+ * @throws DrCheckInputError when `dir` does not exist, is not a folder, or has no sub-folders
+ */
+export function loadClusterDumps(dir: string): LoadedDumps {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    throw new DrCheckInputError(
+      `--clusters ${dir}: no such folder; give a folder with one sub-folder of kubectl dumps per cluster, e.g. dumps/prod-eu/velero.yaml`,
+    );
+  }
+  const names = entries
+    .filter(e => e.isDirectory() && !e.name.startsWith('.'))
+    .map(e => e.name)
+    .sort();
+  if (names.length === 0) {
+    throw new DrCheckInputError(
+      `--clusters ${dir}: has no cluster sub-folders; put each cluster's dumps in a sub-folder named as the cluster, e.g. ${path.join(
+        dir,
+        'prod-eu',
+        'velero.yaml',
+      )}`,
+    );
+  }
+  const errors: LoadedDumps['errors'] = [];
+  const clusters = names.map(name => {
+    const evidence = loadCluster(name, path.join(dir, name));
+    for (const { reason } of evidence.failures ?? []) {
+      errors.push({ cluster: name, reason });
+    }
+    return evidence;
+  });
+  return { clusters, errors };
+}
+
+function loadCluster(cluster: string, dir: string): ClusterEvidence {
+  const objects: ClusterObjects = {};
+  const byResource = objects as Record<string, KubeObject[]>;
+  const failures: NonNullable<ClusterEvidence['failures']> = [];
+  const seen = new Set<string>();
+  const files = listFiles(dir, DUMP_EXTENSIONS, '--clusters');
+  if (files.length === 0) {
+    failures.push({
+      reason: `${dir} holds no ${DUMP_EXTENSIONS.join(
+        ', ',
+      )} files, so nothing was read from cluster ${cluster}`,
+    });
+  }
+  for (const file of files) {
+    let result;
+    try {
+      result = readYamlFile(file);
+    } catch (error) {
+      failures.push({ reason: (error as Error).message });
+      continue;
+    }
+    if (!result.ok) {
+      failures.push({ reason: describeYamlError(file, result) });
+      continue;
+    }
+    for (const { value, line } of result.documents) {
+      for (const { obj, where } of listObjects(value)) {
+        const apiVersion = isRecord(obj) ? obj.apiVersion : undefined;
+        const kind = isRecord(obj) ? obj.kind : undefined;
+        const type = resourceTypeOf(
+          typeof apiVersion === 'string' ? apiVersion : undefined,
+          typeof kind === 'string' ? kind : undefined,
+        );
+        if (!type) {
+          continue;
+        }
+        const metadata = isRecord(obj) ? obj.metadata : undefined;
+        if (
+          !isRecord(obj) ||
+          !isRecord(metadata) ||
+          typeof metadata.name !== 'string'
+        ) {
+          failures.push({
+            resources: [type.resource],
+            reason: `${file}:${line}:${where} a ${type.kind} without metadata.name`,
+          });
+          continue;
+        }
+        const key = `${type.resource}/${metadata.namespace ?? ''}/${
+          metadata.name
+        }`;
+        if (seen.has(key)) {
+          continue;
+        }
+        seen.add(key);
+        (byResource[type.resource] ??= []).push(obj as unknown as KubeObject);
+      }
+    }
+  }
+  return failures.length > 0
+    ? { cluster, objects, failures }
+    : { cluster, objects };
+}
+
+/**
+ * The objects of one YAML document: the items of a list (with the list's apiVersion and kind
+ * filled in for a typed list), or the document itself. `where` locates an item for messages.
+ */
+function listObjects(value: unknown): Array<{ obj: unknown; where: string }> {
+  if (
+    !isRecord(value) ||
+    typeof value.kind !== 'string' ||
+    !value.kind.endsWith('List') ||
+    !Array.isArray(value.items)
+  ) {
+    return [{ obj: value, where: '' }];
+  }
+  const typed = value.kind !== 'List';
+  const kind = value.kind.slice(0, -'List'.length);
+  return value.items.map((item, index) => ({
+    obj:
+      typed && isRecord(item)
+        ? { apiVersion: value.apiVersion, kind, ...item }
+        : item,
+    where: ` items[${index}]:`,
+  }));
+}
