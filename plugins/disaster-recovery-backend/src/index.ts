@@ -12,12 +12,8 @@ export {
   KubernetesProxyClient,
   type ClusterReadErrorKind,
 } from './kubernetes/KubernetesProxyClient';
-export { readClusters, type DrClusterHealth } from './kubernetes/readClusters';
-export {
-  DrStatusStore,
-  type DrServiceRecord,
-  type DrHistoryPoint,
-} from './database/DrStatusStore';
+export { readClusters } from './kubernetes/readClusters';
+export { DrStatusStore } from './database/DrStatusStore';
 export {
   DrStatusService,
   type DrRefreshSummary,

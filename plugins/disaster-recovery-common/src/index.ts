@@ -6,6 +6,7 @@
  */
 
 export * from './annotations';
+export * from './api';
 export * from './clusters';
 export * from './declaration';
 export * from './duration';

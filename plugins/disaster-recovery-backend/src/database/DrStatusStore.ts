@@ -3,63 +3,12 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import {
-  DrDeclarationProblem,
-  DrStatus,
+  DrClusterHealth,
+  DrHistoryPoint,
+  DrServiceRecord,
   DrVerdict,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { Knex } from 'knex';
-import { DrClusterHealth } from '../kubernetes/readClusters';
-
-/**
- * The stored DR status of one catalog entity, as the API returns it.
- *
- * @public
- */
-export interface DrServiceRecord {
-  entityRef: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  title?: string;
-  /** Entity ref of the owner, e.g. `group:default/payments-team`. */
-  owner?: string;
-  system?: string;
-  tier?: string;
-  /** 0 for the most critical tier. */
-  tierRank?: number;
-  strategy?: string;
-  verdict: DrVerdict;
-  firstReason?: string;
-  rpoSeconds?: number;
-  achievedRpoSeconds?: number;
-  rtoSeconds?: number;
-  measuredRtoSeconds?: number;
-  /** RFC 3339. */
-  lastDrillAt?: string;
-  /** RFC 3339: the newest counted recovery point. */
-  newestRecoveryPointAt?: string;
-  clusters: string[];
-  /** Present for declared services. */
-  status?: DrStatus;
-  /** Present for invalid declarations. */
-  problems?: DrDeclarationProblem[];
-  /** RFC 3339: when this status was computed. */
-  updatedAt: string;
-}
-
-/**
- * One point of a service's compliance history.
- *
- * @public
- */
-export interface DrHistoryPoint {
-  /** RFC 3339. */
-  time: string;
-  /** `refresh`: one refresh; `hour` / `day`: the last refresh of that hour or day, kept by compaction. */
-  resolution: 'refresh' | 'hour' | 'day';
-  verdict: DrVerdict;
-  achievedRpoSeconds: number | null;
-}
 
 type Row = {
   entity_ref: string;

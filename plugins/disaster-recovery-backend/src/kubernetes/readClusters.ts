@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ClusterEvidence,
   ClusterObjects,
-  ClusterResource,
+  DrClusterHealth,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { DrStatusProvider } from '@backstage-dr/plugin-disaster-recovery-node';
 import pLimit from 'p-limit';
@@ -10,31 +10,6 @@ import {
   ClusterReadError,
   KubernetesProxyClient,
 } from './KubernetesProxyClient';
-
-/**
- * The health of one cluster as the last refresh saw it.
- *
- * @public
- */
-export interface DrClusterHealth {
-  cluster: string;
-  /** Whether the cluster answered at all. */
-  reachable: boolean;
-  /** Per status provider: installed (every CRD present), not installed, or unknown (read failed). */
-  providers: Array<{
-    id: string;
-    title: string;
-    state: 'installed' | 'not-installed' | 'unknown';
-  }>;
-  /** Why resources could not be read; empty when everything was read. */
-  errors: Array<{
-    resources: ClusterResource[];
-    kind: string;
-    message: string;
-  }>;
-  /** RFC 3339. */
-  checkedAt: string;
-}
 
 /**
  * Reads every resource type of every provider from each cluster, once per cluster and type,

@@ -13,9 +13,10 @@ import {
   evaluateDrStatus,
   parseDrDeclaration,
   serviceTargetFromEntity,
+  DrServiceRecord,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { DrStatusProvider } from '@backstage-dr/plugin-disaster-recovery-node';
-import { DrServiceRecord, DrStatusStore } from '../database/DrStatusStore';
+import { DrStatusStore } from '../database/DrStatusStore';
 import { KubernetesProxyClient } from '../kubernetes/KubernetesProxyClient';
 import { readClusters } from '../kubernetes/readClusters';
 

@@ -13,11 +13,12 @@ import {
   DR_STRATEGIES,
   drPermissions,
   drStatusRefreshPermission,
+  DrServiceRecord,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { DrServiceRecord, DrStatusStore } from '../database/DrStatusStore';
+import { DrStatusStore } from '../database/DrStatusStore';
 
 /** The id of the scheduled refresh task. */
 export const REFRESH_TASK_ID = 'disaster-recovery-refresh';
