@@ -1,0 +1,225 @@
+/**
+ * A local Kubernetes API simulator for the demo and end-to-end tests (dev and test only).
+ *
+ * @packageDocumentation
+ */
+
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Cluster } from './cluster';
+import { loadCrdDirectory, VOLSYNC_RESOURCES } from './crds';
+import { Faults, parseFaults } from './faults';
+import { readFixtureDirectory } from './fixtures';
+import { BUILTIN_RESOURCES, crdNameOf, ResourceRegistry } from './resources';
+import { createClusterApp } from './server';
+
+export type { Faults } from './faults';
+export { FAULT_STATUSES } from './faults';
+export { formatTimestamp, resolveTimeTokens } from './timestamps';
+
+/** The repository's root folder (this file is `packages/kube-simulator/src/index.ts`). */
+const REPO_ROOT = path.resolve(__dirname, '../../..');
+
+/**
+ * Where the CRD YAML files are read from when `crdDir` is not given: `../shared/crds` relative
+ * to the repository root.
+ */
+export const DEFAULT_CRD_DIR = path.resolve(REPO_ROOT, '../shared/crds');
+
+/** One simulated cluster to start. */
+export interface ClusterOptions {
+  /** The cluster's name (as in the Kubernetes plugin's config, e.g. `prod-eu`). */
+  name: string;
+  /** TCP port to listen on; 0 picks a free one (see `Simulator.clusters[].url`). */
+  port: number;
+  /** A folder whose `*.yaml` files (multi-document) hold the cluster's initial objects. */
+  fixturesDir?: string;
+  /** The bearer token API requests must carry; without it, requests need no token. */
+  token?: string;
+  /** Objects to load after the fixtures (same rules as `SimulatedCluster.load`). */
+  objects?: object[];
+}
+
+/** Options of `startSimulator`. */
+export interface SimulatorOptions {
+  clusters: ClusterOptions[];
+  /** Folder of CustomResourceDefinition YAML files to serve; default `DEFAULT_CRD_DIR`. */
+  crdDir?: string;
+  /**
+   * The time `{{now}}` tokens in fixtures are relative to, and the start of the simulator's
+   * clock (creation timestamps); default: the real time at start.
+   */
+  now?: Date;
+  /** Interface to listen on; default `127.0.0.1`. */
+  host?: string;
+}
+
+/** A running simulated cluster. */
+export interface SimulatedCluster {
+  readonly name: string;
+  /** Base URL of its API, e.g. `http://127.0.0.1:6443`. */
+  readonly url: string;
+  /**
+   * Adds or replaces objects (full Kubernetes objects with `apiVersion`, `kind`, `metadata`).
+   * Time tokens are resolved; custom resources are checked against their CRD schema, where
+   * unknown fields are errors. Atomic: throws an Error naming the object and field, and stores
+   * nothing, when one is invalid. Status is kept as given.
+   */
+  load(objects: object[]): void;
+  /** Replaces the cluster's faults (see `Faults`); throws on an invalid faults object. */
+  setFaults(faults: Faults): void;
+  /** Removes every fault. */
+  clearFaults(): void;
+  /** API requests received so far, whatever their outcome (admin endpoints excluded). */
+  readonly requestCount: number;
+  /** Bytes of API response bodies sent so far (admin endpoints excluded). */
+  readonly bytesSent: number;
+}
+
+/** The running simulator returned by `startSimulator`. */
+export interface Simulator {
+  /** Each cluster's name and base URL, in the order of the options. */
+  clusters: Array<{ name: string; url: string }>;
+  /** The named cluster's handle; throws for an unknown name. */
+  cluster(name: string): SimulatedCluster;
+  /** Closes every server and its open connections. */
+  stop(): Promise<void>;
+}
+
+function listen(
+  server: http.Server,
+  port: number,
+  host: string,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function close(server: http.Server): Promise<void> {
+  return new Promise(resolve => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function handleOf(
+  cluster: Cluster,
+  url: string,
+  crdNames: string[],
+): SimulatedCluster {
+  return {
+    name: cluster.name,
+    url,
+    load: objects =>
+      cluster.load(
+        objects.map((object, index) => ({
+          source: `objects[${index}]`,
+          object,
+        })),
+      ),
+    setFaults: faults => {
+      cluster.faults = parseFaults(faults, crdNames);
+    },
+    clearFaults: () => {
+      cluster.faults = {};
+    },
+    get requestCount() {
+      return cluster.requestCount;
+    },
+    get bytesSent() {
+      return cluster.bytesSent;
+    },
+  };
+}
+
+/**
+ * Starts one HTTP server per cluster, each serving the Kubernetes REST API (discovery, the
+ * built-in kinds Backstage reads, every served CRD version in `crdDir`, and VolSync) from its
+ * own objects. Fixture and `objects` errors reject the promise, naming the file, the object
+ * and the field; nothing is left listening then.
+ */
+export async function startSimulator(
+  options: SimulatorOptions,
+): Promise<Simulator> {
+  const names = options.clusters.map(cluster => cluster.name);
+  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
+  if (duplicate) {
+    throw new Error(`Cluster ${duplicate} is defined twice`);
+  }
+  const registry = new ResourceRegistry([
+    ...BUILTIN_RESOURCES,
+    ...loadCrdDirectory(options.crdDir ?? DEFAULT_CRD_DIR),
+    ...VOLSYNC_RESOURCES,
+  ]);
+  const crdNames = [
+    ...new Set(registry.types.filter(type => type.custom).map(crdNameOf)),
+  ].sort();
+  const now = options.now ?? new Date();
+  const startedAt = Date.now();
+  const clock = () => new Date(now.getTime() + (Date.now() - startedAt));
+  const host = options.host ?? '127.0.0.1';
+
+  const clusters = options.clusters.map(clusterOptions => {
+    const cluster = new Cluster(clusterOptions.name, registry, clock, now);
+    if (clusterOptions.fixturesDir) {
+      cluster.load(readFixtureDirectory(clusterOptions.fixturesDir));
+    }
+    if (clusterOptions.objects) {
+      cluster.load(
+        clusterOptions.objects.map((object, index) => ({
+          source: `${clusterOptions.name}: objects[${index}]`,
+          object,
+        })),
+      );
+    }
+    return { cluster, options: clusterOptions };
+  });
+
+  const servers: http.Server[] = [];
+  const handles = new Map<string, SimulatedCluster>();
+  try {
+    for (const { cluster, options: clusterOptions } of clusters) {
+      const server = http.createServer(
+        createClusterApp(cluster, clusterOptions.token),
+      );
+      servers.push(server);
+      const port = await listen(server, clusterOptions.port, host).catch(
+        error => {
+          throw new Error(
+            `Cluster ${cluster.name} cannot listen on ${host}:${clusterOptions.port}: ${error.message}`,
+          );
+        },
+      );
+      const urlHost = host.includes(':') ? `[${host}]` : host;
+      handles.set(
+        cluster.name,
+        handleOf(cluster, `http://${urlHost}:${port}`, crdNames),
+      );
+    }
+  } catch (error) {
+    await Promise.all(servers.filter(server => server.listening).map(close));
+    throw error;
+  }
+
+  return {
+    clusters: [...handles.values()].map(({ name, url }) => ({ name, url })),
+    cluster(name) {
+      const handle = handles.get(name);
+      if (!handle) {
+        throw new Error(
+          `No simulated cluster named ${name}; clusters: ${names.join(', ')}`,
+        );
+      }
+      return handle;
+    },
+    stop: async () => {
+      await Promise.all(servers.map(close));
+    },
+  };
+}
