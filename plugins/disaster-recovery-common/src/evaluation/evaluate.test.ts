@@ -778,13 +778,39 @@ describe('evaluateDrStatus', () => {
     });
 
     it('keeps a proven breach over unknown evidence', () => {
+      const clusters = evidence(
+        { backups: [backup('orders-hourly-1', 10)] },
+        { restores: [restore('slow', 'orders-hourly-1', 3, 95)] },
+      );
+      clusters[0].failures = [
+        { resources: ['replicationSources'], reason: '403 Forbidden' },
+      ];
+      const status = evaluate(clusters);
+      expect(status.verdict).toBe('breached');
+      expect(codes(status)).toEqual(['rto-exceeded', 'cluster-unreadable']);
+    });
+
+    it('does not call missing evidence a breach while it could not be read', () => {
+      const clusters = evidence({ backups: [backup('orders-hourly-1', 300)] });
+      clusters[1].failures = [
+        { resources: ['backups'], reason: '503 etcd leader changed' },
+      ];
+      const status = evaluate(clusters);
+      expect(status.verdict).toBe('unknown');
+      expect(codes(status)).toEqual(['cluster-unreadable']);
+    });
+
+    it('keeps an RPO breach when only drill evidence could not be read', () => {
       const clusters = evidence({ backups: [backup('orders-hourly-1', 300)] });
       clusters[1] = {
         cluster: 'dr-us',
         objects: {},
         failures: [{ resources: ['restores'], reason: '403 Forbidden' }],
       };
-      expect(evaluate(clusters).verdict).toBe('breached');
+      expect(codes(evaluate(clusters))).toEqual([
+        'rpo-exceeded',
+        'cluster-unreadable',
+      ]);
     });
 
     it('is unknown when a named cluster is not configured', () => {

@@ -138,6 +138,11 @@ function backsUpVolume(spec: VeleroBackupSpec, pvc: KubeObject): boolean {
   );
 }
 
+// The resources whose failure to read hides recovery points, coverage or the service's objects.
+const POINT_RESOURCES: ClusterResource[] = EVIDENCE_RESOURCES.filter(
+  r => r !== 'restores',
+);
+
 /**
  * Judges a declared service against its tier's policy from the Kubernetes objects read from its
  * clusters, at time `now`, following the evaluation rules of the DR domain:
@@ -196,14 +201,19 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
   } else {
     scope = input.clusters;
   }
+  // A cluster named by the declaration but not configured hides everything.
+  let pointsUncertain = unreadable.length > 0;
+  let drillsUncertain = unreadable.length > 0;
   for (const evidence of scope) {
     for (const failure of evidence.failures ?? []) {
-      if (
+      const affects = (resources: ClusterResource[]) =>
         !failure.resources ||
-        failure.resources.some(r => EVIDENCE_RESOURCES.includes(r))
-      ) {
+        failure.resources.some(r => resources.includes(r));
+      if (affects(EVIDENCE_RESOURCES)) {
         unreadable.push({ cluster: evidence.cluster, reason: failure.reason });
       }
+      pointsUncertain ||= affects(POINT_RESOURCES);
+      drillsUncertain ||= affects(['restores']);
     }
   }
 
@@ -387,7 +397,9 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
       `The newest backup ${newestFinished.metadata.name} is ${newestFinished.status?.phase}` +
         `${
           newestFinished.status?.errors
-            ? ` with ${newestFinished.status.errors} errors`
+            ? ` with ${newestFinished.status.errors} error${
+                newestFinished.status.errors === 1 ? '' : 's'
+              }`
             : ''
         }.`,
     );
@@ -734,10 +746,13 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
     isPrimary,
   );
   if (!lastDrill) {
-    risk(
-      'never-drilled',
-      'Never drilled: no completed drill, failover or restore in the recovery cluster.',
-    );
+    // Restores that could not be read may hold the drill: unknown, not "never drilled".
+    if (!drillsUncertain) {
+      risk(
+        'never-drilled',
+        'Never drilled: no completed drill, failover or restore in the recovery cluster.',
+      );
+    }
   } else {
     const age = seconds(lastDrill.completedAt, now) ?? 0;
     if (age > declaration.drillCadenceSeconds) {
@@ -760,7 +775,19 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
     }
   }
 
-  // Unknown (rule 8).
+  // Unknown (rule 8). A breach drawn from missing evidence is no proof while the resources that
+  // would hold that evidence could not be read on a cluster in scope.
+  if (pointsUncertain) {
+    const fromAbsence = new Set([
+      'no-recovery-point',
+      'rpo-exceeded',
+      'workloads-not-found',
+      'pvc-uncovered',
+    ]);
+    for (let i = reasons.length - 1; i >= 0; i--) {
+      if (fromAbsence.has(reasons[i].code)) reasons.splice(i, 1);
+    }
+  }
   for (const u of unreadable) {
     reasons.push({
       severity: 'unknown',
