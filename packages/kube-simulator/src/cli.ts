@@ -4,9 +4,7 @@ import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
 import { isJsonObject } from './json';
 import { SimulatorOptions, startSimulator } from './index';
-
-/** The config file used without `--config`: `packages/kube-simulator/simulator.yaml`. */
-export const DEFAULT_CONFIG = path.resolve(__dirname, '../simulator.yaml');
+import { DEFAULT_CONFIG } from './paths';
 
 const USAGE = `Usage: kube-simulator [--config <file>] [--crd-dir <dir>] [--host <address>] [--now <RFC 3339 time>]
 

@@ -6,26 +6,19 @@
 
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { Cluster } from './cluster';
 import { loadCrdDirectory, VOLSYNC_RESOURCES } from './crds';
 import { Faults, parseFaults } from './faults';
 import { readFixtureDirectory } from './fixtures';
 import { BUILTIN_RESOURCES, crdNameOf, ResourceRegistry } from './resources';
+import { DEFAULT_CRD_DIR } from './paths';
 import { createClusterApp } from './server';
 
 export type { Faults } from './faults';
 export { FAULT_STATUSES } from './faults';
 export { formatTimestamp, resolveTimeTokens } from './timestamps';
 
-/** The repository's root folder (this file is `packages/kube-simulator/src/index.ts`). */
-const REPO_ROOT = path.resolve(__dirname, '../../..');
-
-/**
- * Where the CRD YAML files are read from when `crdDir` is not given: `../shared/crds` relative
- * to the repository root.
- */
-export const DEFAULT_CRD_DIR = path.resolve(REPO_ROOT, '../shared/crds');
+export { DEFAULT_CRD_DIR } from './paths';
 
 /** One simulated cluster to start. */
 export interface ClusterOptions {

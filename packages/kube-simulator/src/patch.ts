@@ -246,6 +246,10 @@ export function applyJsonPatch(target: JsonValue, patch: JsonValue): JsonValue {
           throw cannotApply(`test operation failed at path "${path}"`);
         }
         break;
+      default:
+        throw badRequest(
+          `unknown JSON patch operation ${JSON.stringify(operation)}`,
+        );
     }
   }
   return document;

@@ -177,7 +177,7 @@ export function compareVersionPriority(a: string, b: string): number {
     if (!match) {
       return [3, 0, 0];
     }
-    const stability = match[2] === 'alpha' ? 2 : match[2] === 'beta' ? 1 : 0;
+    const stability = { alpha: 2, beta: 1 }[match[2] as 'alpha' | 'beta'] ?? 0;
     return [stability, -Number(match[1]), -Number(match[3] ?? 0)];
   };
   const [x, y] = [rank(a), rank(b)];

@@ -91,21 +91,16 @@ function toAjvSchema(schema: JsonObject): JsonObject {
 
 /** `spec.hooks.resources[0].name` from a JSON pointer such as `/spec/hooks/resources/0/name`. */
 function fieldPath(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map(segment => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce(
-      (path, segment) =>
-        /^\d+$/.test(segment)
-          ? `${path}[${segment}]`
-          : /^[A-Za-z0-9_$-]+$/.test(segment)
-          ? path
-            ? `${path}.${segment}`
-            : segment
-          : `${path}[${segment}]`,
-      '',
-    );
+  let path = '';
+  for (const raw of pointer.split('/').slice(1)) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(segment) || !/^[A-Za-z0-9_$-]+$/.test(segment)) {
+      path += `[${segment}]`;
+    } else {
+      path += path ? `.${segment}` : segment;
+    }
+  }
+  return path;
 }
 
 function typeName(value: unknown): string {
@@ -276,11 +271,13 @@ function pruneAndDefault(
   const result: JsonObject = {};
   for (const [key, child] of Object.entries(value)) {
     const childPath = path ? `${path}.${key}` : key;
-    const childSchema = isJsonObject(properties[key])
-      ? properties[key]
-      : isJsonObject(additional)
-      ? additional
-      : undefined;
+    const declared = properties[key];
+    let childSchema: JsonObject | undefined;
+    if (isJsonObject(declared)) {
+      childSchema = declared;
+    } else if (isJsonObject(additional)) {
+      childSchema = additional;
+    }
     if (embedded && EMBEDDED_FIELDS.has(key)) {
       result[key] = structuredClone(child);
     } else if (childSchema) {

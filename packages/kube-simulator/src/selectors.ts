@@ -186,6 +186,12 @@ export function parseLabelSelector(selector: string): LabelRequirement[] {
   return requirements;
 }
 
+function unknownOperator(requirement: never): never {
+  throw new Error(
+    `unknown label selector operator in ${JSON.stringify(requirement)}`,
+  );
+}
+
 /** Whether labels satisfy every requirement (an empty selector matches everything). */
 export function matchesLabels(
   requirements: LabelRequirement[],
@@ -214,6 +220,8 @@ export function matchesLabels(
         return requirement.operator === '>'
           ? Number(value) > requirement.value
           : Number(value) < requirement.value;
+      default:
+        return unknownOperator(requirement);
     }
   });
 }

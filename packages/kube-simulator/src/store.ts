@@ -191,12 +191,10 @@ export class ObjectStore {
     if (!table) {
       return { items: [], remaining: 0 };
     }
-    const namespaces =
-      query.namespace === undefined
-        ? table.namespaces.keys
-        : table.buckets.has(query.namespace)
-        ? [query.namespace]
-        : [];
+    let namespaces = table.namespaces.keys;
+    if (query.namespace !== undefined) {
+      namespaces = table.buckets.has(query.namespace) ? [query.namespace] : [];
+    }
     const limit = query.limit && query.limit > 0 ? query.limit : Infinity;
     const items: JsonObject[] = [];
     const after = query.after;
