@@ -718,6 +718,32 @@ describe('evaluateDrStatus', () => {
       expect(codes(status)).toEqual(['never-drilled']);
     });
 
+    it('counts a restore of an expired backup of a covering schedule', () => {
+      const status = evaluate(
+        evidence(
+          { backups: [backup('orders-hourly-9', 10)] },
+          { restores: [restore('quarterly', 'orders-hourly-1', 5, 30)] },
+        ),
+      );
+      expect(status.lastDrill).toMatchObject({
+        name: 'quarterly',
+        measuredRtoSeconds: 1800,
+      });
+    });
+
+    it('looks for drills in every other cluster when no recovery cluster is named', () => {
+      const status = evaluateDrStatus({
+        declaration: declaration({ recoveryCluster: undefined }),
+        target: { id: ID, namespace: NS },
+        clusters: evidence({ backups: [backup('orders-hourly-1', 10)] }),
+        now: NOW,
+      });
+      expect(status.lastDrill).toMatchObject({
+        name: 'orders-drill',
+        cluster: 'dr-us',
+      });
+    });
+
     it('prefers the newest completed drill or failover run', () => {
       const status = evaluate(
         evidence({ backups: [backup('orders-hourly-1', 10)] }),

@@ -3,6 +3,7 @@ import { formatDuration } from '../duration';
 import { parseGoDuration, scheduleMaxIntervalSeconds } from './cadence';
 import {
   KubeObject,
+  VeleroRestore,
   VeleroBackup,
   VeleroBackupSpec,
   VeleroBackupStorageLocation,
@@ -739,10 +740,23 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
   }
 
   // Drills (rule 7).
+  // A restore drills the service when it restores one of its backups, or a backup of a schedule
+  // that covers it (the backup itself may have expired since). Without a named recovery cluster,
+  // a restore into any other cluster counts.
+  const backupNames = new Set(serviceBackups.map(b => b.backup.metadata.name));
+  const scheduleNames = schedules.map(s => s.name);
+  const restoresService = (restore: VeleroRestore) => {
+    const { backupName = '', scheduleName } = restore.spec ?? {};
+    return (
+      backupNames.has(backupName) ||
+      (scheduleName !== undefined && scheduleNames.includes(scheduleName)) ||
+      scheduleNames.some(name => backupName.startsWith(`${name}-`))
+    );
+  };
   const lastDrill = findLastDrill(
     input,
-    serviceBackups.map(b => b.backup.metadata.name),
-    scope,
+    restoresService,
+    declaration.recoveryCluster ? scope : input.clusters,
     isPrimary,
   );
   if (!lastDrill) {
@@ -846,8 +860,8 @@ function timeOf(backup: VeleroBackup): number {
 
 function findLastDrill(
   input: DrEvaluationInput,
-  backupNames: string[],
-  scope: ClusterEvidence[],
+  restoresService: (restore: VeleroRestore) => boolean,
+  clusters: ClusterEvidence[],
   isPrimary: (cluster: string) => boolean,
 ): DrStatus['lastDrill'] {
   const candidates: NonNullable<DrStatus['lastDrill']>[] = [];
@@ -871,14 +885,14 @@ function findLastDrill(
       measuredRtoSeconds: rto,
     });
   }
-  for (const evidence of scope) {
+  for (const evidence of clusters) {
     if (isPrimary(evidence.cluster)) continue;
     for (const restore of evidence.objects.restores ?? []) {
       const { startTimestamp, completionTimestamp, phase } =
         restore.status ?? {};
       if (phase !== 'Completed' || !startTimestamp || !completionTimestamp)
         continue;
-      if (!backupNames.includes(restore.spec?.backupName ?? '')) continue;
+      if (!restoresService(restore)) continue;
       candidates.push({
         kind: 'Restore',
         name: restore.metadata.name,

@@ -89,7 +89,12 @@ export interface VeleroSchedule extends KubeObject {
  * @public
  */
 export interface VeleroRestore extends KubeObject {
-  spec?: { backupName?: string; namespaceMapping?: Record<string, string> };
+  spec?: {
+    backupName?: string;
+    /** Restore the newest backup of this schedule. */
+    scheduleName?: string;
+    namespaceMapping?: Record<string, string>;
+  };
   status?: {
     phase?: string;
     startTimestamp?: string;
