@@ -42,7 +42,8 @@ async function waitFor(url: string, timeoutMs: number, app?: ChildProcess) {
 
 /**
  * The app under test: the one already running at E2E_FRONTEND_URL/E2E_BACKEND_URL (default
- * :3000 and :7007), or else one started here with `yarn start` on the example data and a fresh
+ * :3000 and :7007), or else one started here with the README's first command
+ * (`scripts/start.sh`: the app and the Kubernetes API simulator) on the example data and a fresh
  * SQLite folder, stopped by `stop()`.
  */
 export class TestApp {
@@ -61,7 +62,7 @@ export class TestApp {
     fs.mkdirSync(path.join(repoRoot, '.data'), { recursive: true });
     const dataDir = fs.mkdtempSync(path.join(repoRoot, '.data/e2e-'));
     const log = fs.openSync(path.join(dataDir, 'app.log'), 'w');
-    const child = spawn('yarn', ['start'], {
+    const child = spawn('./scripts/start.sh', [], {
       cwd: repoRoot,
       detached: true,
       stdio: ['ignore', log, log],
