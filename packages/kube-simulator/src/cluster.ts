@@ -10,6 +10,7 @@ import {
 } from './errors';
 import { Faults } from './faults';
 import {
+  cloneJson,
   deepEqual,
   getPath,
   isJsonObject,
@@ -501,7 +502,7 @@ export class Cluster {
     if (!isJsonObject(body)) {
       throw badRequest('the request body must be a JSON object');
     }
-    const object = structuredClone(body);
+    const object = cloneJson(body);
     this.checkTypeMeta(type, object);
     const meta = this.checkBodyNamespace(type, object, namespace);
     if (meta.resourceVersion) {
@@ -567,7 +568,7 @@ export class Cluster {
   ): WriteResult {
     const current = this.current(type, namespace, name);
     const currentMeta = metadataOf(current);
-    const desired = change(structuredClone(current));
+    const desired = change(cloneJson(current));
     if (!isJsonObject(desired)) {
       throw badRequest('the object must be a JSON object');
     }
@@ -596,7 +597,7 @@ export class Cluster {
 
     let next: JsonObject;
     if (part === 'status') {
-      next = structuredClone(current);
+      next = cloneJson(current);
       if (desired.status === undefined) {
         delete next.status;
       } else {
@@ -608,7 +609,7 @@ export class Cluster {
         if (current.status === undefined) {
           delete next.status;
         } else {
-          next.status = structuredClone(current.status);
+          next.status = cloneJson(current.status);
         }
       }
       desiredMeta.name = name;
@@ -656,17 +657,10 @@ export class Cluster {
     if (!isJsonObject(body)) {
       throw badRequest('the request body must be a JSON object');
     }
-    return this.update(
-      type,
-      namespace,
-      name,
-      part,
-      () => structuredClone(body),
-      {
-        ...options,
-        requireResourceVersion: type.custom,
-      },
-    );
+    return this.update(type, namespace, name, part, () => cloneJson(body), {
+      ...options,
+      requireResourceVersion: type.custom,
+    });
   }
 
   /**

@@ -1,5 +1,11 @@
 import { ApiError, badRequest } from './errors';
-import { deepEqual, isJsonObject, JsonObject, JsonValue } from './json';
+import {
+  cloneJson,
+  deepEqual,
+  isJsonObject,
+  JsonObject,
+  JsonValue,
+} from './json';
 
 /**
  * JSON merge patch (RFC 7386): objects merge recursively, `null` removes a field, anything
@@ -10,7 +16,7 @@ export function applyMergePatch(
   patch: JsonValue,
 ): JsonValue {
   if (!isJsonObject(patch)) {
-    return structuredClone(patch);
+    return cloneJson(patch);
   }
   const result: JsonObject = isJsonObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
@@ -198,16 +204,12 @@ function parseOperations(patch: JsonValue): Operation[] {
  * a 422.
  */
 export function applyJsonPatch(target: JsonValue, patch: JsonValue): JsonValue {
-  let document = structuredClone(target);
+  let document = cloneJson(target);
   for (const operation of parseOperations(patch)) {
     const { path } = operation;
     switch (operation.op) {
       case 'add':
-        document = add(
-          document,
-          path,
-          structuredClone(operation.value ?? null),
-        );
+        document = add(document, path, cloneJson(operation.value ?? null));
         break;
       case 'remove':
         document = remove(document, path);
@@ -216,11 +218,11 @@ export function applyJsonPatch(target: JsonValue, patch: JsonValue): JsonValue {
         read(document, path);
         document =
           path === ''
-            ? structuredClone(operation.value ?? null)
+            ? cloneJson(operation.value ?? null)
             : add(
                 remove(document, path),
                 path,
-                structuredClone(operation.value ?? null),
+                cloneJson(operation.value ?? null),
               );
         break;
       case 'move': {
@@ -238,7 +240,7 @@ export function applyJsonPatch(target: JsonValue, patch: JsonValue): JsonValue {
         document = add(
           document,
           path,
-          structuredClone(read(document, operation.from ?? '')),
+          cloneJson(read(document, operation.from ?? '')),
         );
         break;
       case 'test':

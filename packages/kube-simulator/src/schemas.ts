@@ -1,6 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { StatusCause } from './errors';
-import { isJsonObject, JsonObject, JsonValue } from './json';
+import { cloneJson, isJsonObject, JsonObject, JsonValue } from './json';
 
 /** The outcome of checking an object against a structural schema. */
 export interface SchemaCheck {
@@ -261,7 +261,7 @@ function pruneAndDefault(
     );
   }
   if (!isJsonObject(value) || !schema) {
-    return structuredClone(value);
+    return cloneJson(value);
   }
   const properties = isJsonObject(schema.properties) ? schema.properties : {};
   const additional = schema.additionalProperties;
@@ -269,8 +269,8 @@ function pruneAndDefault(
     schema['x-kubernetes-preserve-unknown-fields'] === true ||
     additional === true;
   const result: JsonObject = {};
+  const childPath = (key: string) => (path ? `${path}.${key}` : key);
   for (const [key, child] of Object.entries(value)) {
-    const childPath = path ? `${path}.${key}` : key;
     const declared = properties[key];
     let childSchema: JsonObject | undefined;
     if (isJsonObject(declared)) {
@@ -279,39 +279,51 @@ function pruneAndDefault(
       childSchema = additional;
     }
     if (embedded && EMBEDDED_FIELDS.has(key)) {
-      result[key] = structuredClone(child);
+      result[key] = cloneJson(child);
     } else if (childSchema) {
       if (child !== null || childSchema.nullable === true) {
         result[key] = pruneAndDefault(
           child,
           childSchema,
-          childPath,
+          childPath(key),
           pruned,
           isEmbedded(childSchema),
         );
       }
     } else if (preserve) {
-      result[key] = structuredClone(child);
+      result[key] = cloneJson(child);
     } else {
-      pruned.push(childPath);
+      pruned.push(childPath(key));
     }
   }
-  for (const [key, childSchema] of Object.entries(properties)) {
-    if (
-      result[key] === undefined &&
-      isJsonObject(childSchema) &&
-      childSchema.default !== undefined
-    ) {
+  for (const [key, childSchema] of defaultedProperties(schema)) {
+    if (result[key] === undefined) {
       result[key] = pruneAndDefault(
         childSchema.default,
         childSchema,
-        path ? `${path}.${key}` : key,
+        childPath(key),
         pruned,
         isEmbedded(childSchema),
       );
     }
   }
   return result;
+}
+
+const defaultsCache = new WeakMap<JsonObject, Array<[string, JsonObject]>>();
+
+/** The properties of an object schema that have a `default`, computed once per schema node. */
+function defaultedProperties(schema: JsonObject): Array<[string, JsonObject]> {
+  let defaulted = defaultsCache.get(schema);
+  if (!defaulted) {
+    const properties = isJsonObject(schema.properties) ? schema.properties : {};
+    defaulted = Object.entries(properties).filter(
+      (entry): entry is [string, JsonObject] =>
+        isJsonObject(entry[1]) && entry[1].default !== undefined,
+    );
+    defaultsCache.set(schema, defaulted);
+  }
+  return defaulted;
 }
 
 function isEmbedded(schema: JsonObject | undefined): boolean {
