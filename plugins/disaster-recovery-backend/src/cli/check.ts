@@ -3,6 +3,7 @@ import {
   DR_STRATEGY_ANNOTATION,
   DR_TIER_ANNOTATION,
   DrDeclaration,
+  DR_VERDICTS,
   DrDeclarationProblem,
   DrServiceTarget,
   DrStatus,
@@ -48,14 +49,7 @@ export type ServiceCheck =
     });
 
 /** Every verdict `dr-check` reports, in the order of its summary. */
-export const CHECK_VERDICTS = [
-  'compliant',
-  'at-risk',
-  'breached',
-  'unknown',
-  'invalid',
-  'undeclared',
-] as const;
+export const CHECK_VERDICTS = DR_VERDICTS;
 
 /** The input of {@link checkServices}. */
 export interface CheckServicesInput {

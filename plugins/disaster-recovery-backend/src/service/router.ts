@@ -11,6 +11,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createPermissionIntegrationRouter } from '@backstage/plugin-permission-node';
 import {
   DR_STRATEGIES,
+  DR_VERDICTS,
   drPermissions,
   drStatusRefreshPermission,
   DrServiceRecord,
@@ -23,14 +24,6 @@ import { DrStatusStore } from '../database/DrStatusStore';
 /** The id of the scheduled refresh task. */
 export const REFRESH_TASK_ID = 'disaster-recovery-refresh';
 
-const VERDICTS = [
-  'compliant',
-  'at-risk',
-  'breached',
-  'unknown',
-  'invalid',
-  'undeclared',
-] as const;
 const SORT_FIELDS = {
   name: (r: DrServiceRecord) => r.name,
   owner: (r: DrServiceRecord) => r.owner ?? '',
@@ -38,7 +31,7 @@ const SORT_FIELDS = {
   tier: (r: DrServiceRecord) => r.tierRank ?? Number.MAX_SAFE_INTEGER,
   strategy: (r: DrServiceRecord) => r.strategy ?? '',
   verdict: (r: DrServiceRecord) =>
-    VERDICTS.indexOf(r.verdict as (typeof VERDICTS)[number]),
+    DR_VERDICTS.indexOf(r.verdict as (typeof DR_VERDICTS)[number]),
   achievedRpo: (r: DrServiceRecord) =>
     r.achievedRpoSeconds ?? Number.MAX_SAFE_INTEGER,
   measuredRto: (r: DrServiceRecord) =>
@@ -55,7 +48,7 @@ const list = (item: z.ZodType<string>) =>
 const overviewQuery = z.object({
   tier: list(z.string().min(1)),
   owner: list(z.string().min(1)),
-  verdict: list(z.enum(VERDICTS)),
+  verdict: list(z.enum(DR_VERDICTS)),
   cluster: list(z.string().min(1)),
   strategy: list(z.enum(DR_STRATEGIES)),
   q: z.string().optional(),

@@ -107,18 +107,27 @@ export interface DrEvaluationOptions {
 }
 
 /**
- * A verdict: `compliant`, `at-risk`, `breached`, `unknown` (evidence could not be read),
- * `invalid` (the DR annotations have problems) or `undeclared` (no DR annotations).
+ * The verdicts, from best to worst known, then the states without a judgement:
+ * `compliant`, `at-risk`, `breached`, `unknown` (evidence could not be read),
+ * `invalid` (the DR annotations have problems), `undeclared` (no DR annotations).
  *
  * @public
  */
-export type DrVerdict =
-  | 'compliant'
-  | 'at-risk'
-  | 'breached'
-  | 'unknown'
-  | 'invalid'
-  | 'undeclared';
+export const DR_VERDICTS = [
+  'compliant',
+  'at-risk',
+  'breached',
+  'unknown',
+  'invalid',
+  'undeclared',
+] as const;
+
+/**
+ * One of {@link DR_VERDICTS}.
+ *
+ * @public
+ */
+export type DrVerdict = (typeof DR_VERDICTS)[number];
 
 /**
  * One reason for a verdict, in plain words. `severity` says which verdict it leads to.
