@@ -8,7 +8,7 @@ import {
   StatusCause,
   unsupportedMediaType,
 } from './errors';
-import { Faults } from './faults';
+import { Faults, parseFaults } from './faults';
 import {
   cloneJson,
   deepEqual,
@@ -248,6 +248,14 @@ export class Cluster {
     private readonly clock: () => Date,
     private readonly fixtureNow: Date,
   ) {}
+
+  /**
+   * Replaces the faults with a checked copy of `faults` (from code or from the admin endpoint's
+   * JSON); throws an Error saying what is wrong, leaving the faults as they were.
+   */
+  setFaults(faults: unknown): void {
+    this.faults = parseFaults(faults, this.registry.crdNames());
+  }
 
   /** False for resource types hidden by the `missingCrds` fault. */
   isServed(type: ResourceType): boolean {

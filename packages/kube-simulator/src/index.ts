@@ -8,9 +8,9 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Cluster } from './cluster';
 import { loadCrdDirectory, VOLSYNC_RESOURCES } from './crds';
-import { Faults, parseFaults } from './faults';
+import { Faults } from './faults';
 import { readFixtureDirectory } from './fixtures';
-import { BUILTIN_RESOURCES, crdNameOf, ResourceRegistry } from './resources';
+import { BUILTIN_RESOURCES, ResourceRegistry } from './resources';
 import { DEFAULT_CRD_DIR } from './paths';
 import { createClusterApp } from './server';
 
@@ -101,11 +101,7 @@ function close(server: http.Server): Promise<void> {
   });
 }
 
-function handleOf(
-  cluster: Cluster,
-  url: string,
-  crdNames: string[],
-): SimulatedCluster {
+function handleOf(cluster: Cluster, url: string): SimulatedCluster {
   return {
     name: cluster.name,
     url,
@@ -117,7 +113,7 @@ function handleOf(
         })),
       ),
     setFaults: faults => {
-      cluster.faults = parseFaults(faults, crdNames);
+      cluster.setFaults(faults);
     },
     clearFaults: () => {
       cluster.faults = {};
@@ -150,9 +146,6 @@ export async function startSimulator(
     ...loadCrdDirectory(options.crdDir ?? DEFAULT_CRD_DIR),
     ...VOLSYNC_RESOURCES,
   ]);
-  const crdNames = [
-    ...new Set(registry.types.filter(type => type.custom).map(crdNameOf)),
-  ].sort();
   const now = options.now ?? new Date();
   const startedAt = Date.now();
   const clock = () => new Date(now.getTime() + (Date.now() - startedAt));
@@ -190,10 +183,7 @@ export async function startSimulator(
         },
       );
       const urlHost = host.includes(':') ? `[${host}]` : host;
-      handles.set(
-        cluster.name,
-        handleOf(cluster, `http://${urlHost}:${port}`, crdNames),
-      );
+      handles.set(cluster.name, handleOf(cluster, `http://${urlHost}:${port}`));
     }
   } catch (error) {
     await Promise.all(servers.filter(server => server.listening).map(close));

@@ -245,6 +245,13 @@ export class ResourceRegistry {
       }));
   }
 
+  /** The names (`<plural>.<group>`) of the CRDs behind the custom resource types, sorted. */
+  crdNames(): string[] {
+    return [
+      ...new Set(this.types.filter(type => type.custom).map(crdNameOf)),
+    ].sort();
+  }
+
   /** The types served in one group version. */
   typesIn(group: string, version: string): ResourceType[] {
     return this.types.filter(

@@ -17,9 +17,7 @@ import {
   pathNotFound,
   unauthorized,
 } from './errors';
-import { parseFaults } from './faults';
 import { JsonObject, JsonValue } from './json';
-import { crdNameOf } from './resources';
 import { resolveRoute, Route } from './routes';
 
 /** The path prefix of the admin endpoints (faults, stats); product code never calls them. */
@@ -33,15 +31,25 @@ const USER = 'system:serviceaccount:backstage:backstage';
 
 const PUBLIC_ROUTES = new Set<Route['kind']>(['version', 'health']);
 
+/** Sends a response body, counting its bytes in the cluster's `bytesSent`. */
+function send(
+  cluster: Cluster,
+  res: Response,
+  code: number,
+  contentType: string,
+  text: string,
+): void {
+  cluster.bytesSent += Buffer.byteLength(text);
+  res.status(code).type(contentType).send(text);
+}
+
 function sendJson(
   cluster: Cluster,
   res: Response,
   code: number,
   body: JsonValue,
 ): void {
-  const text = JSON.stringify(body);
-  cluster.bytesSent += Buffer.byteLength(text);
-  res.status(code).type('application/json').send(text);
+  send(cluster, res, code, 'application/json', JSON.stringify(body));
 }
 
 function sendError(cluster: Cluster, res: Response, error: ApiError): void {
@@ -324,8 +332,7 @@ function serveDiscovery(
       body = KUBERNETES_VERSION;
       break;
     case 'health':
-      res.status(200).type('text/plain').send('ok');
-      cluster.bytesSent += 2;
+      send(cluster, res, 200, 'text/plain', 'ok');
       return;
     case 'apiVersions':
       body = apiVersions(`${req.socket.localAddress}:${req.socket.localPort}`);
@@ -353,6 +360,18 @@ function serveDiscovery(
   sendJson(cluster, res, 200, body);
 }
 
+/** The request's route, or undefined for a path the cluster does not serve. */
+function routeOf(cluster: Cluster, path: string): Route | undefined {
+  try {
+    return resolveRoute(path, cluster.registry, type => cluster.isServed(type));
+  } catch (error) {
+    if (error instanceof ApiError) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
 /**
  * The API request pipeline: count, inject faults (closed connection, latency, status),
  * authenticate the bearer token, then serve discovery or a resource.
@@ -372,17 +391,7 @@ async function serveApi(
   if (faults.latencyMs) {
     await sleep(faults.latencyMs);
   }
-  let route: Route | undefined;
-  try {
-    route = resolveRoute(req.path, cluster.registry, type =>
-      cluster.isServed(type),
-    );
-  } catch (error) {
-    route = undefined;
-    if (!(error instanceof ApiError)) {
-      throw error;
-    }
-  }
+  const route = routeOf(cluster, req.path);
   const authorization = req.get('authorization');
   const isPublic = route !== undefined && PUBLIC_ROUTES.has(route.kind);
   if (token !== undefined && !(isPublic && authorization === undefined)) {
@@ -405,19 +414,13 @@ async function serveApi(
 
 function adminRouter(cluster: Cluster): express.Router {
   const router = express.Router();
-  const crdNames = () =>
-    [
-      ...new Set(
-        cluster.registry.types.filter(type => type.custom).map(crdNameOf),
-      ),
-    ].sort();
   router.use(express.json());
   router.get('/faults', (_req, res) => {
     res.json(cluster.faults);
   });
   router.put('/faults', (req, res) => {
     try {
-      cluster.faults = parseFaults(req.body, crdNames());
+      cluster.setFaults(req.body);
       res.json(cluster.faults);
     } catch (error) {
       res.status(400).json({ error: (error as Error).message });
