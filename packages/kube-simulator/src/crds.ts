@@ -18,10 +18,7 @@ function strings(value: JsonValue | undefined): string[] {
 }
 
 /** The served versions of one CustomResourceDefinition document as resource types. */
-export function resourceTypesOfCrd(
-  crd: JsonObject,
-  source: string,
-): ResourceType[] {
+function resourceTypesOfCrd(crd: JsonObject, source: string): ResourceType[] {
   const spec = crd.spec;
   const names = isJsonObject(spec) ? spec.names : undefined;
   if (

@@ -54,7 +54,7 @@ export class ApiError extends Error {
 }
 
 /** `backups.velero.io` for a group resource, `pods` for the core group. */
-export function qualifiedResource(subject: ErrorSubject): string {
+function qualifiedResource(subject: ErrorSubject): string {
   return subject.group ? `${subject.plural}.${subject.group}` : subject.plural;
 }
 

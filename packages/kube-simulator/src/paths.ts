@@ -1,12 +1,12 @@
 import path from 'node:path';
 
 /** This package's folder, `packages/kube-simulator` (resolved like `resolvePackagePath`). */
-export const PACKAGE_DIR = path.dirname(
+const PACKAGE_DIR = path.dirname(
   require.resolve('@backstage-dr/kube-simulator/package.json'),
 );
 
 /** The repository's root folder. */
-export const REPO_ROOT = path.resolve(PACKAGE_DIR, '../..');
+const REPO_ROOT = path.resolve(PACKAGE_DIR, '../..');
 
 /**
  * Where the CRD YAML files are read from when no CRD directory is given: `../shared/crds`

@@ -21,7 +21,7 @@ import { JsonObject, JsonValue } from './json';
 import { resolveRoute, Route } from './routes';
 
 /** The path prefix of the admin endpoints (faults, stats); product code never calls them. */
-export const ADMIN_PREFIX = '/__simulator';
+const ADMIN_PREFIX = '/__simulator';
 
 /** The largest request body accepted (CloudNativePG clusters can be large). */
 const BODY_LIMIT = '64mb';
