@@ -10,14 +10,13 @@ import { Cluster } from './cluster';
 import { loadCrdDirectory, VOLSYNC_RESOURCES } from './crds';
 import { Faults } from './faults';
 import { readFixtureDirectory } from './fixtures';
-import { BUILTIN_RESOURCES, ResourceRegistry } from './resources';
 import { DEFAULT_CRD_DIR } from './paths';
+import { BUILTIN_RESOURCES, ResourceRegistry } from './resources';
 import { createClusterApp } from './server';
 
 export type { Faults } from './faults';
 export { FAULT_STATUSES } from './faults';
 export { formatTimestamp, resolveTimeTokens } from './timestamps';
-
 export { DEFAULT_CRD_DIR } from './paths';
 
 /** One simulated cluster to start. */

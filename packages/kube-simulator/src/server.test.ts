@@ -1016,6 +1016,13 @@ describe('authentication', () => {
     }
   });
 
+  it('takes the bearer scheme in any case', async () => {
+    const response = await fetch(`${url}/api/v1/namespaces`, {
+      headers: { authorization: `bearer ${TOKEN}` },
+    });
+    expect(response.status).toBe(200);
+  });
+
   it('serves /version anonymously but not with a wrong token', async () => {
     expect((await call(url, '/version', { token: null })).status).toBe(200);
     expect((await call(url, '/version', { token: 'wrong' })).status).toBe(401);

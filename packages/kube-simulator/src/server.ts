@@ -395,7 +395,9 @@ async function serveApi(
   const authorization = req.get('authorization');
   const isPublic = route !== undefined && PUBLIC_ROUTES.has(route.kind);
   if (token !== undefined && !(isPublic && authorization === undefined)) {
-    if (authorization !== `Bearer ${token}`) {
+    // the scheme is case-insensitive, as in the API server's bearer token authenticator
+    const presented = /^bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+    if (presented !== token) {
       throw unauthorized();
     }
   }
