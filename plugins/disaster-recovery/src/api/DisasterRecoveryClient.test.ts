@@ -1,0 +1,236 @@
+import { ResponseError } from '@backstage/errors';
+import { DisasterRecoveryClient } from './DisasterRecoveryClient';
+
+const BASE = 'http://localhost:7007/api/disaster-recovery';
+
+function setup(...responses: Response[]) {
+  const fetch = jest.fn<Promise<Response>, [string, RequestInit?]>();
+  const fetchApi = { fetch: fetch as unknown as typeof globalThis.fetch };
+  for (const response of responses) {
+    fetch.mockResolvedValueOnce(response);
+  }
+  const getBaseUrl = jest.fn(async (_pluginId: string) => BASE);
+  const client = new DisasterRecoveryClient({
+    discoveryApi: { getBaseUrl },
+    fetchApi,
+  });
+  return { client, fetch, getBaseUrl };
+}
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  });
+
+const backstageError = (status: number, name: string, message: string) =>
+  json({ error: { name, message }, response: { statusCode: status } }, status);
+
+describe('DisasterRecoveryClient', () => {
+  it('asks discovery for the disaster-recovery backend', async () => {
+    const { client, getBaseUrl } = setup(json({ items: [] }));
+    await client.getClusters();
+    expect(getBaseUrl).toHaveBeenCalledWith('disaster-recovery');
+  });
+
+  describe('getStatus', () => {
+    it('gets the status of an entity ref string', async () => {
+      const record = { entityRef: 'component:default/payments-api' };
+      const { client, fetch } = setup(json(record));
+      await expect(
+        client.getStatus('component:default/payments-api'),
+      ).resolves.toEqual(record);
+      expect(fetch).toHaveBeenCalledWith(
+        `${BASE}/entities/component/default/payments-api/status`,
+        undefined,
+      );
+    });
+
+    it('takes a compound ref, fills the default namespace and encodes the parts', async () => {
+      const { client, fetch } = setup(json({}), json({}));
+      await client.getStatus({
+        kind: 'Component',
+        namespace: 'team a',
+        name: 'x/y',
+      });
+      await client.getStatus('component:payments-api');
+      expect(fetch.mock.calls[0][0]).toBe(
+        `${BASE}/entities/Component/team%20a/x%2Fy/status`,
+      );
+      expect(fetch.mock.calls[1][0]).toBe(
+        `${BASE}/entities/component/default/payments-api/status`,
+      );
+    });
+
+    it('answers undefined for a 404: not judged yet', async () => {
+      const { client } = setup(
+        backstageError(404, 'NotFoundError', 'No DR status yet'),
+      );
+      await expect(
+        client.getStatus('component:default/payments-api'),
+      ).resolves.toBeUndefined();
+    });
+
+    it('throws a ResponseError for other failures', async () => {
+      const { client } = setup(
+        backstageError(500, 'Error', 'database is locked'),
+      );
+      const error = await client
+        .getStatus('component:default/payments-api')
+        .catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(500);
+      expect(error.cause.message).toBe('database is locked');
+    });
+  });
+
+  describe('getHistory', () => {
+    it('sends from and to as RFC 3339', async () => {
+      const items = [
+        {
+          time: '2026-11-23T10:00:00.000Z',
+          resolution: 'refresh',
+          verdict: 'compliant',
+          achievedRpoSeconds: 600,
+        },
+      ];
+      const { client, fetch } = setup(json({ items }));
+      await expect(
+        client.getHistory('component:default/payments-api', {
+          from: new Date('2026-11-01T00:00:00Z'),
+          to: '2026-11-23T12:00:00+01:00',
+        }),
+      ).resolves.toEqual({ items });
+      const url = new URL(fetch.mock.calls[0][0]);
+      expect(url.pathname).toBe(
+        '/api/disaster-recovery/entities/component/default/payments-api/history',
+      );
+      expect(url.searchParams.get('from')).toBe('2026-11-01T00:00:00.000Z');
+      expect(url.searchParams.get('to')).toBe('2026-11-23T12:00:00+01:00');
+    });
+
+    it('sends no query without a range', async () => {
+      const { client, fetch } = setup(json({ items: [] }));
+      await client.getHistory('component:default/payments-api');
+      expect(fetch.mock.calls[0][0]).toBe(
+        `${BASE}/entities/component/default/payments-api/history`,
+      );
+    });
+
+    it('throws a ResponseError with the backend message for a 400', async () => {
+      const { client } = setup(
+        backstageError(400, 'InputError', 'from: must not be after to'),
+      );
+      const error = await client
+        .getHistory('component:default/payments-api', {
+          from: '2026-11-02T00:00:00Z',
+          to: '2026-11-01T00:00:00Z',
+        })
+        .catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(400);
+      expect(error.cause.name).toBe('InputError');
+      expect(error.cause.message).toBe('from: must not be after to');
+    });
+
+    it('does not treat a 404 of the history as empty', async () => {
+      const { client } = setup(backstageError(404, 'NotFoundError', 'No'));
+      await expect(
+        client.getHistory('component:default/payments-api'),
+      ).rejects.toBeInstanceOf(ResponseError);
+    });
+  });
+
+  describe('getOverview', () => {
+    it('repeats multi-valued filters and skips unset ones', async () => {
+      const response = {
+        items: [],
+        totalCount: 0,
+        counts: { verdict: {}, tier: {} },
+      };
+      const { client, fetch } = setup(json(response));
+      await expect(
+        client.getOverview({
+          verdict: ['breached', 'at-risk'],
+          tier: 'tier-1',
+          owner: undefined,
+          q: '',
+          sort: 'achievedRpo:desc',
+          offset: 50,
+          limit: 25,
+        }),
+      ).resolves.toEqual(response);
+      const url = new URL(fetch.mock.calls[0][0]);
+      expect(url.pathname).toBe('/api/disaster-recovery/overview');
+      expect(url.searchParams.getAll('verdict')).toEqual([
+        'breached',
+        'at-risk',
+      ]);
+      expect(url.searchParams.getAll('tier')).toEqual(['tier-1']);
+      expect(url.searchParams.get('sort')).toBe('achievedRpo:desc');
+      expect(url.searchParams.get('offset')).toBe('50');
+      expect(url.searchParams.get('limit')).toBe('25');
+      expect(url.searchParams.has('owner')).toBe(false);
+      expect(url.searchParams.has('q')).toBe(false);
+    });
+
+    it('calls /overview without a query string when there are no filters', async () => {
+      const { client, fetch } = setup(
+        json({ items: [], totalCount: 0, counts: { verdict: {}, tier: {} } }),
+      );
+      await client.getOverview();
+      expect(fetch.mock.calls[0][0]).toBe(`${BASE}/overview`);
+    });
+  });
+
+  describe('getClusters', () => {
+    it('gets the cluster health', async () => {
+      const items = [
+        {
+          cluster: 'prod-eu',
+          reachable: false,
+          providers: [],
+          errors: [],
+          checkedAt: '2026-11-23T10:00:00Z',
+        },
+      ];
+      const { client, fetch } = setup(json({ items }));
+      await expect(client.getClusters()).resolves.toEqual({ items });
+      expect(fetch.mock.calls[0][0]).toBe(`${BASE}/clusters`);
+    });
+
+    it('throws a ResponseError on failure', async () => {
+      const { client } = setup(
+        new Response('Bad gateway', { status: 502, statusText: 'Bad Gateway' }),
+      );
+      const error = await client.getClusters().catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(502);
+    });
+  });
+
+  describe('refresh', () => {
+    it('posts to /refresh', async () => {
+      const { client, fetch } = setup(json({ accepted: true }, 202));
+      await expect(client.refresh()).resolves.toBeUndefined();
+      expect(fetch).toHaveBeenCalledWith(`${BASE}/refresh`, {
+        method: 'POST',
+      });
+    });
+
+    it('throws a ResponseError when refreshing is not allowed', async () => {
+      const { client } = setup(
+        backstageError(
+          403,
+          'NotAllowedError',
+          'You may not refresh the DR status',
+        ),
+      );
+      const error = await client.refresh().catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(403);
+      expect(error.cause.name).toBe('NotAllowedError');
+      expect(error.cause.message).toBe('You may not refresh the DR status');
+    });
+  });
+});

@@ -1,0 +1,7 @@
+export { disasterRecoveryApiRef } from './DisasterRecoveryApi';
+export type {
+  DisasterRecoveryApi,
+  DisasterRecoveryEntityRef,
+  DisasterRecoveryOverviewQuery,
+} from './DisasterRecoveryApi';
+export { DisasterRecoveryClient } from './DisasterRecoveryClient';

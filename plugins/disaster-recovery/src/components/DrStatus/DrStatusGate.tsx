@@ -1,0 +1,70 @@
+import { Entity } from '@backstage/catalog-model';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import { ReactNode } from 'react';
+import { InvalidDeclaration } from './InvalidDeclaration';
+import { JudgedRecord } from './DrStatusSummary';
+import { NotJudgedState } from './NotJudgedState';
+import { UndeclaredState } from './UndeclaredState';
+import { useDrStatus } from './useDrStatus';
+
+/**
+ * Loads the entity's DR status and renders every state but the judged one itself: undeclared,
+ * loading, error (with a retry), not judged yet, and an invalid declaration. A judged record
+ * goes to `children`.
+ */
+export function DrStatusGate(props: {
+  entity: Entity;
+  children: (record: JudgedRecord) => ReactNode;
+  /** Wraps the non-judged states, e.g. in a card. */
+  frame?: (state: ReactNode) => ReactNode;
+}) {
+  const { entity, children, frame = state => state } = props;
+  const { declared, loading, error, value, retry } = useDrStatus(entity);
+
+  if (!declared) {
+    return <>{frame(<UndeclaredState entity={entity} />)}</>;
+  }
+  if (loading) {
+    return <>{frame(<Progress />)}</>;
+  }
+  if (error) {
+    return (
+      <>
+        {frame(
+          <>
+            <ResponseErrorPanel
+              error={error}
+              title="Could not load the disaster recovery status"
+            />
+            <Box mt={2}>
+              <Button variant="outlined" color="primary" onClick={retry}>
+                Retry
+              </Button>
+            </Box>
+          </>,
+        )}
+      </>
+    );
+  }
+  if (value?.verdict === 'undeclared') {
+    return <>{frame(<UndeclaredState entity={entity} />)}</>;
+  }
+  if (value?.verdict === 'invalid') {
+    return (
+      <>
+        {frame(
+          <InvalidDeclaration
+            entity={entity}
+            problems={value.problems ?? []}
+          />,
+        )}
+      </>
+    );
+  }
+  if (!value?.status) {
+    return <>{frame(<NotJudgedState entity={entity} onRetry={retry} />)}</>;
+  }
+  return <>{children(value as JudgedRecord)}</>;
+}

@@ -1,0 +1,166 @@
+import { Entity } from '@backstage/catalog-model';
+import { Link } from '@backstage/core-components';
+import {
+  DR_PRIMARY_CLUSTER_ANNOTATION,
+  DR_RECOVERY_CLUSTER_ANNOTATION,
+  DR_RUNBOOK_ANNOTATION,
+  DrReason,
+  DrServiceRecord,
+  DrStatus,
+} from '@backstage-dr/plugin-disaster-recovery-common';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { ReactNode } from 'react';
+import {
+  describeRecoveryPoint,
+  formatRelativeTime,
+  formatSeconds,
+  newestRecoveryPoint,
+} from '../format';
+import { ReasonList } from './ReasonList';
+import { VerdictBanner } from './VerdictBanner';
+
+/** A DR record that a refresh has judged: it has its status. */
+export type JudgedRecord = DrServiceRecord & { status: DrStatus };
+
+const useStyles = makeStyles(theme => ({
+  label: {
+    color: theme.palette.text.secondary,
+    fontSize: theme.typography.caption.fontSize,
+    fontWeight: theme.typography.fontWeightBold as number,
+    textTransform: 'uppercase',
+    letterSpacing: '0.05em',
+  },
+  value: {
+    wordBreak: 'break-word',
+    margin: 0,
+  },
+  footer: {
+    marginTop: theme.spacing(2),
+  },
+}));
+
+function Fact(props: { label: string; children: ReactNode; wide?: boolean }) {
+  const classes = useStyles();
+  return (
+    <Grid item xs={12} sm={props.wide ? 12 : 6}>
+      <Typography className={classes.label} component="dt">
+        {props.label}
+      </Typography>
+      <Typography variant="body2" className={classes.value} component="dd">
+        {props.children}
+      </Typography>
+    </Grid>
+  );
+}
+
+function headline(record: JudgedRecord): string {
+  const tier = record.tier ?? 'its tier';
+  switch (record.status.verdict) {
+    case 'compliant':
+      return `Meets ${tier}: every check holds.`;
+    case 'at-risk':
+      return `Meets ${tier} now, but something will fail it soon or is untested.`;
+    case 'breached':
+      return `Does not meet ${tier}.`;
+    default: {
+      const clusters = record.status.unreadable.map(u => u.cluster);
+      return clusters.length > 0
+        ? `Cannot tell whether it meets ${tier}: ${clusters.join(
+            ', ',
+          )} could not be read.`
+        : `Cannot tell whether it meets ${tier}: its evidence could not be read.`;
+    }
+  }
+}
+
+/**
+ * The reasons of a verdict, with a reason for every unreadable cluster that no reason names
+ * (the backend gives one per cluster; this keeps the card honest if it does not).
+ */
+export function reasonsOf(status: DrStatus): DrReason[] {
+  const extra: DrReason[] = status.unreadable
+    .filter(
+      u =>
+        !status.reasons.some(
+          r => r.severity === 'unknown' && r.message.includes(u.cluster),
+        ),
+    )
+    .map(u => ({
+      severity: 'unknown',
+      code: 'cluster-unreadable',
+      message: `Cluster ${u.cluster} could not be read: ${u.reason}`,
+    }));
+  return [...status.reasons, ...extra];
+}
+
+/**
+ * What a developer needs to know about a judged service: the verdict with its reasons, the
+ * targets beside the achieved values, the newest recovery point, the clusters and the runbook.
+ */
+export function DrStatusSummary(props: {
+  entity: Entity;
+  record: JudgedRecord;
+  now?: number;
+}) {
+  const { entity, record, now = Date.now() } = props;
+  const { status } = record;
+  const classes = useStyles();
+  const annotations = entity.metadata.annotations ?? {};
+  const achieved = record.achievedRpoSeconds ?? status.achievedRpoSeconds;
+  const measured = record.measuredRtoSeconds ?? status.measuredRtoSeconds;
+  const newest = newestRecoveryPoint(status.recoveryPoints);
+  const runbook = annotations[DR_RUNBOOK_ANNOTATION];
+
+  let newestText: string;
+  if (!newest) {
+    newestText = 'None: no usable recovery point was found';
+  } else if (newest.counted) {
+    newestText = describeRecoveryPoint(newest, now);
+  } else {
+    newestText = `${describeRecoveryPoint(
+      newest,
+      now,
+    )} (local only: it does not survive the loss of the cluster)`;
+  }
+
+  return (
+    <>
+      <VerdictBanner state={status.verdict}>{headline(record)}</VerdictBanner>
+      <ReasonList reasons={reasonsOf(status)} />
+      <Grid container spacing={2} component="dl">
+        <Fact label="Tier">{record.tier ?? 'none'}</Fact>
+        <Fact label="Strategy">{record.strategy ?? 'none'}</Fact>
+        <Fact label="RPO">
+          {formatSeconds(achieved, 'no recovery point')} achieved /{' '}
+          {formatSeconds(record.rpoSeconds, 'no')} target
+        </Fact>
+        <Fact label="RTO">
+          {formatSeconds(measured)} measured /{' '}
+          {formatSeconds(record.rtoSeconds, 'no')} target
+        </Fact>
+        <Fact label="Newest recovery point" wide>
+          {newestText}
+        </Fact>
+        <Fact label="Primary cluster">
+          {annotations[DR_PRIMARY_CLUSTER_ANNOTATION] ?? 'not declared'}
+        </Fact>
+        <Fact label="Recovery cluster">
+          {annotations[DR_RECOVERY_CLUSTER_ANNOTATION] ?? 'not declared'}
+        </Fact>
+        <Fact label="Runbook" wide>
+          {runbook ? <Link to={runbook}>{runbook}</Link> : 'No runbook linked'}
+        </Fact>
+      </Grid>
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        component="p"
+        className={classes.footer}
+      >
+        Judged {formatRelativeTime(record.updatedAt, now)}
+      </Typography>
+    </>
+  );
+}

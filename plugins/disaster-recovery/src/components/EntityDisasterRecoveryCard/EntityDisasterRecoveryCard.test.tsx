@@ -1,0 +1,355 @@
+import { Entity } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { DrStatus } from '@backstage-dr/plugin-disaster-recovery-common';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  compliantStatus,
+  declaredEntity,
+  minutesAgo,
+  recordOf,
+  undeclaredEntity,
+} from '../../__fixtures__/records';
+import { DisasterRecoveryApi, disasterRecoveryApiRef } from '../../api';
+import { EntityDisasterRecoveryCard } from './EntityDisasterRecoveryCard';
+
+function mockApi(
+  getStatus: DisasterRecoveryApi['getStatus'],
+): jest.Mocked<Pick<DisasterRecoveryApi, 'getStatus'>> {
+  return { getStatus: jest.fn(getStatus) };
+}
+
+async function renderCard(
+  api: Partial<DisasterRecoveryApi>,
+  entity: Entity = declaredEntity,
+) {
+  return renderInTestApp(
+    <TestApiProvider apis={[[disasterRecoveryApiRef, api]]}>
+      <EntityProvider entity={entity}>
+        <EntityDisasterRecoveryCard />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+const definition = (term: string) =>
+  screen.getByText(term, { selector: 'dt' }).nextElementSibling!;
+
+describe('EntityDisasterRecoveryCard', () => {
+  it('shows a compliant service at a glance with its targets and achieved values', async () => {
+    const api = mockApi(async () => recordOf(compliantStatus()));
+    await renderCard(api);
+
+    const banner = await screen.findByRole('status', {
+      name: 'Disaster recovery: Compliant',
+    });
+    expect(within(banner).getByTestId('status-ok')).toBeInTheDocument();
+    expect(banner).toHaveTextContent('Meets tier-1: every check holds.');
+    expect(api.getStatus).toHaveBeenCalledWith(
+      'component:default/payments-api',
+    );
+
+    expect(definition('Tier')).toHaveTextContent('tier-1');
+    expect(definition('Strategy')).toHaveTextContent('warm-standby');
+    expect(definition('RPO')).toHaveTextContent('12m achieved / 1h target');
+    expect(definition('RTO')).toHaveTextContent('38m measured / 4h target');
+    // The newest *counted* point, not the newer local snapshot.
+    expect(definition('Newest recovery point')).toHaveTextContent(
+      'Velero backup nightly-20261123 on prod-eu, 12 minutes ago',
+    );
+    expect(definition('Primary cluster')).toHaveTextContent('prod-eu');
+    expect(definition('Recovery cluster')).toHaveTextContent('dr-us');
+    expect(
+      within(definition('Runbook') as HTMLElement).getByRole('link'),
+    ).toHaveAttribute('href', 'https://wiki.example.com/runbooks/payments-api');
+    expect(screen.getByText('Judged 3 minutes ago')).toBeInTheDocument();
+    expect(screen.queryByRole('list', { name: 'Reasons' })).toBeNull();
+  });
+
+  it('shows an at-risk service with its reasons', async () => {
+    const status: DrStatus = {
+      ...compliantStatus(),
+      verdict: 'at-risk',
+      achievedRpoSeconds: 52 * 60,
+      reasons: [
+        {
+          severity: 'risk',
+          code: 'rpo-near-target',
+          message: 'Achieved RPO 52m is above 80% of the 1h target.',
+        },
+        {
+          severity: 'risk',
+          code: 'schedule-paused',
+          message: 'Schedule nightly on prod-eu is paused.',
+        },
+      ],
+    };
+    await renderCard(mockApi(async () => recordOf(status)));
+
+    const banner = await screen.findByRole('status', {
+      name: 'Disaster recovery: At risk',
+    });
+    expect(within(banner).getByTestId('status-warning')).toBeInTheDocument();
+    expect(banner).toHaveTextContent('Meets tier-1 now, but');
+    const reasons = within(screen.getByRole('list', { name: 'Reasons' }));
+    expect(reasons.getAllByRole('listitem')).toHaveLength(2);
+    expect(
+      reasons.getByText('Achieved RPO 52m is above 80% of the 1h target.'),
+    ).toBeInTheDocument();
+    expect(
+      reasons.getByText('Schedule nightly on prod-eu is paused.'),
+    ).toBeInTheDocument();
+    expect(definition('RPO')).toHaveTextContent('52m achieved / 1h target');
+  });
+
+  it('shows a breached service, breach reasons first, and says when nothing counts', async () => {
+    const status: DrStatus = {
+      ...compliantStatus(),
+      verdict: 'breached',
+      achievedRpoSeconds: null,
+      measuredRtoSeconds: null,
+      lastDrill: null,
+      recoveryPoints: [compliantStatus().recoveryPoints[0]],
+      reasons: [
+        {
+          severity: 'breach',
+          code: 'no-recovery-point',
+          message:
+            'No recovery point survives the loss of prod-eu: no usable backup or replication.',
+        },
+        {
+          severity: 'risk',
+          code: 'never-drilled',
+          message:
+            'Never drilled: no completed drill, failover or restore in the recovery cluster.',
+        },
+      ],
+    };
+    await renderCard(mockApi(async () => recordOf(status)));
+
+    const banner = await screen.findByRole('status', {
+      name: 'Disaster recovery: Breached',
+    });
+    expect(within(banner).getByTestId('status-error')).toBeInTheDocument();
+    expect(banner).toHaveTextContent('Does not meet tier-1.');
+    const items = within(
+      screen.getByRole('list', { name: 'Reasons' }),
+    ).getAllByRole('listitem');
+    expect(items.map(i => i.getAttribute('data-severity'))).toEqual([
+      'breach',
+      'risk',
+    ]);
+    expect(items[0]).toHaveTextContent('No recovery point survives');
+    expect(definition('RPO')).toHaveTextContent(
+      'no recovery point achieved / 1h target',
+    );
+    expect(definition('RTO')).toHaveTextContent(
+      'not measured measured / 4h target',
+    );
+    expect(definition('Newest recovery point')).toHaveTextContent(
+      'CSI VolumeSnapshot data-payments-api-0-snap on prod-eu, 5 minutes ago (local only',
+    );
+  });
+
+  it('shows an unknown verdict naming the cluster that could not be read and why', async () => {
+    const status: DrStatus = {
+      ...compliantStatus(),
+      verdict: 'unknown',
+      unreadable: [
+        { cluster: 'dr-us', reason: 'connect ECONNREFUSED 127.0.0.1:6444' },
+      ],
+      reasons: [
+        {
+          severity: 'unknown',
+          code: 'cluster-unreadable',
+          message:
+            'Cluster dr-us could not be read: connect ECONNREFUSED 127.0.0.1:6444',
+        },
+      ],
+    };
+    await renderCard(mockApi(async () => recordOf(status)));
+
+    const banner = await screen.findByRole('status', {
+      name: 'Disaster recovery: Unknown',
+    });
+    expect(within(banner).getByTestId('status-aborted')).toBeInTheDocument();
+    expect(banner).toHaveTextContent(
+      'Cannot tell whether it meets tier-1: dr-us could not be read.',
+    );
+    const items = within(
+      screen.getByRole('list', { name: 'Reasons' }),
+    ).getAllByRole('listitem');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toHaveTextContent(
+      'Cluster dr-us could not be read: connect ECONNREFUSED 127.0.0.1:6444',
+    );
+  });
+
+  it('adds a reason for an unreadable cluster that no reason names', async () => {
+    const status: DrStatus = {
+      ...compliantStatus(),
+      verdict: 'unknown',
+      unreadable: [{ cluster: 'prod-eu', reason: 'HTTP 403 Forbidden' }],
+      reasons: [],
+    };
+    await renderCard(mockApi(async () => recordOf(status)));
+    expect(
+      await screen.findByText(
+        'Cluster prod-eu could not be read: HTTP 403 Forbidden',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('explains the annotations of an undeclared entity with a snippet and the template, without asking the API', async () => {
+    const api = mockApi(async () => undefined);
+    await renderCard(api, undeclaredEntity);
+
+    expect(
+      await screen.findByText('No disaster recovery declared'),
+    ).toBeInTheDocument();
+    expect(api.getStatus).not.toHaveBeenCalled();
+
+    const snippet = document.querySelector('code.language-yaml, pre')!;
+    expect(snippet).toBeTruthy();
+    const text = snippet.textContent ?? '';
+    expect(text).toContain('kind: Component');
+    expect(text).toContain('name: ledger-db');
+    expect(text).toContain('namespace: finance');
+    expect(text).toContain('disaster-recovery/tier: tier-3');
+    expect(text).toContain('disaster-recovery/strategy: backup-restore');
+    expect(text).toContain('disaster-recovery/rpo: 7d');
+    expect(text).toContain('disaster-recovery/rto: 3d');
+    expect(screen.getByRole('button', { name: /copy/i })).toBeInTheDocument();
+
+    const link = screen.getByRole('button', { name: 'Declare a DR tier' });
+    const href = link.getAttribute('href')!;
+    expect(
+      href.startsWith('/create/templates/default/declare-dr-tier?formData='),
+    ).toBe(true);
+    expect(
+      JSON.parse(new URL(href, 'http://x').searchParams.get('formData')!),
+    ).toEqual({ entityRef: 'component:finance/ledger-db' });
+  });
+
+  it('shows the undeclared state when the API says undeclared', async () => {
+    await renderCard(
+      mockApi(async () => ({
+        ...recordOf(compliantStatus()),
+        verdict: 'undeclared',
+        status: undefined,
+      })),
+    );
+    expect(
+      await screen.findByText('No disaster recovery declared'),
+    ).toBeInTheDocument();
+  });
+
+  it('lists the problems of an invalid declaration', async () => {
+    const problems = [
+      {
+        annotation: 'disaster-recovery/rpo',
+        value: '15 minutes',
+        message:
+          'disaster-recovery/rpo: "15 minutes" is not a duration; use ISO 8601 (PT15M) or 15m',
+      },
+      {
+        annotation: 'disaster-recovery/strategy',
+        value: 'active-active',
+        message:
+          'disaster-recovery/strategy: "active-active" is not allowed for tier-1; use one of warm-standby, pilot-light',
+      },
+    ];
+    await renderCard(
+      mockApi(async () => ({
+        ...recordOf(compliantStatus()),
+        verdict: 'invalid',
+        status: undefined,
+        problems,
+      })),
+    );
+
+    const banner = await screen.findByRole('status', {
+      name: 'Disaster recovery: Invalid declaration',
+    });
+    expect(within(banner).getByTestId('status-error')).toBeInTheDocument();
+    expect(banner).toHaveTextContent('have 2 problems');
+    const items = within(
+      screen.getByRole('list', { name: 'Declaration problems' }),
+    ).getAllByRole('listitem');
+    expect(items.map(i => i.textContent)).toEqual(problems.map(p => p.message));
+  });
+
+  it('says the first refresh has not judged a declared entity yet (404), and checks again', async () => {
+    const api = mockApi(async () => undefined);
+    await renderCard(api);
+
+    const banner = await screen.findByRole('status', {
+      name: 'Disaster recovery: Not judged yet',
+    });
+    expect(banner).toHaveTextContent(
+      'Declared as tier-1, warm-standby, but the first refresh has not judged this service yet.',
+    );
+    api.getStatus.mockResolvedValueOnce(recordOf(compliantStatus()));
+    await userEvent.click(screen.getByRole('button', { name: 'Check again' }));
+    expect(
+      await screen.findByRole('status', {
+        name: 'Disaster recovery: Compliant',
+      }),
+    ).toBeInTheDocument();
+    expect(api.getStatus).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows progress while loading', async () => {
+    await renderCard(mockApi(() => new Promise(() => {})));
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+    expect(screen.queryByRole('status')).toBeNull();
+  });
+
+  it('shows an error with a retry that calls the API again', async () => {
+    const api = mockApi(async () => {
+      throw await ResponseError.fromResponse(
+        new Response(
+          JSON.stringify({
+            error: { name: 'Error', message: 'database is locked' },
+            response: { statusCode: 500 },
+          }),
+          {
+            status: 500,
+            statusText: 'Internal Server Error',
+            headers: { 'Content-Type': 'application/json' },
+          },
+        ),
+      );
+    });
+    await renderCard(api);
+
+    expect(
+      await screen.findByText(/Could not load the disaster recovery status/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('database is locked')).toBeInTheDocument();
+    expect(api.getStatus).toHaveBeenCalledTimes(1);
+
+    api.getStatus.mockResolvedValueOnce(recordOf(compliantStatus()));
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(
+      await screen.findByRole('status', {
+        name: 'Disaster recovery: Compliant',
+      }),
+    ).toBeInTheDocument();
+    expect(api.getStatus).toHaveBeenCalledTimes(2);
+  });
+
+  it('uses the times it is given', async () => {
+    const now = Date.now();
+    const status = compliantStatus(now);
+    status.recoveryPoints[1].time = minutesAgo(3 * 60, now);
+    await renderCard(mockApi(async () => recordOf(status, {}, now)));
+    expect(
+      await screen.findByText(
+        'Velero backup nightly-20261123 on prod-eu, 3 hours ago',
+      ),
+    ).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,1 @@
+export { EntityDisasterRecoveryCard } from './EntityDisasterRecoveryCard';

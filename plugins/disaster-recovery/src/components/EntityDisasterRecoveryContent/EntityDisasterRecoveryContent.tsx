@@ -1,0 +1,80 @@
+import { Entity } from '@backstage/catalog-model';
+import { InfoCard } from '@backstage/core-components';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Grid from '@material-ui/core/Grid';
+import { DrStatusGate, DrStatusSummary, JudgedRecord } from '../DrStatus';
+import { AchievedRpoChart } from './AchievedRpoChart';
+import { CoverageTable } from './CoverageTable';
+import { DrillsCard } from './DrillsCard';
+import { RecoveryPointsTable } from './RecoveryPointsTable';
+import { ReplicationTable } from './ReplicationTable';
+import { SchedulesTable } from './SchedulesTable';
+import { StorageLocationsTable } from './StorageLocationsTable';
+
+function DrDetails(props: { entity: Entity; record: JudgedRecord }) {
+  const { entity, record } = props;
+  const { status } = record;
+  return (
+    <Grid container spacing={3} alignItems="stretch">
+      <Grid item xs={12} md={5}>
+        <InfoCard title="Disaster recovery" variant="gridItem">
+          <DrStatusSummary entity={entity} record={record} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={7}>
+        <AchievedRpoChart
+          entityRef={record.entityRef}
+          rpoSeconds={record.rpoSeconds}
+        />
+      </Grid>
+      <Grid item xs={12}>
+        <RecoveryPointsTable points={status.recoveryPoints} />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <CoverageTable coverage={status.coverage} />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <DrillsCard status={status} rtoSeconds={record.rtoSeconds} />
+      </Grid>
+      <Grid item xs={12}>
+        <SchedulesTable
+          schedules={status.schedules}
+          storageLocations={status.storageLocations}
+          rpoSeconds={record.rpoSeconds}
+        />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <StorageLocationsTable storageLocations={status.storageLocations} />
+      </Grid>
+      <Grid item xs={12} lg={6}>
+        <ReplicationTable
+          replication={status.replication}
+          rpoSeconds={record.rpoSeconds}
+        />
+      </Grid>
+    </Grid>
+  );
+}
+
+/**
+ * The "Disaster recovery" tab of an entity: the verdict and summary of the card, the achieved
+ * RPO over time against the target, every recovery point, PVC coverage, drills, schedules,
+ * storage locations and replication.
+ */
+export function EntityDisasterRecoveryContent() {
+  const { entity } = useEntity();
+  return (
+    <DrStatusGate
+      entity={entity}
+      frame={state => (
+        <Grid container spacing={3}>
+          <Grid item xs={12} lg={8}>
+            <InfoCard title="Disaster recovery">{state}</InfoCard>
+          </Grid>
+        </Grid>
+      )}
+    >
+      {record => <DrDetails entity={entity} record={record} />}
+    </DrStatusGate>
+  );
+}

@@ -1,0 +1,1 @@
+export { EntityDisasterRecoveryContent } from './EntityDisasterRecoveryContent';

@@ -1,0 +1,183 @@
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  DR_PRIMARY_CLUSTER_ANNOTATION,
+  DR_RECOVERY_CLUSTER_ANNOTATION,
+  DR_RPO_ANNOTATION,
+  DR_RTO_ANNOTATION,
+  DR_RUNBOOK_ANNOTATION,
+  DR_STRATEGY_ANNOTATION,
+  DR_TIER_ANNOTATION,
+  DrRecoveryPoint,
+  DrVerdict,
+  TierPolicies,
+  formatDuration,
+} from '@backstage-dr/plugin-disaster-recovery-common';
+
+/** How each verdict is named to people. */
+export const VERDICT_LABELS: Record<DrVerdict, string> = {
+  compliant: 'Compliant',
+  'at-risk': 'At risk',
+  breached: 'Breached',
+  unknown: 'Unknown',
+  invalid: 'Invalid declaration',
+  undeclared: 'Not declared',
+};
+
+/** How each kind of recovery point is named to people. */
+export const SOURCE_LABELS: Record<DrRecoveryPoint['source'], string> = {
+  'velero-backup': 'Velero backup',
+  'volume-snapshot': 'CSI VolumeSnapshot',
+  volsync: 'VolSync replication',
+  'cnpg-replica': 'CloudNativePG replica',
+  mirrormaker2: 'MirrorMaker 2 replication',
+};
+
+const RELATIVE_UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 86400],
+  ['month', 30 * 86400],
+  ['day', 86400],
+  ['hour', 3600],
+  ['minute', 60],
+  ['second', 1],
+];
+
+const relativeTimeFormat = new Intl.RelativeTimeFormat('en', {
+  numeric: 'always',
+});
+
+/**
+ * A time relative to now in words: `12 minutes ago`, `in 29 days`.
+ *
+ * @param time - RFC 3339 or epoch milliseconds
+ * @param now - epoch milliseconds
+ */
+export function formatRelativeTime(
+  time: string | number,
+  now: number = Date.now(),
+): string {
+  const seconds =
+    ((typeof time === 'number' ? time : Date.parse(time)) - now) / 1000;
+  if (!Number.isFinite(seconds)) {
+    return String(time);
+  }
+  for (const [unit, size] of RELATIVE_UNITS) {
+    if (Math.abs(seconds) >= size || unit === 'second') {
+      return relativeTimeFormat.format(Math.round(seconds / size), unit);
+    }
+  }
+  return String(time);
+}
+
+/** The seconds from a time to now, at least 0. */
+export function secondsSince(time: string, now: number = Date.now()): number {
+  return Math.max(0, Math.round((now - Date.parse(time)) / 1000));
+}
+
+/** A time as local date and time, e.g. `Nov 23, 2026, 2:00 AM`. */
+export function formatDateTime(time: string): string {
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) {
+    return time;
+  }
+  return new Intl.DateTimeFormat(undefined, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(date);
+}
+
+/** A duration in seconds, or `not measured` for null. */
+export function formatSeconds(
+  seconds: number | null | undefined,
+  none = 'not measured',
+): string {
+  return seconds === null || seconds === undefined
+    ? none
+    : formatDuration(seconds);
+}
+
+/**
+ * A recovery point in words: `Velero backup nightly-20261123 on prod-eu, 12 minutes ago`.
+ */
+export function describeRecoveryPoint(
+  point: DrRecoveryPoint,
+  now: number = Date.now(),
+): string {
+  const what = `${SOURCE_LABELS[point.source]} ${point.name} on ${
+    point.cluster
+  }`;
+  return point.time ? `${what}, ${formatRelativeTime(point.time, now)}` : what;
+}
+
+/**
+ * The newest recovery point that counts for the achieved RPO, else the newest usable one
+ * (which then does not survive the loss of the primary cluster). Points come newest first.
+ */
+export function newestRecoveryPoint(
+  points: DrRecoveryPoint[],
+): DrRecoveryPoint | undefined {
+  return points.find(p => p.counted) ?? points.find(p => p.usable);
+}
+
+// A duration in the short annotation form with one unit, the largest that divides it: 90m, 4h, 7d.
+function annotationDuration(seconds: number): string {
+  const units: Array<[string, number]> = [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+  ];
+  for (const [unit, size] of units) {
+    if (seconds >= size && seconds % size === 0) {
+      return `${seconds / size}${unit}`;
+    }
+  }
+  return `${seconds}s`;
+}
+
+/**
+ * A `catalog-info.yaml` excerpt that declares DR for an entity, pre-filled with its kind, name
+ * and namespace, the least critical tier with its loosest targets, and every tier in a comment.
+ */
+export function declarationSnippet(
+  entity: Entity,
+  policies: TierPolicies,
+): string {
+  const tier = policies.tiers[policies.tiers.length - 1];
+  const namespace = entity.metadata.namespace;
+  const tierList = policies.tiers
+    .map(
+      t =>
+        `${t.name} (RPO ${formatDuration(
+          t.maxRpoSeconds,
+        )}, RTO ${formatDuration(t.maxRtoSeconds)})`,
+    )
+    .join(', ');
+  return [
+    `apiVersion: ${entity.apiVersion}`,
+    `kind: ${entity.kind}`,
+    'metadata:',
+    `  name: ${entity.metadata.name}`,
+    ...(namespace && namespace !== 'default'
+      ? [`  namespace: ${namespace}`]
+      : []),
+    '  annotations:',
+    `    # one of: ${tierList}`,
+    `    ${DR_TIER_ANNOTATION}: ${tier.name}`,
+    `    # for ${tier.name}: ${tier.strategies.join(', ')}`,
+    `    ${DR_STRATEGY_ANNOTATION}: ${tier.strategies[0]}`,
+    `    # targets: ISO 8601 (PT15M) or 15m; at most the tier's`,
+    `    ${DR_RPO_ANNOTATION}: ${annotationDuration(tier.maxRpoSeconds)}`,
+    `    ${DR_RTO_ANNOTATION}: ${annotationDuration(tier.maxRtoSeconds)}`,
+    `    # cluster names as in the Kubernetes plugin config`,
+    `    ${DR_PRIMARY_CLUSTER_ANNOTATION}: my-primary-cluster`,
+    `    ${DR_RECOVERY_CLUSTER_ANNOTATION}: my-recovery-cluster`,
+    `    ${DR_RUNBOOK_ANNOTATION}: https://wiki.example.com/runbooks/${entity.metadata.name}`,
+  ].join('\n');
+}
+
+/** The link to the scaffolder template that declares an entity's DR tier. */
+export function declareTierTemplateUrl(entity: Entity): string {
+  const entityRef = stringifyEntityRef(entity);
+  return `/create/templates/default/declare-dr-tier?formData=${encodeURIComponent(
+    JSON.stringify({ entityRef }),
+  )}`;
+}

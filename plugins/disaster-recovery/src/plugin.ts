@@ -1,0 +1,66 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { DisasterRecoveryClient, disasterRecoveryApiRef } from './api';
+
+/**
+ * The Backstage DR frontend plugin for the legacy frontend system. For the new frontend
+ * system, use the default export of `@backstage-dr/plugin-disaster-recovery/alpha`.
+ *
+ * @public
+ */
+export const disasterRecoveryPlugin = createPlugin({
+  id: 'disaster-recovery',
+  apis: [
+    createApiFactory({
+      api: disasterRecoveryApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DisasterRecoveryClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+});
+
+/**
+ * The DR card for an entity's overview: whether the service meets its tier and why, its RPO
+ * and RTO targets beside the achieved RPO and measured RTO, its newest recovery point, its
+ * clusters and runbook. An entity without a DR declaration gets a `catalog-info.yaml` snippet to
+ * declare one. Use inside an `EntityProvider`, e.g. on the `EntityPage`, for entities that pass
+ * {@link isDisasterRecoveryAvailable}.
+ *
+ * @public
+ */
+export const EntityDisasterRecoveryCard = disasterRecoveryPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDisasterRecoveryCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityDisasterRecoveryCard').then(
+          m => m.EntityDisasterRecoveryCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * The "Disaster recovery" tab of an entity: the card's summary, the achieved RPO over time
+ * against the target, recovery points, PVC coverage, drills, schedules, storage locations and
+ * replication. Use inside an `EntityProvider`, e.g. as an `EntityLayout.Route`.
+ *
+ * @public
+ */
+export const EntityDisasterRecoveryContent = disasterRecoveryPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDisasterRecoveryContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityDisasterRecoveryContent').then(
+          m => m.EntityDisasterRecoveryContent,
+        ),
+    },
+  }),
+);
