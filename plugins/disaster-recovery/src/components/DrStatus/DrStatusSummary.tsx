@@ -7,6 +7,7 @@ import {
   DrReason,
   DrServiceRecord,
   DrStatus,
+  formatDuration,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
@@ -133,12 +134,16 @@ export function DrStatusSummary(props: {
         <Fact label="Tier">{record.tier ?? 'none'}</Fact>
         <Fact label="Strategy">{record.strategy ?? 'none'}</Fact>
         <Fact label="RPO">
-          {formatSeconds(achieved, 'no recovery point')} achieved /{' '}
-          {formatSeconds(record.rpoSeconds, 'no')} target
+          {achieved === null || achieved === undefined
+            ? 'no counted recovery point'
+            : `${formatDuration(achieved)} achieved`}{' '}
+          / {formatSeconds(record.rpoSeconds, 'no')} target
         </Fact>
         <Fact label="RTO">
-          {formatSeconds(measured)} measured /{' '}
-          {formatSeconds(record.rtoSeconds, 'no')} target
+          {measured === null || measured === undefined
+            ? 'not measured'
+            : `${formatDuration(measured)} measured`}{' '}
+          / {formatSeconds(record.rtoSeconds, 'no')} target
         </Fact>
         <Fact label="Newest recovery point" wide>
           {newestText}

@@ -143,11 +143,9 @@ describe('EntityDisasterRecoveryCard', () => {
     ]);
     expect(items[0]).toHaveTextContent('No recovery point survives');
     expect(definition('RPO')).toHaveTextContent(
-      'no recovery point achieved / 1h target',
+      'no counted recovery point / 1h target',
     );
-    expect(definition('RTO')).toHaveTextContent(
-      'not measured measured / 4h target',
-    );
+    expect(definition('RTO')).toHaveTextContent('not measured / 4h target');
     expect(definition('Newest recovery point')).toHaveTextContent(
       'CSI VolumeSnapshot data-payments-api-0-snap on prod-eu, 5 minutes ago (local only',
     );
