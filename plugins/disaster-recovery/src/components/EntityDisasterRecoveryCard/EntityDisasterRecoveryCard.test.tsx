@@ -1,7 +1,12 @@
 import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { configApiRef } from '@backstage/core-plugin-api';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { DrStatus } from '@backstage-dr/plugin-disaster-recovery-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -209,7 +214,7 @@ describe('EntityDisasterRecoveryCard', () => {
     ).toBeInTheDocument();
     expect(api.getStatus).not.toHaveBeenCalled();
 
-    const snippet = document.querySelector('code.language-yaml, pre')!;
+    const snippet = document.querySelector('code.language-yaml')!;
     expect(snippet).toBeTruthy();
     const text = snippet.textContent ?? '';
     expect(text).toContain('kind: Component');
@@ -229,6 +234,44 @@ describe('EntityDisasterRecoveryCard', () => {
     expect(
       JSON.parse(new URL(href, 'http://x').searchParams.get('formData')!),
     ).toEqual({ entityRef: 'component:finance/ledger-db' });
+  });
+
+  it('pre-fills the snippet from the configured tiers', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [disasterRecoveryApiRef, mockApi(async () => undefined)],
+          [
+            configApiRef,
+            mockApis.config({
+              data: {
+                disasterRecovery: {
+                  tiers: [
+                    { name: 'tier-0' },
+                    {
+                      name: 'bronze',
+                      maxRpo: '12h',
+                      maxRto: '2d',
+                      strategies: ['backup-restore'],
+                      maxDrillAge: '365d',
+                    },
+                  ],
+                },
+              },
+            }),
+          ],
+        ]}
+      >
+        <EntityProvider entity={undeclaredEntity}>
+          <EntityDisasterRecoveryCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    await screen.findByText('No disaster recovery declared');
+    const text = document.querySelector('code.language-yaml')!.textContent;
+    expect(text).toContain('disaster-recovery/tier: bronze');
+    expect(text).toContain('disaster-recovery/rpo: 12h');
+    expect(text).toContain('disaster-recovery/rto: 2d');
   });
 
   it('shows the undeclared state when the API says undeclared', async () => {

@@ -1,0 +1,80 @@
+import { TierPolicies } from '@backstage-dr/plugin-disaster-recovery-common';
+import { mockApis } from '@backstage/test-utils';
+import {
+  declarationSnippet,
+  describeRecoveryPoint,
+  formatRelativeTime,
+  newestRecoveryPoint,
+} from './format';
+import { compliantStatus, declaredEntity } from '../__fixtures__/records';
+
+const NOW = Date.parse('2026-11-23T12:00:00Z');
+
+describe('formatRelativeTime', () => {
+  it.each([
+    ['2026-11-23T11:59:30Z', '30 seconds ago'],
+    ['2026-11-23T11:48:00Z', '12 minutes ago'],
+    ['2026-11-23T09:00:00Z', '3 hours ago'],
+    ['2026-11-20T12:00:00Z', '3 days ago'],
+    ['2026-08-25T12:00:00Z', '3 months ago'],
+    ['2024-11-23T12:00:00Z', '2 years ago'],
+    ['2026-12-22T12:00:00Z', 'in 29 days'],
+  ])('%s is %s', (time, text) => {
+    expect(formatRelativeTime(time, NOW)).toBe(text);
+  });
+});
+
+describe('recovery points in words', () => {
+  it('prefers the newest counted point over a newer local one', () => {
+    const points = compliantStatus(NOW).recoveryPoints;
+    const newest = newestRecoveryPoint(points)!;
+    expect(newest.name).toBe('nightly-20261123');
+    expect(describeRecoveryPoint(newest, NOW)).toBe(
+      'Velero backup nightly-20261123 on prod-eu, 12 minutes ago',
+    );
+  });
+
+  it('falls back to the newest usable point, and to none', () => {
+    const points = compliantStatus(NOW).recoveryPoints.map(p => ({
+      ...p,
+      counted: false,
+    }));
+    expect(newestRecoveryPoint(points)?.source).toBe('volume-snapshot');
+    expect(
+      newestRecoveryPoint(points.map(p => ({ ...p, usable: false }))),
+    ).toBeUndefined();
+  });
+});
+
+describe('declarationSnippet', () => {
+  it('uses the configured tiers, in annotation durations', () => {
+    const policies = TierPolicies.fromConfig(
+      mockApis.config({
+        data: {
+          disasterRecovery: {
+            tiers: [
+              { name: 'tier-0' },
+              {
+                name: 'bronze',
+                maxRpo: '90m',
+                maxRto: 'PT36H',
+                strategies: ['pilot-light', 'backup-restore'],
+                maxDrillAge: '180d',
+              },
+            ],
+          },
+        },
+      }),
+    );
+    const text = declarationSnippet(declaredEntity, policies);
+    expect(text).toContain('name: payments-api\n  annotations:');
+    expect(text).not.toContain('namespace:');
+    expect(text).toContain(
+      '# one of: tier-0 (RPO 5m, RTO 15m), bronze (RPO 1h 30m, RTO 1d 12h)',
+    );
+    expect(text).toContain('disaster-recovery/tier: bronze');
+    expect(text).toContain('disaster-recovery/strategy: pilot-light');
+    expect(text).toContain('disaster-recovery/rpo: 90m');
+    expect(text).toContain('disaster-recovery/rto: 36h');
+  });
+});

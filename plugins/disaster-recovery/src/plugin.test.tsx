@@ -1,0 +1,48 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import {
+  compliantStatus,
+  declaredEntity,
+  recordOf,
+} from './__fixtures__/records';
+import { disasterRecoveryApiRef } from './api';
+import {
+  disasterRecoveryPlugin,
+  EntityDisasterRecoveryCard,
+  EntityDisasterRecoveryContent,
+} from './plugin';
+
+describe('disasterRecoveryPlugin (legacy frontend system)', () => {
+  it('is the disaster-recovery plugin and provides the DR client', () => {
+    expect(disasterRecoveryPlugin.getId()).toBe('disaster-recovery');
+    const [factory] = [...disasterRecoveryPlugin.getApis()];
+    expect(factory.api).toBe(disasterRecoveryApiRef);
+    expect(Object.keys(factory.deps).sort()).toEqual([
+      'discoveryApi',
+      'fetchApi',
+    ]);
+  });
+
+  it('lazily renders the card and the tab on an entity page', async () => {
+    const api = {
+      getStatus: jest.fn(async () => recordOf(compliantStatus())),
+      getHistory: jest.fn(async () => ({ items: [] })),
+    };
+    await renderInTestApp(
+      <TestApiProvider apis={[[disasterRecoveryApiRef, api]]}>
+        <EntityProvider entity={declaredEntity}>
+          <EntityDisasterRecoveryCard />
+          <EntityDisasterRecoveryContent />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    // The card's banner, and the tab's own copy of the summary.
+    expect(
+      await screen.findAllByRole('status', {
+        name: 'Disaster recovery: Compliant',
+      }),
+    ).toHaveLength(2);
+    expect(await screen.findByText('Recovery points')).toBeInTheDocument();
+  });
+});
