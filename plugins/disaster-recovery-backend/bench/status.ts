@@ -1,0 +1,306 @@
+/**
+ * `yarn bench:status`: the DR refresh at scale. Generates N services × C clusters × B backups per
+ * service in the Kubernetes API simulator (its own process), runs a real backend (Kubernetes
+ * backend + DR backend, in this process) against it, and prints: refresh wall time, Kubernetes
+ * requests made, bytes received, `/overview` p50 and p95, backend RSS, and the same refresh done
+ * the naive way (one set of lists per service), measured on a sample and extrapolated.
+ *
+ *   yarn bench:status [--services 10000] [--clusters 50] [--backups 100] [--naive-sample 50]
+ *
+ * Prints figures only; it asserts nothing.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  DR_RESOURCE_TYPES,
+  listPath,
+} from '@backstage-dr/plugin-disaster-recovery-common';
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import disasterRecoveryPlugin, {
+  drModuleCloudNativePgProvider,
+  drModuleCsiSnapshotsProvider,
+  drModuleStrimziProvider,
+  drModuleVeleroProvider,
+  drModuleVolSyncProvider,
+  drModuleWorkloadsProvider,
+} from '../src';
+import { BenchSize, entities, namespaceOf, serviceName } from './generate';
+
+const TOKEN = 'bench-static-token-0123456789';
+const PORT = 7107;
+
+function percentile(sorted: number[], p: number) {
+  return sorted[
+    Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
+  ];
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+async function main() {
+  // The figures, not the backend's request log.
+  process.env.LOG_LEVEL ??= 'warn';
+  const { values } = parseArgs({
+    options: {
+      services: { type: 'string', default: '1000' },
+      clusters: { type: 'string', default: '10' },
+      backups: { type: 'string', default: '20' },
+      'naive-sample': { type: 'string', default: '50' },
+    },
+  });
+  const size: BenchSize = {
+    services: Number(values.services),
+    clusters: Number(values.clusters),
+    backups: Number(values.backups),
+  };
+  const now = new Date();
+  console.log(
+    `bench:status ${size.services} services × ${size.clusters} clusters × ${
+      size.backups
+    } backups per service (${size.services * size.backups} backups)`,
+  );
+
+  // The simulated clusters, in a child process.
+  const child = fork(
+    path.join(__dirname, 'simulatorProcess.ts'),
+    [JSON.stringify(size), now.toISOString()],
+    {
+      execArgv: [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        '--max-old-space-size=16000',
+      ],
+    },
+  );
+  const ask = <T>(message: string, key: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: any) => {
+        if (m && key in m) {
+          child.off('message', onMessage);
+          resolve(m[key]);
+        }
+      };
+      child.on('message', onMessage);
+      child.once('exit', code =>
+        reject(new Error(`simulator exited with ${code}`)),
+      );
+      if (message) child.send(message);
+    });
+  const loadStarted = Date.now();
+  const clusters = await ask<Array<{ name: string; url: string }>>(
+    '',
+    'clusters',
+  );
+  console.log(
+    `simulator ready in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`,
+  );
+
+  // A real backend: Kubernetes backend + DR backend, catalog served from memory.
+  const config = {
+    backend: {
+      baseUrl: `http://localhost:${PORT}`,
+      listen: { port: PORT },
+      database: { client: 'better-sqlite3', connection: ':memory:' },
+      auth: {
+        externalAccess: [
+          { type: 'static', options: { token: TOKEN, subject: 'bench' } },
+        ],
+      },
+    },
+    permission: { enabled: false },
+    kubernetes: {
+      serviceLocatorMethod: { type: 'multiTenant' },
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: clusters.map(c => ({
+            name: c.name,
+            url: c.url,
+            authProvider: 'serviceAccount',
+            serviceAccountToken: 'bench-token',
+            skipMetricsLookup: true,
+          })),
+        },
+      ],
+    },
+    disasterRecovery: {
+      refresh: {
+        schedule: {
+          frequency: { hours: 24 },
+          timeout: { minutes: 30 },
+          initialDelay: { seconds: 1 },
+        },
+        requestTimeoutSeconds: 120,
+      },
+    },
+  };
+  const backend = createBackend();
+  backend.add(
+    createServiceFactory({
+      service: coreServices.rootConfig,
+      deps: {},
+      factory: () => new ConfigReader(config),
+    }),
+  );
+  backend.add(catalogServiceMock.factory({ entities: entities(size) }));
+  backend.add(import('@backstage/plugin-kubernetes-backend'));
+  backend.add(disasterRecoveryPlugin);
+  backend.add(drModuleWorkloadsProvider);
+  backend.add(drModuleVeleroProvider);
+  backend.add(drModuleCsiSnapshotsProvider);
+  backend.add(drModuleVolSyncProvider);
+  backend.add(drModuleCloudNativePgProvider);
+  backend.add(drModuleStrimziProvider);
+  // The refresh runs once, one second after start (the schedule's initial delay): the wall time
+  // is measured from there to the first stored result.
+  const before = await ask<{ requests: number; bytes: number }>(
+    'stats',
+    'stats',
+  );
+  await backend.start();
+  const started = Date.now() + 1000;
+
+  const api = (p: string, init?: RequestInit) =>
+    fetch(`http://localhost:${PORT}/api${p}`, {
+      ...init,
+      headers: { authorization: `Bearer ${TOKEN}`, ...init?.headers },
+    });
+
+  // The refresh: one list per (cluster, resource type) plus continuation pages.
+  const rssBefore = process.memoryUsage().rss;
+  let overview: any;
+  for (;;) {
+    overview = await (await api('/disaster-recovery/overview?limit=1')).json();
+    if (overview.updatedAt) break;
+    await new Promise(r => setTimeout(r, 50));
+  }
+  const refreshMs = Date.now() - started;
+  const after = await ask<{ requests: number; bytes: number }>(
+    'stats',
+    'stats',
+  );
+  const requests = after.requests - before.requests;
+  const bytes = after.bytes - before.bytes;
+  const types = DR_RESOURCE_TYPES.length;
+
+  // /overview latency, with the kinds of queries the overview page makes.
+  const queries = [
+    'limit=50',
+    'limit=50&sort=achievedRpo:desc',
+    'verdict=breached&limit=50',
+    'tier=tier-1&verdict=at-risk&limit=50',
+    'owner=group:default/team-3&limit=50',
+    'q=svc-01&limit=50',
+    `cluster=${clusters[0].name}&sort=name&offset=100&limit=50`,
+  ];
+  const times: number[] = [];
+  for (let i = 0; i < 210; i++) {
+    const t = process.hrtime.bigint();
+    const res = await api(
+      `/disaster-recovery/overview?${queries[i % queries.length]}`,
+    );
+    await res.arrayBuffer();
+    if (i >= 10) times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const rss = process.memoryUsage().rss;
+  const maxRss = process.resourceUsage().maxRSS * 1024;
+
+  // The naive way: every service lists every resource type on each of its clusters itself.
+  const sample = Math.min(Number(values['naive-sample']), size.services);
+  const naiveBefore = await ask<{ requests: number; bytes: number }>(
+    'stats',
+    'stats',
+  );
+  const naiveStarted = Date.now();
+  for (let i = 0; i < sample; i++) {
+    const own = [i % size.clusters, (i + 1) % size.clusters].filter(
+      (c, k, a) => a.indexOf(c) === k,
+    );
+    for (const c of own) {
+      for (const type of DR_RESOURCE_TYPES) {
+        const namespaced = type.provider === 'workloads';
+        const base = namespaced
+          ? listPath(type).replace(
+              `/${type.plural}`,
+              `/namespaces/${namespaceOf(i)}/${type.plural}`,
+            )
+          : listPath(type);
+        let next: string | undefined = '';
+        do {
+          const query = new URLSearchParams({ limit: '500' });
+          if (namespaced)
+            query.set(
+              'labelSelector',
+              `backstage.io/kubernetes-id=${serviceName(i)}`,
+            );
+          if (next) query.set('continue', next);
+          const res = await api(`/kubernetes/proxy${base}?${query}`, {
+            headers: { 'Backstage-Kubernetes-Cluster': clusters[c].name },
+          });
+          const body: any = res.ok ? await res.json() : undefined;
+          next = body?.metadata?.continue || undefined;
+        } while (next);
+      }
+    }
+  }
+  const naiveMs = Date.now() - naiveStarted;
+  const naiveAfter = await ask<{ requests: number; bytes: number }>(
+    'stats',
+    'stats',
+  );
+  const scale = size.services / sample;
+  const naiveRequests = (naiveAfter.requests - naiveBefore.requests) * scale;
+  const naiveBytes = (naiveAfter.bytes - naiveBefore.bytes) * scale;
+
+  console.log('');
+  console.log(
+    `refresh wall time            ${(refreshMs / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `Kubernetes requests          ${requests} (${
+      size.clusters
+    } clusters × ${types} resource types = ${
+      size.clusters * types
+    } lists, plus continuation pages)`,
+  );
+  console.log(`bytes received               ${mb(bytes)}`);
+  console.log(
+    `/overview p50                ${percentile(times, 50).toFixed(1)} ms`,
+  );
+  console.log(
+    `/overview p95                ${percentile(times, 95).toFixed(1)} ms`,
+  );
+  console.log(
+    `backend RSS                  ${mb(rss)} now, ${mb(
+      maxRss,
+    )} peak (before refresh ${mb(rssBefore)})`,
+  );
+  console.log(`naive refresh (extrapolated from ${sample} services)`);
+  console.log(
+    `  Kubernetes requests        ${Math.round(naiveRequests)} (${(
+      naiveRequests / Math.max(1, requests)
+    ).toFixed(1)}× more)`,
+  );
+  console.log(`  bytes received             ${mb(naiveBytes)}`);
+  console.log(
+    `  wall time                  ${((naiveMs * scale) / 1000).toFixed(1)} s`,
+  );
+  console.log(`services judged              ${overview.totalCount}`);
+
+  child.send('stop');
+  await backend.stop();
+  process.exit(0);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
