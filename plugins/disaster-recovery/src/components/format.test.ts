@@ -2,6 +2,7 @@ import { TierPolicies } from '@backstage-dr/plugin-disaster-recovery-common';
 import { mockApis } from '@backstage/test-utils';
 import {
   declarationSnippet,
+  formatAge,
   describeRecoveryPoint,
   formatRelativeTime,
   newestRecoveryPoint,
@@ -21,6 +22,14 @@ describe('formatRelativeTime', () => {
     ['2026-12-22T12:00:00Z', 'in 29 days'],
   ])('%s is %s', (time, text) => {
     expect(formatRelativeTime(time, NOW)).toBe(text);
+  });
+});
+
+describe('formatAge', () => {
+  it('shows seconds under a minute and whole minutes above', () => {
+    expect(formatAge(45)).toBe('45s');
+    expect(formatAge(12 * 60 + 1)).toBe('12m');
+    expect(formatAge(86400 + 12 * 60 + 59)).toBe('1d 12m');
   });
 });
 
@@ -70,7 +79,7 @@ describe('declarationSnippet', () => {
     expect(text).toContain('name: payments-api\n  annotations:');
     expect(text).not.toContain('namespace:');
     expect(text).toContain(
-      '# one of: tier-0 (RPO 5m, RTO 15m), bronze (RPO 1h 30m, RTO 1d 12h)',
+      '# tier, max RPO/RTO: tier-0 5m/15m, bronze 1h 30m/1d 12h',
     );
     expect(text).toContain('disaster-recovery/tier: bronze');
     expect(text).toContain('disaster-recovery/strategy: pilot-light');

@@ -73,6 +73,13 @@ export function secondsSince(time: string, now: number = Date.now()): number {
   return Math.max(0, Math.round((now - Date.parse(time)) / 1000));
 }
 
+/** An age in seconds, to the minute once it is a minute or more: `45s`, `12m`, `1d 12m`. */
+export function formatAge(seconds: number): string {
+  return formatDuration(
+    seconds >= 60 ? Math.floor(seconds / 60) * 60 : seconds,
+  );
+}
+
 /** A time as local date and time, e.g. `Nov 23, 2026, 2:00 AM`. */
 export function formatDateTime(time: string): string {
   const date = new Date(time);
@@ -146,9 +153,9 @@ export function declarationSnippet(
   const tierList = policies.tiers
     .map(
       t =>
-        `${t.name} (RPO ${formatDuration(
-          t.maxRpoSeconds,
-        )}, RTO ${formatDuration(t.maxRtoSeconds)})`,
+        `${t.name} ${formatDuration(t.maxRpoSeconds)}/${formatDuration(
+          t.maxRtoSeconds,
+        )}`,
     )
     .join(', ');
   return [
@@ -160,7 +167,7 @@ export function declarationSnippet(
       ? [`  namespace: ${namespace}`]
       : []),
     '  annotations:',
-    `    # one of: ${tierList}`,
+    `    # tier, max RPO/RTO: ${tierList}`,
     `    ${DR_TIER_ANNOTATION}: ${tier.name}`,
     `    # for ${tier.name}: ${tier.strategies.join(', ')}`,
     `    ${DR_STRATEGY_ANNOTATION}: ${tier.strategies[0]}`,

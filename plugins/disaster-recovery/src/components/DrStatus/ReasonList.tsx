@@ -17,7 +17,7 @@ const useStyles = makeStyles(theme => ({
     listStyle: 'none',
     margin: theme.spacing(0, 0, 2, 0),
     padding: 0,
-    '& > li': { marginBottom: theme.spacing(0.5) },
+    '& > li': { marginBottom: theme.spacing(0.5), overflowWrap: 'anywhere' },
   },
 }));
 

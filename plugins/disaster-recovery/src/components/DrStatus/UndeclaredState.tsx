@@ -30,33 +30,29 @@ export function UndeclaredState(props: { entity: Entity }) {
   const { entity } = props;
   const policies = useTierPolicies();
   return (
-    <EmptyState
-      missing="field"
-      title="No disaster recovery declared"
-      description={
-        <>
+    <>
+      <EmptyState
+        missing="field"
+        title="No disaster recovery declared"
+        description={
           <Typography variant="body1" component="span">
             {entity.metadata.name} has no <code>disaster-recovery/*</code>{' '}
             annotations, so nobody knows how much data it may lose or how long
             it may be down. Declare its tier, strategy and RPO and RTO targets
-            in its <code>catalog-info.yaml</code>, or let the template open a
-            pull request for you. Once declared, every refresh checks its
+            in its <code>catalog-info.yaml</code> as below, or let the template
+            open a pull request for you. Once declared, every refresh checks its
             backups, replication and drills against the tier.
           </Typography>
-        </>
-      }
-      action={
-        <>
-          <Box mb={2}>
-            <CodeSnippet
-              language="yaml"
-              text={declarationSnippet(entity, policies)}
-              showCopyCodeButton
-            />
-          </Box>
-          <DeclareTierButton entity={entity} />
-        </>
-      }
-    />
+        }
+        action={<DeclareTierButton entity={entity} />}
+      />
+      <Box mt={2}>
+        <CodeSnippet
+          language="yaml"
+          text={declarationSnippet(entity, policies)}
+          showCopyCodeButton
+        />
+      </Box>
+    </>
   );
 }

@@ -8,7 +8,7 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { DrStatus } from '@backstage-dr/plugin-disaster-recovery-common';
-import { screen, within } from '@testing-library/react';
+import { configure, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   compliantStatus,
@@ -19,6 +19,8 @@ import {
 } from '../../__fixtures__/records';
 import { DisasterRecoveryApi, disasterRecoveryApiRef } from '../../api';
 import { EntityDisasterRecoveryCard } from './EntityDisasterRecoveryCard';
+
+configure({ asyncUtilTimeout: 4000 });
 
 function mockApi(
   getStatus: DisasterRecoveryApi['getStatus'],

@@ -32,6 +32,10 @@ const dayFormat = new Intl.DateTimeFormat(undefined, {
   month: 'short',
   day: 'numeric',
 });
+const hourFormat = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 function Chart(props: { items: DrHistoryPoint[]; rpoSeconds?: number }) {
   const { items, rpoSeconds } = props;
@@ -46,6 +50,9 @@ function Chart(props: { items: DrHistoryPoint[]; rpoSeconds?: number }) {
     .filter((v): v is number => v !== null);
   const worst = measured.length > 0 ? Math.max(...measured) : undefined;
   const gaps = items.filter(p => p.achievedRpoSeconds === null).length;
+  // Ticks in hours when the history spans less than two days (a new service), else in days.
+  const span = data.length > 1 ? data[data.length - 1].t - data[0].t : 0;
+  const tickFormat = span < 2 * 86400_000 ? hourFormat : dayFormat;
   const above =
     rpoSeconds === undefined ? 0 : measured.filter(v => v > rpoSeconds).length;
 
@@ -59,7 +66,7 @@ function Chart(props: { items: DrHistoryPoint[]; rpoSeconds?: number }) {
             type="number"
             scale="time"
             domain={['dataMin', 'dataMax']}
-            tickFormatter={t => dayFormat.format(new Date(t))}
+            tickFormatter={t => tickFormat.format(new Date(t))}
           />
           <YAxis
             width={64}

@@ -37,6 +37,13 @@ function CoveredByCell(props: { row: Coverage }) {
   );
 }
 
+function coverageSummary(total: number, uncovered: number) {
+  if (uncovered > 0) {
+    return `${uncovered} of ${total} not covered`;
+  }
+  return total > 0 ? `all ${total} covered` : undefined;
+}
+
 /**
  * Every PVC of the service and what backs it up: a Velero Schedule or a VolSync
  * ReplicationSource. Uncovered PVCs are highlighted: they are a breach.
@@ -54,11 +61,7 @@ export function CoverageTable(props: { coverage: DrStatus['coverage'] }) {
   return (
     <Table<Row>
       title="Coverage of PVCs"
-      subtitle={
-        uncovered > 0
-          ? `${uncovered} of ${coverage.length} not covered`
-          : `all ${coverage.length} covered`
-      }
+      subtitle={coverageSummary(coverage.length, uncovered)}
       options={{
         paging: false,
         search: false,

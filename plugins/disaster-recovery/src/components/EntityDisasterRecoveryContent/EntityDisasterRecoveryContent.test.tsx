@@ -4,7 +4,7 @@ import {
   DrHistoryPoint,
   DrStatus,
 } from '@backstage-dr/plugin-disaster-recovery-common';
-import { screen, waitFor, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   compliantStatus,
@@ -15,6 +15,9 @@ import {
 } from '../../__fixtures__/records';
 import { DisasterRecoveryApi, disasterRecoveryApiRef } from '../../api';
 import { EntityDisasterRecoveryContent } from './EntityDisasterRecoveryContent';
+
+// The tab renders many tables: give slow CI machines time.
+configure({ asyncUtilTimeout: 4000 });
 
 // jsdom does no layout: give the chart's container a size, as a browser would.
 class ResizeObserverStub {

@@ -43,10 +43,10 @@ function DrDetails(props: { entity: Entity; record: JudgedRecord }) {
           rpoSeconds={record.rpoSeconds}
         />
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12}>
         <StorageLocationsTable storageLocations={status.storageLocations} />
       </Grid>
-      <Grid item xs={12} lg={6}>
+      <Grid item xs={12}>
         <ReplicationTable
           replication={status.replication}
           rpoSeconds={record.rpoSeconds}

@@ -5,11 +5,13 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
+import { DrRecoveryPoint } from '@backstage-dr/plugin-disaster-recovery-common';
 import {
-  DrRecoveryPoint,
-  formatDuration,
-} from '@backstage-dr/plugin-disaster-recovery-common';
-import { SOURCE_LABELS, formatRelativeTime, secondsSince } from '../format';
+  SOURCE_LABELS,
+  formatAge,
+  formatRelativeTime,
+  secondsSince,
+} from '../format';
 import { TimeCell } from './cells';
 
 type Row = DrRecoveryPoint & { id: string };
@@ -51,21 +53,29 @@ export function RecoveryPointsTable(props: {
   const columns: TableColumn<Row>[] = [
     {
       title: 'Source',
+      cellStyle: { whiteSpace: 'nowrap' },
       field: 'source',
       render: p => SOURCE_LABELS[p.source] ?? p.source,
     },
     {
       title: 'Name',
       field: 'name',
+      cellStyle: { minWidth: 160, overflowWrap: 'anywhere' },
       render: p => (p.namespace ? `${p.namespace}/${p.name}` : p.name),
     },
     { title: 'Cluster', field: 'cluster' },
     { title: 'Time', field: 'time', render: p => <TimeCell time={p.time} /> },
     {
       title: 'Age',
-      render: p => (p.time ? formatDuration(secondsSince(p.time, now)) : '—'),
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: p => (p.time ? formatAge(secondsSince(p.time, now)) : '—'),
     },
-    { title: 'Phase', field: 'phase', render: p => p.phase ?? '—' },
+    {
+      title: 'Phase',
+      field: 'phase',
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: p => p.phase ?? '—',
+    },
     {
       title: 'Errors / warnings',
       render: p =>
@@ -78,10 +88,15 @@ export function RecoveryPointsTable(props: {
       field: 'expiresAt',
       render: p => <ExpiryCell expiresAt={p.expiresAt} now={now} />,
     },
-    { title: 'Counts for RPO', render: p => <CountsCell point={p} /> },
+    {
+      title: 'Counts for RPO',
+      cellStyle: { whiteSpace: 'nowrap' },
+      render: p => <CountsCell point={p} />,
+    },
     {
       title: 'Why',
       field: 'reason',
+      cellStyle: { minWidth: 180 },
       render: p =>
         p.reason ??
         (p.counted ? 'survives the loss of the primary cluster' : '—'),

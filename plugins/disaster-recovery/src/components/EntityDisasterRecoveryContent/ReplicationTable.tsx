@@ -30,6 +30,7 @@ export function ReplicationTable(props: {
     { title: 'Cluster', field: 'cluster' },
     {
       title: 'Health',
+      cellStyle: { whiteSpace: 'nowrap' },
       field: 'healthy',
       render: r =>
         r.healthy ? (

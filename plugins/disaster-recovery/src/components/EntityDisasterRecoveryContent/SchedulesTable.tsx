@@ -52,6 +52,7 @@ export function SchedulesTable(props: {
     },
     {
       title: 'Health',
+      cellStyle: { whiteSpace: 'nowrap' },
       render: s => {
         const phase = locationPhase(s);
         if (phase !== undefined && phase !== 'Available') {

@@ -18,6 +18,7 @@ export function StorageLocationsTable(props: {
     { title: 'Name', field: 'name' },
     {
       title: 'Phase',
+      cellStyle: { whiteSpace: 'nowrap' },
       field: 'phase',
       render: l =>
         l.phase === 'Available' ? (
