@@ -56,7 +56,11 @@ export function CoverageTable(props: { coverage: DrStatus['coverage'] }) {
     { title: 'Cluster', field: 'cluster' },
     { title: 'Namespace', field: 'namespace' },
     { title: 'PVC', field: 'pvc' },
-    { title: 'Covered by', render: row => <CoveredByCell row={row} /> },
+    {
+      title: 'Covered by',
+      cellStyle: { minWidth: 240 },
+      render: row => <CoveredByCell row={row} />,
+    },
   ];
   return (
     <Table<Row>
