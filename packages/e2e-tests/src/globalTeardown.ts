@@ -1,0 +1,5 @@
+import { TestApp } from './app';
+
+export default async function globalTeardown() {
+  await (globalThis as { drTestApp?: TestApp }).drTestApp?.stop();
+}
