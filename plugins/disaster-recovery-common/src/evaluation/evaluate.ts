@@ -1,5 +1,6 @@
 import { DrDeclaration } from '../declaration';
 import { formatDuration } from '../duration';
+import { candidateBackups } from './backupIndex';
 import { parseGoDuration, scheduleMaxIntervalSeconds } from './cadence';
 import {
   KubeObject,
@@ -316,7 +317,11 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
     (a, b) => Number(isPrimary(b.cluster)) - Number(isPrimary(a.cluster)),
   );
   for (const evidence of ordered) {
-    for (const backup of evidence.objects.backups ?? []) {
+    const candidates = candidateBackups(
+      evidence.objects.backups ?? [],
+      primaryObjects.map(o => o.obj),
+    );
+    for (const backup of candidates) {
       if (!backup.spec || !takesInService(backup.spec, primaryObjects))
         continue;
       const key = `${backup.spec.storageLocation ?? ''}/${

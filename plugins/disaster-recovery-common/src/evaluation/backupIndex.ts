@@ -1,0 +1,71 @@
+import { KubeObject, VeleroBackup } from './kubernetes';
+
+/**
+ * The backups of one cluster bucketed by the namespaces their spec includes and the first
+ * `matchLabels` pair of their label selector, so that a service looks only at the backups that
+ * may take it in instead of at every backup of the cluster. Built once per list (cached by
+ * identity), which keeps a refresh of many services linear in the number of backups.
+ */
+interface BackupIndex {
+  /** Namespace (or `*` for backups of every namespace) → label pair (or `''`) → backup positions. */
+  buckets: Map<string, Map<string, number[]>>;
+}
+
+const indexes = new WeakMap<readonly VeleroBackup[], BackupIndex>();
+
+function indexOf(backups: readonly VeleroBackup[]): BackupIndex {
+  let index = indexes.get(backups);
+  if (index) return index;
+  index = { buckets: new Map() };
+  backups.forEach((backup, position) => {
+    const spec = backup.spec ?? {};
+    const included = spec.includedNamespaces ?? [];
+    const namespaces =
+      included.length === 0 || included.includes('*') ? ['*'] : included;
+    const pair =
+      spec.orLabelSelectors && spec.orLabelSelectors.length > 0
+        ? ''
+        : Object.entries(spec.labelSelector?.matchLabels ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .sort()[0] ?? '';
+    for (const namespace of namespaces) {
+      let byLabel = index!.buckets.get(namespace);
+      if (!byLabel) {
+        byLabel = new Map();
+        index!.buckets.set(namespace, byLabel);
+      }
+      const list = byLabel.get(pair);
+      if (list) list.push(position);
+      else byLabel.set(pair, [position]);
+    }
+  });
+  indexes.set(backups, index);
+  return index;
+}
+
+/**
+ * The backups of a cluster that may take in at least one of the given objects (a superset of
+ * those that do: callers still check each), in their original order.
+ */
+export function candidateBackups(
+  backups: readonly VeleroBackup[],
+  objects: readonly KubeObject[],
+): VeleroBackup[] {
+  const index = indexOf(backups);
+  const namespaces = new Set(objects.map(o => o.metadata.namespace ?? ''));
+  const pairs = new Set<string>(['']);
+  for (const o of objects) {
+    for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
+      pairs.add(`${k}=${v}`);
+    }
+  }
+  const positions = new Set<number>();
+  for (const namespace of [...namespaces, '*']) {
+    const byLabel = index.buckets.get(namespace);
+    if (!byLabel) continue;
+    for (const pair of pairs) {
+      for (const position of byLabel.get(pair) ?? []) positions.add(position);
+    }
+  }
+  return [...positions].sort((a, b) => a - b).map(p => backups[p]);
+}
