@@ -8,8 +8,13 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('dr_service_status', table => {
-    table.comment('The last good DR status of every service, one row a catalog entity');
-    table.string('entity_ref').primary().comment('kind:namespace/name, lower case');
+    table.comment(
+      'The last good DR status of every service, one row a catalog entity',
+    );
+    table
+      .string('entity_ref')
+      .primary()
+      .comment('kind:namespace/name, lower case');
     table.string('kind').notNullable();
     table.string('namespace').notNullable();
     table.string('name').notNullable();
@@ -26,16 +31,27 @@ exports.up = async function up(knex) {
     table.bigInteger('rto_seconds').nullable();
     table.bigInteger('measured_rto_seconds').nullable();
     table.string('last_drill_at').nullable().comment('RFC 3339');
-    table.string('oldest_point_at').nullable().comment('RFC 3339, newest counted recovery point');
-    table.string('clusters').nullable().comment('comma-separated cluster names');
-    table.text('status').notNullable().comment('JSON: DrStatus, or the declaration problems');
+    table
+      .string('oldest_point_at')
+      .nullable()
+      .comment('RFC 3339, newest counted recovery point');
+    table
+      .string('clusters')
+      .nullable()
+      .comment('comma-separated cluster names');
+    table
+      .text('status')
+      .notNullable()
+      .comment('JSON: DrStatus, or the declaration problems');
     table.string('updated_at').notNullable().comment('RFC 3339');
     table.index(['verdict'], 'dr_service_status_verdict_idx');
     table.index(['tier_rank'], 'dr_service_status_tier_idx');
     table.index(['owner'], 'dr_service_status_owner_idx');
   });
   await knex.schema.createTable('dr_status_history', table => {
-    table.comment('Compliance of every service at every refresh, compacted to hourly after a day and daily after a week');
+    table.comment(
+      'Compliance of every service at every refresh, compacted to hourly after a day and daily after a week',
+    );
     table.bigIncrements('id').primary();
     table.string('entity_ref').notNullable();
     table.string('recorded_at').notNullable().comment('RFC 3339');

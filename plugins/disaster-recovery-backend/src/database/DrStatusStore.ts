@@ -235,40 +235,55 @@ export class DrStatusStore {
 
   /**
    * Compacts the history: points older than a day keep the last of each hour, points older than a
-   * week the last of each day.
+   * week the last of each day. Cutoffs fall on whole hours and days, so a bucket is compacted
+   * once, whole; each pass reads only the points not yet compacted to that resolution (so a
+   * refresh does not re-read the week of history).
    *
    * @returns the number of points removed
    */
   async compactHistory(now: Date): Promise<number> {
-    const dayAgo = new Date(now.getTime() - DAY).toISOString();
-    const weekAgo = new Date(now.getTime() - 7 * DAY).toISOString();
+    const hourCutoff = new Date(
+      Math.floor((now.getTime() - DAY) / HOUR) * HOUR,
+    );
+    const dayCutoff = new Date(
+      Math.floor((now.getTime() - 7 * DAY) / DAY) * DAY,
+    );
     let removed = 0;
     await this.knex.transaction(async tx => {
-      removed += await this.compactRange(tx, weekAgo, dayAgo, 13, 'hour');
-      removed += await this.compactRange(tx, '0000', weekAgo, 10, 'day');
+      removed += await this.compactBefore(
+        tx,
+        hourCutoff.toISOString(),
+        ['refresh'],
+        13,
+        'hour',
+      );
+      removed += await this.compactBefore(
+        tx,
+        dayCutoff.toISOString(),
+        ['refresh', 'hour'],
+        10,
+        'day',
+      );
     });
     return removed;
   }
 
   // Keeps, per entity and bucket (the first `prefix` characters of the RFC 3339 time: 13 = hour,
-  // 10 = day), the newest point, marked with `resolution`; deletes the others.
-  private async compactRange(
+  // 10 = day), the newest of the points before `cutoff` whose resolution is in `from`, marked with
+  // `resolution`; deletes the others.
+  private async compactBefore(
     tx: Knex.Transaction,
-    from: string,
-    to: string,
+    cutoff: string,
+    from: string[],
     prefix: number,
     resolution: 'hour' | 'day',
   ): Promise<number> {
-    const rows: Array<{
-      id: number;
-      entity_ref: string;
-      recorded_at: string;
-      resolution: string;
-    }> = await tx('dr_status_history')
-      .select('id', 'entity_ref', 'recorded_at', 'resolution')
-      .where('recorded_at', '>=', from)
-      .andWhere('recorded_at', '<', to)
-      .orderBy('recorded_at', 'desc');
+    const rows: Array<{ id: number; entity_ref: string; recorded_at: string }> =
+      await tx('dr_status_history')
+        .select('id', 'entity_ref', 'recorded_at')
+        .where('recorded_at', '<', cutoff)
+        .whereIn('resolution', from)
+        .orderBy('recorded_at', 'desc');
     const kept = new Set<string>();
     const remove: number[] = [];
     const mark: number[] = [];
@@ -278,7 +293,7 @@ export class DrStatusStore {
         remove.push(row.id);
       } else {
         kept.add(bucket);
-        if (row.resolution !== resolution) mark.push(row.id);
+        mark.push(row.id);
       }
     }
     for (let i = 0; i < remove.length; i += 500) {
