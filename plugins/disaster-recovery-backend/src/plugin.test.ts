@@ -317,6 +317,91 @@ describe('disasterRecoveryPlugin', () => {
     }
   });
 
+  it('serves the overview counts, facets, CSV export and the daily compliance trend', async () => {
+    const backend = await startBackend();
+    const { server } = backend;
+    try {
+      await refreshAndWait(server);
+      const overview = await request(server).get(
+        '/api/disaster-recovery/overview?limit=1',
+      );
+      expect(overview.body.items).toHaveLength(1);
+      expect(overview.body.counts).toEqual({
+        verdict: { compliant: 1, invalid: 1, undeclared: 1 },
+        tier: { 'tier-2': 1 },
+        owner: { 'group:default/commerce-team': 3 },
+        tierVerdict: { 'tier-2': { compliant: 1 } },
+        ownerVerdict: {
+          'group:default/commerce-team': {
+            compliant: 1,
+            invalid: 1,
+            undeclared: 1,
+          },
+        },
+      });
+      expect(overview.body.facets).toEqual({
+        tier: ['tier-2'],
+        owner: ['group:default/commerce-team'],
+        cluster: ['dr-us', 'prod-eu'],
+        strategy: ['backup-restore'],
+      });
+      // Facets stay those of every readable service when a filter narrows the counts.
+      const narrowed = await request(server).get(
+        '/api/disaster-recovery/overview?verdict=undeclared&q=FEATURE',
+      );
+      expect(narrowed.body.totalCount).toBe(1);
+      expect(narrowed.body.counts.verdict).toEqual({ undeclared: 1 });
+      expect(narrowed.body.facets.cluster).toEqual(['dr-us', 'prod-eu']);
+      expect(narrowed.body.criticalRecoveryPoints).toBeUndefined();
+
+      // CSV: every matching row, no paging, same order as the JSON.
+      const csv = await request(server).get(
+        '/api/disaster-recovery/overview?format=csv&sort=name:desc&limit=1',
+      );
+      expect(csv.status).toBe(200);
+      expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+      expect(csv.headers['content-disposition']).toContain(
+        'disaster-recovery-overview.csv',
+      );
+      const lines = csv.text.trimEnd().split('\r\n');
+      expect(lines[0]).toBe(
+        'entity_ref,name,title,owner,system,tier,strategy,verdict,first_reason,rpo_target_seconds,achieved_rpo_seconds,rto_target_seconds,measured_rto_seconds,last_drill_at,newest_recovery_point_at,clusters,updated_at',
+      );
+      expect(lines.slice(1).map(l => l.split(',')[1])).toEqual([
+        'orders-db',
+        'feature-flags',
+        'billing-worker',
+      ]);
+      const orders = lines[1].split(',');
+      expect(orders.slice(5, 8)).toEqual(['tier-2', 'backup-restore', 'compliant']);
+      expect(orders[9]).toBe('7200');
+      expect(orders[12]).toBe('1800');
+      expect(orders[15]).toBe('prod-eu dr-us');
+
+      const history = await request(server).get(
+        '/api/disaster-recovery/overview/history?days=3',
+      );
+      expect(history.status).toBe(200);
+      const today = new Date().toISOString().slice(0, 10);
+      expect(history.body.days.map((d: any) => d.date)).toEqual([
+        new Date(Date.parse(today) - 2 * 86400_000).toISOString().slice(0, 10),
+        new Date(Date.parse(today) - 86400_000).toISOString().slice(0, 10),
+        today,
+      ]);
+      expect(history.body.days[2]).toEqual({
+        date: today,
+        counts: { compliant: 1, invalid: 1, undeclared: 1 },
+        total: 3,
+      });
+      expect(
+        (await request(server).get('/api/disaster-recovery/overview/history'))
+          .body.days,
+      ).toHaveLength(30);
+    } finally {
+      await backend.stop();
+    }
+  });
+
   it('makes only the evidence of a failing cluster unknown', async () => {
     const backend = await startBackend();
     try {
@@ -366,6 +451,20 @@ describe('disasterRecoveryPlugin', () => {
         '/api/disaster-recovery/overview?limit=5000',
       );
       expect(limit.status).toBe(400);
+      for (const days of ['0', '91', '1.5', 'month']) {
+        const trend = await request(server).get(
+          `/api/disaster-recovery/overview/history?days=${days}`,
+        );
+        expect(trend.status).toBe(400);
+        expect(trend.body.error.message).toBe(
+          'days: use a whole number of days from 1 to 90',
+        );
+      }
+      const format = await request(server).get(
+        '/api/disaster-recovery/overview?format=xlsx',
+      );
+      expect(format.status).toBe(400);
+      expect(format.body.error.message).toMatch(/^format: .*"json"\|"csv"/);
       const history = await request(server).get(
         '/api/disaster-recovery/entities/component/default/orders-db/history?from=yesterday',
       );
@@ -398,6 +497,12 @@ describe('disasterRecoveryPlugin', () => {
         '/api/disaster-recovery/overview',
       );
       expect(overview.body).toMatchObject({ items: [], totalCount: 0 });
+      const trend = await request(backend.server).get(
+        '/api/disaster-recovery/overview/history?days=1',
+      );
+      expect(trend.body.days).toEqual([
+        { date: expect.any(String), counts: {}, total: 0 },
+      ]);
     } finally {
       await backend.stop();
     }

@@ -89,8 +89,90 @@ export interface DrOverviewResponse {
   items: DrServiceRecord[];
   /** Services matching the filters, over all pages. */
   totalCount: number;
-  /** Counts of the matching services by verdict and by tier. */
-  counts: { verdict: Record<string, number>; tier: Record<string, number> };
+  /**
+   * Counts of the matching services (over all pages): by verdict, by tier, and by owner;
+   * `tierVerdict` and `ownerVerdict` split each tier and owner by verdict, e.g.
+   * `tierVerdict['tier-1'].breached`. Services without a tier or owner count under none of those.
+   */
+  counts: {
+    verdict: Record<string, number>;
+    tier: Record<string, number>;
+    owner?: Record<string, number>;
+    tierVerdict?: Record<string, Record<string, number>>;
+    ownerVerdict?: Record<string, Record<string, number>>;
+  };
+  /**
+   * Of the matching services of the two most critical tiers (`tierRank` 0 and 1), the one whose
+   * newest counted recovery point is the oldest, and how many have no counted recovery point at
+   * all. Undefined when none matches.
+   */
+  criticalRecoveryPoints?: DrCriticalRecoveryPoints;
+  /**
+   * The values the filters can take, over every service the caller may read (not only the
+   * matching ones), sorted: tier names most critical first, the others by name.
+   */
+  facets?: DrOverviewFacets;
   /** RFC 3339: the newest refresh; undefined before the first. */
   updatedAt?: string;
+}
+
+/**
+ * The oldest recovery point among the tier-0 and tier-1 services of an overview.
+ *
+ * @public
+ */
+export interface DrCriticalRecoveryPoints {
+  /** Services of `tierRank` 0 or 1 among the matching ones. */
+  services: number;
+  /** Those without any counted recovery point. */
+  withoutRecoveryPoint: number;
+  /** The service whose newest counted recovery point is the oldest, if any has one. */
+  oldest?: {
+    entityRef: string;
+    name: string;
+    tier: string;
+    /** RFC 3339: its newest counted recovery point. */
+    time: string;
+    /** Its achieved RPO in seconds at the last refresh. */
+    achievedRpoSeconds?: number;
+    rpoSeconds?: number;
+  };
+}
+
+/**
+ * The values of the overview's filters.
+ *
+ * @public
+ */
+export interface DrOverviewFacets {
+  tier: string[];
+  /** Owner entity refs. */
+  owner: string[];
+  cluster: string[];
+  strategy: string[];
+}
+
+/**
+ * One day of the compliance trend of every service: how many services had each verdict at the
+ * end of the day (each service's last history point of that day, UTC).
+ *
+ * @public
+ */
+export interface DrOverviewHistoryDay {
+  /** The UTC day, `YYYY-MM-DD`. */
+  date: string;
+  /** Services by verdict; verdicts without services are left out. */
+  counts: Partial<Record<DrVerdict, number>>;
+  /** Services with a history point that day. */
+  total: number;
+}
+
+/**
+ * The answer of `GET /overview/history`: one entry a day, oldest first, including days without
+ * history (empty `counts`).
+ *
+ * @public
+ */
+export interface DrOverviewHistoryResponse {
+  days: DrOverviewHistoryDay[];
 }

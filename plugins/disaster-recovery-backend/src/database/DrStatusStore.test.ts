@@ -114,4 +114,55 @@ describe('DrStatusStore', () => {
       ['2026-11-25T11:05:00Z', 'hour'],
     ]);
   });
+
+  it('counts each service by its last verdict of each day for the overview trend, the same after compaction', async () => {
+    const store = await createStore();
+    const refresh = (t: string, verdicts: Array<[string, DrServiceRecord['verdict']]>) =>
+      store.replaceAll(
+        verdicts.map(([name, verdict]) => record(name, verdict, 60, t)),
+        t,
+      );
+    await refresh('2026-11-20T09:00:00Z', [
+      ['a', 'compliant'],
+      ['b', 'compliant'],
+    ]);
+    await refresh('2026-11-20T23:30:00Z', [
+      ['a', 'breached'], // a's last point of the 20th
+      ['b', 'compliant'],
+    ]);
+    await refresh('2026-11-22T08:00:00Z', [
+      ['a', 'at-risk'],
+      ['b', 'compliant'],
+      ['c', 'invalid'],
+    ]);
+    const expected = [
+      { date: '2026-11-19', counts: {}, total: 0 },
+      { date: '2026-11-20', counts: { breached: 1, compliant: 1 }, total: 2 },
+      { date: '2026-11-21', counts: {}, total: 0 },
+      {
+        date: '2026-11-22',
+        counts: { 'at-risk': 1, compliant: 1, invalid: 1 },
+        total: 3,
+      },
+    ];
+    expect(await store.dailyVerdictCounts('2026-11-19', '2026-11-22')).toEqual(
+      expected,
+    );
+    expect(
+      await store.dailyVerdictCounts(
+        '2026-11-19',
+        '2026-11-22',
+        new Set(['component:default/a']),
+      ),
+    ).toEqual([
+      { date: '2026-11-19', counts: {}, total: 0 },
+      { date: '2026-11-20', counts: { breached: 1 }, total: 1 },
+      { date: '2026-11-21', counts: {}, total: 0 },
+      { date: '2026-11-22', counts: { 'at-risk': 1 }, total: 1 },
+    ]);
+    await store.compactHistory(new Date('2026-12-01T00:00:00Z'));
+    expect(await store.dailyVerdictCounts('2026-11-19', '2026-11-22')).toEqual(
+      expected,
+    );
+  });
 });

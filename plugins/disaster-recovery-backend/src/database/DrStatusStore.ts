@@ -5,6 +5,7 @@ import {
 import {
   DrClusterHealth,
   DrHistoryPoint,
+  DrOverviewHistoryDay,
   DrServiceRecord,
   DrVerdict,
 } from '@backstage-dr/plugin-disaster-recovery-common';
@@ -231,6 +232,78 @@ export class DrStatusStore {
       verdict: r.verdict,
       achievedRpoSeconds: num(r.achieved_rpo_seconds) ?? null,
     }));
+  }
+
+  /**
+   * The compliance trend of every service, one entry a UTC day from `fromDay` to `toDay`
+   * (inclusive, `YYYY-MM-DD`), oldest first: per day, each service's last history point of that
+   * day, counted by verdict. Compaction keeps the last point of every hour and day, so the counts
+   * are the same before and after it. Days without history have empty counts.
+   *
+   * @param readable - when given, only these entity refs count (the caller may read only them)
+   */
+  async dailyVerdictCounts(
+    fromDay: string,
+    toDay: string,
+    readable?: ReadonlySet<string>,
+  ): Promise<DrOverviewHistoryDay[]> {
+    const days: DrOverviewHistoryDay[] = [];
+    const byDay = new Map<string, DrOverviewHistoryDay>();
+    for (
+      let t = Date.parse(`${fromDay}T00:00:00Z`);
+      t <= Date.parse(`${toDay}T00:00:00Z`);
+      t += DAY
+    ) {
+      const day = { date: new Date(t).toISOString().slice(0, 10), counts: {}, total: 0 };
+      days.push(day);
+      byDay.set(day.date, day);
+    }
+    if (days.length === 0) {
+      return days;
+    }
+    const end = new Date(Date.parse(`${toDay}T00:00:00Z`) + DAY)
+      .toISOString()
+      .slice(0, 10);
+    const dayOf = this.knex.raw('substr(recorded_at, 1, 10)');
+    // Per service and day, the time of its last point.
+    const last = this.knex('dr_status_history')
+      .select('entity_ref', { day: dayOf })
+      .max({ last_at: 'recorded_at' })
+      .where('recorded_at', '>=', fromDay)
+      .andWhere('recorded_at', '<', end)
+      .groupBy('entity_ref', dayOf)
+      .as('last');
+    const points = this.knex({ h: 'dr_status_history' }).join(last, join =>
+      join
+        .on('h.entity_ref', '=', 'last.entity_ref')
+        .andOn('h.recorded_at', '=', 'last.last_at'),
+    );
+    const add = (date: string, verdict: DrVerdict, n: number) => {
+      const day = byDay.get(date);
+      if (day) {
+        day.counts[verdict] = (day.counts[verdict] ?? 0) + n;
+        day.total += n;
+      }
+    };
+    if (readable) {
+      const rows: Array<{ day: string; entity_ref: string; verdict: string }> =
+        await points.select('last.day', 'h.entity_ref', 'h.verdict');
+      for (const row of rows) {
+        if (readable.has(row.entity_ref)) {
+          add(row.day, row.verdict as DrVerdict, 1);
+        }
+      }
+    } else {
+      const rows: Array<{ day: string; verdict: string; n: unknown }> =
+        await points
+          .select('last.day', 'h.verdict')
+          .count({ n: '*' })
+          .groupBy('last.day', 'h.verdict');
+      for (const row of rows) {
+        add(row.day, row.verdict as DrVerdict, Number(row.n));
+      }
+    }
+    return days;
   }
 
   /**

@@ -14,6 +14,10 @@ import {
   DR_VERDICTS,
   drPermissions,
   drStatusRefreshPermission,
+  DrCriticalRecoveryPoints,
+  DrOverviewFacets,
+  DrOverviewHistoryResponse,
+  DrOverviewResponse,
   DrServiceRecord,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import express from 'express';
@@ -63,7 +67,57 @@ const overviewQuery = z.object({
     .optional(),
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(50),
+  format: z.enum(['json', 'csv']).default('json'),
 });
+
+const overviewHistoryQuery = z.object({
+  days: z.coerce
+    .number({ error: 'use a whole number of days from 1 to 90' })
+    .int('use a whole number of days from 1 to 90')
+    .min(1, 'use a whole number of days from 1 to 90')
+    .max(90, 'use a whole number of days from 1 to 90')
+    .default(30),
+});
+
+/** The columns of the overview's CSV export, in order, with how each is read from a record. */
+const CSV_COLUMNS: Array<[string, (r: DrServiceRecord) => unknown]> = [
+  ['entity_ref', r => r.entityRef],
+  ['name', r => r.name],
+  ['title', r => r.title],
+  ['owner', r => r.owner],
+  ['system', r => r.system],
+  ['tier', r => r.tier],
+  ['strategy', r => r.strategy],
+  ['verdict', r => r.verdict],
+  ['first_reason', r => r.firstReason],
+  ['rpo_target_seconds', r => r.rpoSeconds],
+  ['achieved_rpo_seconds', r => r.achievedRpoSeconds],
+  ['rto_target_seconds', r => r.rtoSeconds],
+  ['measured_rto_seconds', r => r.measuredRtoSeconds],
+  ['last_drill_at', r => r.lastDrillAt],
+  ['newest_recovery_point_at', r => r.newestRecoveryPointAt],
+  ['clusters', r => r.clusters.join(' ')],
+  ['updated_at', r => r.updatedAt],
+];
+
+// One CSV field (RFC 4180): quoted when needed; a text that a spreadsheet would run as a formula
+// (=, +, -, @ first) is prefixed with a single quote.
+function csvField(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) {
+    text = `'${text}`;
+  }
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function toCsv(records: DrServiceRecord[]): string {
+  const lines = [CSV_COLUMNS.map(([name]) => name).join(',')];
+  for (const r of records) {
+    lines.push(CSV_COLUMNS.map(([, read]) => csvField(read(r))).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
 
 const historyQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
@@ -93,6 +147,84 @@ function count<K extends string>(
   return counts;
 }
 
+// Counts by a key, each split by verdict: { [key]: { [verdict]: n } }.
+function countByVerdict(
+  records: DrServiceRecord[],
+  key: (r: DrServiceRecord) => string | undefined,
+) {
+  const counts: Record<string, Record<string, number>> = {};
+  for (const r of records) {
+    const k = key(r);
+    if (k !== undefined) {
+      const byVerdict = (counts[k] ??= {});
+      byVerdict[r.verdict] = (byVerdict[r.verdict] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+function criticalRecoveryPoints(
+  records: DrServiceRecord[],
+): DrCriticalRecoveryPoints | undefined {
+  const critical = records.filter(
+    r => r.tierRank !== undefined && r.tierRank <= 1,
+  );
+  if (critical.length === 0) return undefined;
+  let oldest: DrServiceRecord | undefined;
+  for (const r of critical) {
+    if (
+      r.newestRecoveryPointAt &&
+      (!oldest || r.newestRecoveryPointAt < oldest.newestRecoveryPointAt!)
+    ) {
+      oldest = r;
+    }
+  }
+  return {
+    services: critical.length,
+    withoutRecoveryPoint: critical.filter(
+      r => !r.newestRecoveryPointAt && r.verdict !== 'invalid',
+    ).length,
+    oldest: oldest && {
+      entityRef: oldest.entityRef,
+      name: oldest.name,
+      tier: oldest.tier!,
+      time: oldest.newestRecoveryPointAt!,
+      achievedRpoSeconds: oldest.achievedRpoSeconds,
+      rpoSeconds: oldest.rpoSeconds,
+    },
+  };
+}
+
+function facets(records: readonly DrServiceRecord[]): DrOverviewFacets {
+  const tierRank = new Map<string, number>();
+  const owner = new Set<string>();
+  const cluster = new Set<string>();
+  const strategy = new Set<string>();
+  for (const r of records) {
+    if (r.tier !== undefined) {
+      tierRank.set(
+        r.tier,
+        Math.min(
+          tierRank.get(r.tier) ?? Number.MAX_SAFE_INTEGER,
+          r.tierRank ?? Number.MAX_SAFE_INTEGER,
+        ),
+      );
+    }
+    if (r.owner) owner.add(r.owner);
+    if (r.strategy) strategy.add(r.strategy);
+    for (const c of r.clusters) cluster.add(c);
+  }
+  const byName = (a: string, b: string) => a.localeCompare(b);
+  return {
+    tier: [...tierRank.keys()].sort(
+      (a, b) => tierRank.get(a)! - tierRank.get(b)! || byName(a, b),
+    ),
+    owner: [...owner].sort(byName),
+    cluster: [...cluster].sort(byName),
+    strategy: [...strategy].sort(byName),
+  };
+}
+
 /**
  * The DR backend's HTTP API, mounted at `/api/disaster-recovery`:
  *
@@ -101,9 +233,17 @@ function count<K extends string>(
  *   refresh has judged it yet.
  * - `GET /entities/:kind/:namespace/:name/history?from&to`: `{ items: DrHistoryPoint[] }`, RFC 3339
  *   bounds, default the last 30 days.
- * - `GET /overview?tier&owner&verdict&cluster&strategy&q&sort&offset&limit`: `{ items, totalCount,
- *   counts: { verdict, tier }, updatedAt }` over the services the caller may read; filters repeat
- *   for several values; `sort` is `<field>[:asc|desc]`; `limit` ≤ 500. Items carry no details.
+ * - `GET /overview?tier&owner&verdict&cluster&strategy&q&sort&offset&limit&format`:
+ *   `DrOverviewResponse` (`{ items, totalCount, counts: { verdict, tier, owner, tierVerdict,
+ *   ownerVerdict }, criticalRecoveryPoints, facets, updatedAt }`) over the services the caller
+ *   may read; filters repeat for several values (any matches); `q` searches name and title, case
+ *   insensitive; `sort` is `<field>[:asc|desc]`; `limit` ≤ 500 (default 50). Items carry no
+ *   details. Counts and `criticalRecoveryPoints` are over every matching service, `facets` over
+ *   every readable one. With `format=csv`: every matching service (no paging) as `text/csv`, one
+ *   row a service, durations in seconds, times in RFC 3339 (columns: see `CSV_COLUMNS`).
+ * - `GET /overview/history?days`: `DrOverviewHistoryResponse`, the last `days` UTC days
+ *   (1 to 90, default 30, today included), oldest first: per day, the readable services counted by
+ *   their last verdict of that day.
  * - `GET /clusters`: `{ items: DrClusterHealth[] }`.
  * - `POST /refresh`: starts a refresh now (permission `disaster-recovery.status.refresh`);
  *   202 `{ accepted: true }`.
@@ -165,25 +305,49 @@ export async function createRouter(options: {
     });
   });
 
-  router.get('/overview', async (req, res) => {
-    const query = parse(overviewQuery, req.query);
+  // Which services the caller may read: every one (undefined), none, or these entity refs.
+  async function readableRefs(
+    req: express.Request,
+  ): Promise<ReadonlySet<string> | undefined> {
     const credentials = await httpAuth.credentials(req);
-    let records = await store.listAll();
     const [decision] = await permissions.authorizeConditional(
       [{ permission: catalogEntityReadPermission }],
       { credentials },
     );
     if (decision.result === AuthorizeResult.DENY) {
-      records = [];
-    } else if (decision.result === AuthorizeResult.CONDITIONAL) {
+      return new Set();
+    }
+    if (decision.result === AuthorizeResult.CONDITIONAL) {
       const { items } = await catalog.getEntities(
         { fields: ['kind', 'metadata.namespace', 'metadata.name'] },
         { credentials },
       );
-      const readable = new Set(items.map(e => stringifyEntityRef(e)));
+      return new Set(items.map(e => stringifyEntityRef(e)));
+    }
+    return undefined;
+  }
+
+  router.get('/overview/history', async (req, res) => {
+    const query = parse(overviewHistoryQuery, req.query);
+    const readable = await readableRefs(req);
+    const today = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.parse(today) - (query.days - 1) * 86400_000)
+      .toISOString()
+      .slice(0, 10);
+    const body: DrOverviewHistoryResponse = {
+      days: await store.dailyVerdictCounts(from, today, readable),
+    };
+    res.json(body);
+  });
+
+  router.get('/overview', async (req, res) => {
+    const query = parse(overviewQuery, req.query);
+    let records = await store.listAll();
+    const readable = await readableRefs(req);
+    if (readable) {
       records = records.filter(r => readable.has(r.entityRef));
     }
-    const q = query.q?.toLocaleLowerCase('en-US');
+    const q = query.q?.trim().toLocaleLowerCase('en-US');
     const filtered = records.filter(
       r =>
         (!query.tier ||
@@ -196,7 +360,7 @@ export async function createRouter(options: {
             query.strategy.includes(r.strategy as never))) &&
         (!query.cluster || r.clusters.some(c => query.cluster!.includes(c))) &&
         (!q ||
-          r.name.includes(q) ||
+          r.name.toLocaleLowerCase('en-US').includes(q) ||
           (r.title ?? '').toLocaleLowerCase('en-US').includes(q)),
     );
     const [field, direction] = (query.sort ?? 'tier:asc').split(':') as [
@@ -212,18 +376,31 @@ export async function createRouter(options: {
       if (ka > kb) return sign;
       return a.entityRef < b.entityRef ? -1 : 1;
     });
-    res.json({
+    if (query.format === 'csv') {
+      res
+        .type('text/csv')
+        .attachment('disaster-recovery-overview.csv')
+        .send(toCsv(filtered));
+      return;
+    }
+    const body: DrOverviewResponse = {
       items: filtered.slice(query.offset, query.offset + query.limit),
       totalCount: filtered.length,
       counts: {
         verdict: count(filtered, r => r.verdict),
         tier: count(filtered, r => r.tier),
+        owner: count(filtered, r => r.owner),
+        tierVerdict: countByVerdict(filtered, r => r.tier),
+        ownerVerdict: countByVerdict(filtered, r => r.owner),
       },
+      criticalRecoveryPoints: criticalRecoveryPoints(filtered),
+      facets: facets(records),
       updatedAt: records.reduce<string | undefined>(
         (m, r) => (!m || r.updatedAt > m ? r.updatedAt : m),
         undefined,
       ),
-    });
+    };
+    res.json(body);
   });
 
   router.get('/clusters', async (_req, res) => {
