@@ -118,10 +118,7 @@ function selectsLabels(
 }
 
 /** Whether a backup spec takes in at least one of the service's objects. */
-function takesInService(
-  spec: VeleroBackupSpec,
-  objects: Array<{ obj: KubeObject; resource: string }>,
-) {
+function takesInService(spec: VeleroBackupSpec, objects: DrServiceObject[]) {
   return objects.some(
     ({ obj, resource }) =>
       includesNamespace(spec, obj.metadata.namespace ?? '') &&
@@ -140,46 +137,58 @@ function backsUpVolume(spec: VeleroBackupSpec, pvc: KubeObject): boolean {
   );
 }
 
-// The resources whose failure to read hides recovery points, coverage or the service's objects.
-const POINT_RESOURCES: ClusterResource[] = EVIDENCE_RESOURCES.filter(
-  r => r !== 'restores',
-);
-
 /**
- * Judges a declared service against its tier's policy from the Kubernetes objects read from its
- * clusters, at time `now`, following the evaluation rules of the DR domain:
- *
- * 1. Recovery points that count survive the loss of the primary cluster: `Completed`, unexpired
- *    Velero backups (point: `status.startTimestamp`) on an `Available` BackupStorageLocation,
- *    VolSync replication of every PVC (point: oldest `lastSyncTime − lastSyncDuration`), and live
- *    CloudNativePG replicas and MirrorMaker 2 mirrors (point: `now − lag`). CSI VolumeSnapshots
- *    are local points and never count. Achieved RPO = now − the newest counted point.
- * 2. The newest backup `PartiallyFailed` or `Failed`: at risk.
- * 3. Achieved RPO above `atRiskRatio` (0.8) of the target: at risk; above the target: breached.
- * 4. Every PVC must be covered by a Velero Schedule that backs up its volume or a VolSync
- *    ReplicationSource: an uncovered PVC is a breach; a paused schedule is at risk.
- * 5. No counted recovery point: breached.
- * 6. Backups only (no replication): a schedule whose longest interval exceeds the RPO target
- *    can never meet it: breached.
- * 7. Drills (completed drill or failover runs, or `Completed` Velero Restores in another
- *    cluster than the primary of a backup of the service): never drilled or older than the drill
- *    cadence is at risk; measured RTO above the target is a breach.
- * 8. A cluster in scope that cannot be read makes the verdict `unknown` unless a breach is
- *    already proven.
- *
- * Pure: no I/O, no clock; the same input gives the same output.
+ * One of a service's objects with its resource type (plural, e.g. `persistentvolumeclaims`), as
+ * Velero's resource filters name it.
  *
  * @public
  */
-export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
-  const { declaration, target, now } = input;
-  const atRiskRatio = input.options?.atRiskRatio ?? 0.8;
-  const reasons: DrReason[] = [];
-  const breach = (code: string, message: string) =>
-    reasons.push({ severity: 'breach', code, message });
-  const risk = (code: string, message: string) =>
-    reasons.push({ severity: 'risk', code, message });
+export interface DrServiceObject {
+  obj: KubeObject;
+  resource: string;
+}
 
+/**
+ * Where a service lives, as {@link evaluateDrStatus} sees it.
+ *
+ * @public
+ */
+export interface DrServiceLocation {
+  /** The clusters in scope: those the declaration names (when configured), else every cluster. */
+  scope: ClusterEvidence[];
+  /** Clusters in scope that could not be read (or are not configured), with the reason. */
+  unreadable: DrStatus['unreadable'];
+  /** Whether a read failure may hide recovery points, coverage or the service's objects. */
+  pointsUncertain: boolean;
+  /** Whether a read failure may hide Velero Restores (drills). */
+  drillsUncertain: boolean;
+  /**
+   * The service's StatefulSets, Deployments and PVCs per cluster (found by the Kubernetes
+   * plugin's annotations). PVCs made from a StatefulSet's `volumeClaimTemplates` carry the
+   * StatefulSet's labels under their own, as Velero selects them with the pod.
+   */
+  serviceObjects: Map<string, DrServiceObject[]>;
+  /** The service's PVCs per cluster (same objects as in `serviceObjects`). */
+  pvcsByCluster: Map<string, KubeObject[]>;
+  /** The primary clusters: the declared one, else every cluster where the service has objects. */
+  primaries: string[];
+  /** The service's objects on its primary clusters. */
+  primaryObjects: DrServiceObject[];
+}
+
+/**
+ * Finds a service's clusters and objects in what was read: the first step of
+ * {@link evaluateDrStatus}, exported so that a reader can keep, of a large list, only the
+ * objects that concern some service. Reads only StatefulSets, Deployments and
+ * PersistentVolumeClaims, and the read failures. Pure.
+ *
+ * @public
+ */
+export function locateService(
+  declaration: DrDeclaration,
+  target: DrServiceTarget,
+  clusters: ClusterEvidence[],
+): DrServiceLocation {
   // Clusters in scope: the ones the declaration names, or every cluster.
   const named = [
     declaration.primaryCluster,
@@ -190,7 +199,7 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
   if (named.length > 0) {
     scope = [];
     for (const name of named) {
-      const evidence = input.clusters.find(c => c.cluster === name);
+      const evidence = clusters.find(c => c.cluster === name);
       if (evidence) {
         scope.push(evidence);
       } else {
@@ -201,7 +210,7 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
       }
     }
   } else {
-    scope = input.clusters;
+    scope = clusters;
   }
   // A cluster named by the declaration but not configured hides everything.
   let pointsUncertain = unreadable.length > 0;
@@ -220,10 +229,7 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
   }
 
   // The service's workloads and PVCs, and its primary clusters.
-  const serviceObjects = new Map<
-    string,
-    Array<{ obj: KubeObject; resource: string }>
-  >();
+  const serviceObjects = new Map<string, DrServiceObject[]>();
   const pvcsByCluster = new Map<string, KubeObject[]>();
   for (const evidence of scope) {
     const workloads = [
@@ -274,8 +280,83 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
   const primaries = declaration.primaryCluster
     ? [declaration.primaryCluster]
     : [...serviceObjects.keys()];
-  const isPrimary = (cluster: string) => primaries.includes(cluster);
   const primaryObjects = primaries.flatMap(c => serviceObjects.get(c) ?? []);
+  return {
+    scope,
+    unreadable,
+    pointsUncertain,
+    drillsUncertain,
+    serviceObjects,
+    pvcsByCluster,
+    primaries,
+    primaryObjects,
+  };
+}
+
+/**
+ * Whether a Velero Backup takes in at least one of a service's objects (namespace, resource and
+ * label filters of `spec`), as {@link evaluateDrStatus} decides it. A backup without `spec`
+ * takes in nothing.
+ *
+ * @public
+ */
+export function backupTakesInService(
+  backup: VeleroBackup,
+  objects: DrServiceObject[],
+): boolean {
+  return Boolean(backup.spec) && takesInService(backup.spec!, objects);
+}
+
+// The resources whose failure to read hides recovery points, coverage or the service's objects.
+const POINT_RESOURCES: ClusterResource[] = EVIDENCE_RESOURCES.filter(
+  r => r !== 'restores',
+);
+
+/**
+ * Judges a declared service against its tier's policy from the Kubernetes objects read from its
+ * clusters, at time `now`, following the evaluation rules of the DR domain:
+ *
+ * 1. Recovery points that count survive the loss of the primary cluster: `Completed`, unexpired
+ *    Velero backups (point: `status.startTimestamp`) on an `Available` BackupStorageLocation,
+ *    VolSync replication of every PVC (point: oldest `lastSyncTime − lastSyncDuration`), and live
+ *    CloudNativePG replicas and MirrorMaker 2 mirrors (point: `now − lag`). CSI VolumeSnapshots
+ *    are local points and never count. Achieved RPO = now − the newest counted point.
+ * 2. The newest backup `PartiallyFailed` or `Failed`: at risk.
+ * 3. Achieved RPO above `atRiskRatio` (0.8) of the target: at risk; above the target: breached.
+ * 4. Every PVC must be covered by a Velero Schedule that backs up its volume or a VolSync
+ *    ReplicationSource: an uncovered PVC is a breach; a paused schedule is at risk.
+ * 5. No counted recovery point: breached.
+ * 6. Backups only (no replication): a schedule whose longest interval exceeds the RPO target
+ *    can never meet it: breached.
+ * 7. Drills (completed drill or failover runs, or `Completed` Velero Restores in another
+ *    cluster than the primary of a backup of the service): never drilled or older than the drill
+ *    cadence is at risk; measured RTO above the target is a breach.
+ * 8. A cluster in scope that cannot be read makes the verdict `unknown` unless a breach is
+ *    already proven.
+ *
+ * Pure: no I/O, no clock; the same input gives the same output.
+ *
+ * @public
+ */
+export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
+  const { declaration, target, now } = input;
+  const atRiskRatio = input.options?.atRiskRatio ?? 0.8;
+  const reasons: DrReason[] = [];
+  const breach = (code: string, message: string) =>
+    reasons.push({ severity: 'breach', code, message });
+  const risk = (code: string, message: string) =>
+    reasons.push({ severity: 'risk', code, message });
+
+  const {
+    scope,
+    unreadable,
+    pointsUncertain,
+    drillsUncertain,
+    pvcsByCluster,
+    primaries,
+    primaryObjects,
+  } = locateService(declaration, target, input.clusters);
+  const isPrimary = (cluster: string) => primaries.includes(cluster);
   if (primaryObjects.length === 0 && unreadable.length === 0) {
     const how = target.labelSelector
       ? 'the label selector'
@@ -673,8 +754,8 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
     });
   }
 
-  // Storage locations used by the service.
-  for (const key of usedLocations) {
+  // Storage locations used by the service, by cluster and name.
+  for (const key of [...usedLocations].sort()) {
     const [cluster, name] = key.split('/');
     const location = locationOf(cluster, name)!;
     const phase = location.status?.phase ?? 'Unknown';

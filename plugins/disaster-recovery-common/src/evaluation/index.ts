@@ -5,3 +5,4 @@ export * from './selectors';
 export * from './target';
 export * from './types';
 export * from './resources';
+export * from './retention';

@@ -1,0 +1,312 @@
+import { DrDeclaration } from '../declaration';
+import {
+  backupTakesInService,
+  DrServiceLocation,
+  locateService,
+} from './evaluate';
+import { KubeObject, VeleroBackup, VolumeSnapshot } from './kubernetes';
+import { ClusterEvidence, DrServiceTarget } from './types';
+
+/**
+ * The resources a {@link RecoveryPointRetention} thins out: the ones that grow with time
+ * (one object per backup run or snapshot), not with the number of services.
+ *
+ * @public
+ */
+export const RETAINED_RESOURCES = ['backups', 'volumeSnapshots'] as const;
+
+/**
+ * One of {@link RETAINED_RESOURCES}.
+ *
+ * @public
+ */
+export type RetainedResource = (typeof RETAINED_RESOURCES)[number];
+
+/**
+ * Receives the objects of one (cluster, resource) list page by page and keeps only those that
+ * can change a service's DR status.
+ *
+ * @public
+ */
+export interface RetentionSink {
+  /** Offers the objects of one page. */
+  offer(objects: readonly KubeObject[]): void;
+  /** Forgets everything offered so far (the list starts again, e.g. after a `410 Gone`). */
+  reset(): void;
+  /** The objects kept, in the order they were offered. */
+  objects(): KubeObject[];
+}
+
+/** Objects kept for one bucket: the newest `keep` by time, plus the ones that must stay. */
+class Newest {
+  private readonly items: Array<{ time: number; seq: number }> = [];
+  constructor(private readonly keep: number) {}
+  /** Adds an entry; returns the sequence number pushed out, if any. */
+  add(time: number, seq: number): number | undefined {
+    const items = this.items;
+    if (items.length === this.keep && time <= items[items.length - 1].time) {
+      return seq;
+    }
+    let i = items.length;
+    while (i > 0 && items[i - 1].time < time) i--;
+    items.splice(i, 0, { time, seq });
+    return items.length > this.keep ? items.pop()!.seq : undefined;
+  }
+}
+
+function backupTime(backup: VeleroBackup): number {
+  const t =
+    backup.status?.startTimestamp ??
+    backup.status?.completionTimestamp ??
+    backup.metadata.creationTimestamp;
+  const ms = t ? Date.parse(t) : NaN;
+  return Number.isNaN(ms) ? 0 : ms;
+}
+
+interface LocatedService {
+  location: DrServiceLocation;
+  /** Namespaces of the service's objects on its primary clusters. */
+  namespaces: Set<string>;
+}
+
+/**
+ * Keeps, of the Velero Backups and CSI VolumeSnapshots of a cluster, only what
+ * `evaluateDrStatus` can use, so that a refresh holds a bounded number of objects per service
+ * however many backups the clusters keep:
+ *
+ * - per service and cluster, the `keepNewest` newest backups that take the service in (by
+ *   `status.startTimestamp`, whatever their phase: the newest finished backup decides rule 2),
+ *   and per BackupStorageLocation and phase the newest that may count (`Completed`, or
+ *   `PartiallyFailed` where that is allowed to count; started, not expired at `now`), so the
+ *   achieved RPO is the same as with every backup, and per BackupStorageLocation the newest
+ *   of any phase, so every location the service's backups use is still judged;
+ * - every backup a Velero Restore names in `spec.backupName` (drills);
+ * - per PVC of a service on its primary cluster, the `keepNewest` newest VolumeSnapshots
+ *   (`spec.source.persistentVolumeClaimName`, by `status.creationTime`).
+ *
+ * Built from the evidence of every cluster without the retained resources (workloads, PVCs,
+ * Restores, ...), which is where services are located.
+ *
+ * @public
+ */
+export class RecoveryPointRetention {
+  private readonly services: LocatedService[];
+  private readonly restoredBackups = new Set<string>();
+  private readonly keepNewest: number;
+  private readonly now: number;
+
+  constructor(options: {
+    services: Array<{ declaration: DrDeclaration; target: DrServiceTarget }>;
+    /** What was read of every cluster, without the retained resources. */
+    clusters: ClusterEvidence[];
+    now: Date;
+    /** How many of the newest backups (and snapshots) to keep per service, cluster and PVC; at least 1. */
+    keepNewest: number;
+  }) {
+    if (!Number.isInteger(options.keepNewest) || options.keepNewest < 1) {
+      throw new Error(
+        `keepNewest must be a whole number of at least 1, got ${options.keepNewest}`,
+      );
+    }
+    this.keepNewest = options.keepNewest;
+    this.now = options.now.getTime();
+    this.services = options.services.map(({ declaration, target }) => {
+      const location = locateService(declaration, target, options.clusters);
+      return {
+        location,
+        namespaces: new Set(
+          location.primaryObjects.map(o => o.obj.metadata.namespace ?? ''),
+        ),
+      };
+    });
+    for (const evidence of options.clusters) {
+      for (const restore of evidence.objects.restores ?? []) {
+        if (restore.spec?.backupName) {
+          this.restoredBackups.add(restore.spec.backupName);
+        }
+      }
+    }
+  }
+
+  /**
+   * A sink for the `resource` list of `cluster`.
+   *
+   * @throws Error for a resource that is not one of {@link RETAINED_RESOURCES}
+   */
+  sink(cluster: string, resource: RetainedResource): RetentionSink {
+    if (resource === 'backups') return this.backupSink(cluster);
+    if (resource === 'volumeSnapshots') return this.snapshotSink(cluster);
+    throw new Error(`${resource} is not a retained resource`);
+  }
+
+  private inScope(service: LocatedService, cluster: string) {
+    return service.location.scope.some(e => e.cluster === cluster);
+  }
+
+  private backupSink(cluster: string): RetentionSink {
+    // Services that may see backups on this cluster, by the namespaces of their objects.
+    const byNamespace = new Map<string, LocatedService[]>();
+    const all: LocatedService[] = [];
+    for (const service of this.services) {
+      if (service.location.primaryObjects.length === 0) continue;
+      if (!this.inScope(service, cluster)) continue;
+      all.push(service);
+      for (const namespace of service.namespaces) {
+        const list = byNamespace.get(namespace);
+        if (list) list.push(service);
+        else byNamespace.set(namespace, [service]);
+      }
+    }
+    let kept: Map<number, KubeObject>;
+    let buckets: Map<LocatedService, Map<string, Newest>>;
+    let seq: number;
+    const reset = () => {
+      kept = new Map();
+      buckets = new Map();
+      seq = 0;
+    };
+    reset();
+    // Each object may be kept by several buckets: it stays while one of them holds it.
+    let holders: Map<number, number>;
+    const resetHolders = () => {
+      holders = new Map();
+    };
+    resetHolders();
+    const hold = (n: number, object: KubeObject) => {
+      holders.set(n, (holders.get(n) ?? 0) + 1);
+      kept.set(n, object);
+    };
+    const release = (n: number) => {
+      const count = (holders.get(n) ?? 1) - 1;
+      if (count > 0) {
+        holders.set(n, count);
+      } else {
+        holders.delete(n);
+        kept.delete(n);
+      }
+    };
+    const bucket = (service: LocatedService, key: string) => {
+      let byKey = buckets.get(service);
+      if (!byKey) {
+        byKey = new Map();
+        buckets.set(service, byKey);
+      }
+      let newest = byKey.get(key);
+      if (!newest) {
+        newest = new Newest(key === '' ? this.keepNewest : 1);
+        byKey.set(key, newest);
+      }
+      return newest;
+    };
+    const offerTo = (
+      service: LocatedService,
+      key: string,
+      time: number,
+      n: number,
+      object: KubeObject,
+    ) => {
+      const out = bucket(service, key).add(time, n);
+      if (out !== n) hold(n, object);
+      if (out !== undefined && out !== n) release(out);
+    };
+    return {
+      offer: objects => {
+        for (const object of objects) {
+          const backup = object as VeleroBackup;
+          const n = seq++;
+          if (this.restoredBackups.has(backup.metadata.name)) {
+            hold(n, backup);
+          }
+          const included = backup.spec?.includedNamespaces ?? [];
+          const candidates =
+            included.length === 0 || included.includes('*')
+              ? all
+              : [...new Set(included.flatMap(ns => byNamespace.get(ns) ?? []))];
+          if (candidates.length === 0) continue;
+          const time = backupTime(backup);
+          const phase = backup.status?.phase;
+          const expiration = backup.status?.expiration
+            ? Date.parse(backup.status.expiration)
+            : NaN;
+          const mayCount =
+            (phase === 'Completed' || phase === 'PartiallyFailed') &&
+            Boolean(backup.status?.startTimestamp) &&
+            !(expiration <= this.now);
+          for (const service of candidates) {
+            if (!backupTakesInService(backup, service.location.primaryObjects))
+              continue;
+            offerTo(service, '', time, n, backup);
+            // Every storage location the service's backups use is judged, even by old backups.
+            offerTo(
+              service,
+              `location:${backup.spec?.storageLocation ?? ''}`,
+              time,
+              n,
+              backup,
+            );
+            if (mayCount) {
+              offerTo(
+                service,
+                `${phase}:${backup.spec?.storageLocation ?? ''}`,
+                time,
+                n,
+                backup,
+              );
+            }
+          }
+        }
+      },
+      reset: () => {
+        reset();
+        resetHolders();
+      },
+      objects: () =>
+        [...kept.entries()].sort((a, b) => a[0] - b[0]).map(([, o]) => o),
+    };
+  }
+
+  private snapshotSink(cluster: string): RetentionSink {
+    const claims = new Set<string>();
+    for (const service of this.services) {
+      if (!service.location.primaries.includes(cluster)) continue;
+      for (const pvc of service.location.pvcsByCluster.get(cluster) ?? []) {
+        claims.add(`${pvc.metadata.namespace}/${pvc.metadata.name}`);
+      }
+    }
+    let kept: Map<number, KubeObject>;
+    let buckets: Map<string, Newest>;
+    let seq: number;
+    const reset = () => {
+      kept = new Map();
+      buckets = new Map();
+      seq = 0;
+    };
+    reset();
+    return {
+      offer: objects => {
+        for (const object of objects) {
+          const snapshot = object as VolumeSnapshot;
+          const n = seq++;
+          const claim = `${snapshot.metadata.namespace}/${snapshot.spec?.source?.persistentVolumeClaimName}`;
+          if (!claims.has(claim)) continue;
+          let newest = buckets.get(claim);
+          if (!newest) {
+            newest = new Newest(this.keepNewest);
+            buckets.set(claim, newest);
+          }
+          const t = Date.parse(
+            snapshot.status?.creationTime ??
+              snapshot.metadata.creationTimestamp ??
+              '',
+          );
+          const out = newest.add(Number.isNaN(t) ? 0 : t, n);
+          if (out !== n) kept.set(n, snapshot);
+          if (out !== undefined) kept.delete(out);
+        }
+      },
+      reset,
+      objects: () =>
+        [...kept.entries()].sort((a, b) => a[0] - b[0]).map(([, o]) => o),
+    };
+  }
+}
