@@ -310,8 +310,17 @@ describe('disasterRecoveryPlugin', () => {
             { id: 'velero', title: 'Velero', state: 'installed' },
           ],
           errors: [],
+          storageLocations: [
+            {
+              cluster: 'prod-eu',
+              name: 'default',
+              phase: 'Available',
+              services: 1,
+            },
+          ],
         }),
       ]);
+      expect(clusters.body.items[0].storageLocations).toEqual([]);
     } finally {
       await backend.stop();
     }
@@ -373,7 +382,11 @@ describe('disasterRecoveryPlugin', () => {
         'billing-worker',
       ]);
       const orders = lines[1].split(',');
-      expect(orders.slice(5, 8)).toEqual(['tier-2', 'backup-restore', 'compliant']);
+      expect(orders.slice(5, 8)).toEqual([
+        'tier-2',
+        'backup-restore',
+        'compliant',
+      ]);
       expect(orders[9]).toBe('7200');
       expect(orders[12]).toBe('1800');
       expect(orders[15]).toBe('prod-eu dr-us');

@@ -80,6 +80,35 @@ export interface DrClusterHealth {
 }
 
 /**
+ * A Velero BackupStorageLocation that at least one service backs up to, as the last refresh saw
+ * it.
+ *
+ * @public
+ */
+export interface DrStorageLocationHealth {
+  cluster: string;
+  name: string;
+  /** `status.phase`: `Available`, `Unavailable`, or `Unknown` when not reported. */
+  phase: string;
+  /** `status.message`, why it is unavailable. */
+  message?: string;
+  /** RFC 3339: `status.lastValidationTime`. */
+  lastValidationTime?: string;
+  /** How many services' recovery points use it. */
+  services: number;
+}
+
+/**
+ * One item of `GET /clusters`: a cluster's health and the storage locations on it that services
+ * use.
+ *
+ * @public
+ */
+export interface DrClusterOverview extends DrClusterHealth {
+  storageLocations: DrStorageLocationHealth[];
+}
+
+/**
  * The answer of `GET /overview`.
  *
  * @public

@@ -7,6 +7,7 @@ import {
   DrHistoryPoint,
   DrOverviewHistoryDay,
   DrServiceRecord,
+  DrStorageLocationHealth,
   DrVerdict,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { Knex } from 'knex';
@@ -95,6 +96,40 @@ function toRow(record: DrServiceRecord): Row {
   };
 }
 
+// The distinct storage locations in the records' statuses, with how many services use each.
+function storageLocationsOf(records: DrServiceRecord[]) {
+  const byKey = new Map<
+    string,
+    {
+      cluster: string;
+      name: string;
+      phase: string;
+      message: string | null;
+      last_validation_time: string | null;
+      services: number;
+    }
+  >();
+  for (const record of records) {
+    for (const l of record.status?.storageLocations ?? []) {
+      const key = `${l.cluster}/${l.name}`;
+      const row = byKey.get(key);
+      if (row) {
+        row.services += 1;
+      } else {
+        byKey.set(key, {
+          cluster: l.cluster,
+          name: l.name,
+          phase: l.phase,
+          message: l.message ?? null,
+          last_validation_time: l.lastValidationTime ?? null,
+          services: 1,
+        });
+      }
+    }
+  }
+  return [...byKey.values()];
+}
+
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
 
@@ -152,6 +187,11 @@ export class DrStatusStore {
           .insert(rows.slice(i, i + 200))
           .onConflict('entity_ref')
           .merge();
+      }
+      await tx('dr_storage_location').delete();
+      const locations = storageLocationsOf(records);
+      for (let i = 0; i < locations.length; i += 200) {
+        await tx('dr_storage_location').insert(locations.slice(i, i + 200));
       }
       const history = records.map(r => ({
         entity_ref: r.entityRef,
@@ -254,7 +294,11 @@ export class DrStatusStore {
       t <= Date.parse(`${toDay}T00:00:00Z`);
       t += DAY
     ) {
-      const day = { date: new Date(t).toISOString().slice(0, 10), counts: {}, total: 0 };
+      const day = {
+        date: new Date(t).toISOString().slice(0, 10),
+        counts: {},
+        total: 0,
+      };
       days.push(day);
       byDay.set(day.date, day);
     }
@@ -405,5 +449,24 @@ export class DrStatusStore {
   async clusterHealth(): Promise<DrClusterHealth[]> {
     const rows = await this.knex('dr_cluster_health').orderBy('cluster');
     return rows.map(r => JSON.parse(r.health));
+  }
+
+  /**
+   * The BackupStorageLocations that the services of the last refresh use, with their phase and
+   * how many services use each, by cluster and name.
+   */
+  async storageLocations(): Promise<DrStorageLocationHealth[]> {
+    const rows = await this.knex('dr_storage_location').orderBy([
+      'cluster',
+      'name',
+    ]);
+    return rows.map(r => ({
+      cluster: r.cluster,
+      name: r.name,
+      phase: r.phase,
+      message: r.message ?? undefined,
+      lastValidationTime: r.last_validation_time ?? undefined,
+      services: Number(r.services),
+    }));
   }
 }

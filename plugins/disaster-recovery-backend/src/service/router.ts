@@ -14,6 +14,7 @@ import {
   DR_VERDICTS,
   drPermissions,
   drStatusRefreshPermission,
+  DrClusterOverview,
   DrCriticalRecoveryPoints,
   DrOverviewFacets,
   DrOverviewHistoryResponse,
@@ -244,7 +245,9 @@ function facets(records: readonly DrServiceRecord[]): DrOverviewFacets {
  * - `GET /overview/history?days`: `DrOverviewHistoryResponse`, the last `days` UTC days
  *   (1 to 90, default 30, today included), oldest first: per day, the readable services counted by
  *   their last verdict of that day.
- * - `GET /clusters`: `{ items: DrClusterHealth[] }`.
+ * - `GET /clusters`: `{ items: DrClusterOverview[] }`: per cluster its health (reachable,
+ *   providers, read errors) and the BackupStorageLocations on it that services use, with their
+ *   phase and how many services use each.
  * - `POST /refresh`: starts a refresh now (permission `disaster-recovery.status.refresh`);
  *   202 `{ accepted: true }`.
  *
@@ -404,7 +407,15 @@ export async function createRouter(options: {
   });
 
   router.get('/clusters', async (_req, res) => {
-    res.json({ items: await store.clusterHealth() });
+    const [health, locations] = await Promise.all([
+      store.clusterHealth(),
+      store.storageLocations(),
+    ]);
+    const items: DrClusterOverview[] = health.map(h => ({
+      ...h,
+      storageLocations: locations.filter(l => l.cluster === h.cluster),
+    }));
+    res.json({ items });
   });
 
   router.post('/refresh', async (req, res) => {
