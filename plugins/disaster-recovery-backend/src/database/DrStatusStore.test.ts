@@ -117,7 +117,10 @@ describe('DrStatusStore', () => {
 
   it('counts each service by its last verdict of each day for the overview trend, the same after compaction', async () => {
     const store = await createStore();
-    const refresh = (t: string, verdicts: Array<[string, DrServiceRecord['verdict']]>) =>
+    const refresh = (
+      t: string,
+      verdicts: Array<[string, DrServiceRecord['verdict']]>,
+    ) =>
       store.replaceAll(
         verdicts.map(([name, verdict]) => record(name, verdict, 60, t)),
         t,
