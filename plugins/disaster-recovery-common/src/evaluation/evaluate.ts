@@ -137,6 +137,11 @@ function backsUpVolume(spec: VeleroBackupSpec, pvc: KubeObject): boolean {
   );
 }
 
+// The resources whose failure to read hides recovery points, coverage or the service's objects.
+const POINT_RESOURCES: ClusterResource[] = EVIDENCE_RESOURCES.filter(
+  r => r !== 'restores',
+);
+
 /**
  * One of a service's objects with its resource type (plural, e.g. `persistentvolumeclaims`), as
  * Velero's resource filters name it.
@@ -306,11 +311,6 @@ export function backupTakesInService(
 ): boolean {
   return Boolean(backup.spec) && takesInService(backup.spec!, objects);
 }
-
-// The resources whose failure to read hides recovery points, coverage or the service's objects.
-const POINT_RESOURCES: ClusterResource[] = EVIDENCE_RESOURCES.filter(
-  r => r !== 'restores',
-);
 
 /**
  * Judges a declared service against its tier's policy from the Kubernetes objects read from its

@@ -49,6 +49,13 @@ const pvc = (s: Service): KubeObject => ({
   metadata: { name: `data-${s.id}-0`, namespace: s.namespace },
 });
 
+/** Included namespaces: mostly the service's, sometimes every namespace (`*` or none). */
+function namespacesOf(scope: number, namespace: string) {
+  if (scope < 0.05) return ['*'];
+  if (scope < 0.1) return undefined;
+  return [namespace];
+}
+
 /** A deterministic pseudo-random sequence (mulberry32). */
 function random(seed: number) {
   let a = seed;
@@ -172,8 +179,7 @@ describe('RecoveryPointRetention', () => {
               'New',
             ]),
             {
-              namespaces:
-                scope < 0.05 ? ['*'] : scope < 0.1 ? undefined : [s.namespace],
+              namespaces: namespacesOf(scope, s.namespace),
               id: scope < 0.2 ? undefined : s.id,
               location: pick([undefined, 'default', 'secondary']),
               expiredMinutesAgo:
