@@ -1,8 +1,9 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
-  DrClusterHealth,
+  DrClusterOverview,
   DrHistoryPoint,
+  DrOverviewHistoryResponse,
   DrOverviewResponse,
   DrServiceRecord,
   DrStrategy,
@@ -80,8 +81,29 @@ export interface DisasterRecoveryApi {
     query?: DisasterRecoveryOverviewQuery,
   ): Promise<DrOverviewResponse>;
 
-  /** The health of every cluster as the last refresh saw it. */
-  getClusters(): Promise<{ items: DrClusterHealth[] }>;
+  /**
+   * Every service that matches the filters of `query` (all pages; `offset` and `limit` are
+   * ignored), in its sort order, as CSV text: one row a service, durations in seconds, times in
+   * RFC 3339. The first line names the columns (`entity_ref`, `name`, `owner`, `tier`,
+   * `verdict`, `rpo_target_seconds`, `achieved_rpo_seconds`, ...).
+   */
+  exportOverviewCsv(query?: DisasterRecoveryOverviewQuery): Promise<string>;
+
+  /**
+   * The compliance trend of every service the caller may read: per UTC day, oldest first and
+   * today last, the services counted by their last verdict of that day.
+   *
+   * @param options - `days`: how many days, 1 to 90; the backend defaults to 30
+   */
+  getOverviewHistory(options?: {
+    days?: number;
+  }): Promise<DrOverviewHistoryResponse>;
+
+  /**
+   * The health of every cluster as the last refresh saw it, with the BackupStorageLocations on
+   * it that services use.
+   */
+  getClusters(): Promise<{ items: DrClusterOverview[] }>;
 
   /**
    * Starts a refresh of every service's status now. Needs the

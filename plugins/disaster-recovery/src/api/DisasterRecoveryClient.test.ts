@@ -183,6 +183,58 @@ describe('DisasterRecoveryClient', () => {
     });
   });
 
+  describe('exportOverviewCsv', () => {
+    it('asks for every matching row as CSV: the filters and sort, no paging', async () => {
+      const csv = 'entity_ref,name\r\ncomponent:default/a,a\r\n';
+      const { client, fetch } = setup(
+        new Response(csv, { headers: { 'Content-Type': 'text/csv' } }),
+      );
+      await expect(
+        client.exportOverviewCsv({
+          verdict: ['breached'],
+          owner: ['group:default/a', 'user:default/b'],
+          sort: 'name',
+          offset: 100,
+          limit: 50,
+        }),
+      ).resolves.toBe(csv);
+      const url = new URL(fetch.mock.calls[0][0]);
+      expect(url.pathname).toBe('/api/disaster-recovery/overview');
+      expect(url.searchParams.get('format')).toBe('csv');
+      expect(url.searchParams.getAll('owner')).toEqual([
+        'group:default/a',
+        'user:default/b',
+      ]);
+      expect(url.searchParams.get('sort')).toBe('name');
+      expect(url.searchParams.has('offset')).toBe(false);
+      expect(url.searchParams.has('limit')).toBe(false);
+    });
+
+    it('throws a ResponseError when the backend refuses', async () => {
+      const { client } = setup(
+        backstageError(400, 'InputError', 'verdict: invalid option'),
+      );
+      const error = await client.exportOverviewCsv().catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.cause.message).toBe('verdict: invalid option');
+    });
+  });
+
+  describe('getOverviewHistory', () => {
+    it('sends the number of days', async () => {
+      const body = {
+        days: [{ date: '2026-11-25', counts: { compliant: 3 }, total: 3 }],
+      };
+      const { client, fetch } = setup(json(body), json(body));
+      await expect(client.getOverviewHistory({ days: 7 })).resolves.toEqual(
+        body,
+      );
+      await client.getOverviewHistory();
+      expect(fetch.mock.calls[0][0]).toBe(`${BASE}/overview/history?days=7`);
+      expect(fetch.mock.calls[1][0]).toBe(`${BASE}/overview/history`);
+    });
+  });
+
   describe('getClusters', () => {
     it('gets the cluster health', async () => {
       const items = [

@@ -2,8 +2,9 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
-  DrClusterHealth,
+  DrClusterOverview,
   DrHistoryPoint,
+  DrOverviewHistoryResponse,
   DrOverviewResponse,
   DrServiceRecord,
 } from '@backstage-dr/plugin-disaster-recovery-common';
@@ -62,19 +63,36 @@ export class DisasterRecoveryClient implements DisasterRecoveryApi {
   async getOverview(
     query: DisasterRecoveryOverviewQuery = {},
   ): Promise<DrOverviewResponse> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      for (const v of Array.isArray(value) ? value : [value]) {
-        if (v !== undefined && v !== '') {
-          params.append(key, String(v));
-        }
-      }
+    return this.json(await this.fetch('/overview', overviewParams(query)));
+  }
+
+  /** {@inheritDoc DisasterRecoveryApi.exportOverviewCsv} */
+  async exportOverviewCsv(
+    query: DisasterRecoveryOverviewQuery = {},
+  ): Promise<string> {
+    const { offset: _offset, limit: _limit, ...filters } = query;
+    const params = overviewParams(filters);
+    params.set('format', 'csv');
+    const response = await this.fetch('/overview', params);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
     }
-    return this.json(await this.fetch('/overview', params));
+    return response.text();
+  }
+
+  /** {@inheritDoc DisasterRecoveryApi.getOverviewHistory} */
+  async getOverviewHistory(
+    options: { days?: number } = {},
+  ): Promise<DrOverviewHistoryResponse> {
+    const params = new URLSearchParams();
+    if (options.days !== undefined) {
+      params.set('days', String(options.days));
+    }
+    return this.json(await this.fetch('/overview/history', params));
   }
 
   /** {@inheritDoc DisasterRecoveryApi.getClusters} */
-  async getClusters(): Promise<{ items: DrClusterHealth[] }> {
+  async getClusters(): Promise<{ items: DrClusterOverview[] }> {
     return this.json(await this.fetch('/clusters'));
   }
 
@@ -107,6 +125,18 @@ export class DisasterRecoveryClient implements DisasterRecoveryApi {
     }
     return (await response.json()) as T;
   }
+}
+
+function overviewParams(query: DisasterRecoveryOverviewQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (v !== undefined && v !== '') {
+        params.append(key, String(v));
+      }
+    }
+  }
+  return params;
 }
 
 function entityPath(entityRef: DisasterRecoveryEntityRef): string {
