@@ -19,6 +19,13 @@ export interface Config {
       pageSize?: number;
       /** Timeout of one Kubernetes request, in seconds. Default 30. */
       requestTimeoutSeconds?: number;
+      /**
+       * How many of the newest Velero Backups of a service per cluster (and VolumeSnapshots per
+       * PVC) are kept in its status. Older ones are dropped while the lists are paged, except
+       * those that decide the status (the newest that may count per BackupStorageLocation, those
+       * a Restore names), so memory grows with services, not with backups. Default 10; at least 1.
+       */
+      backupsKeptPerService?: number;
     };
   };
 }

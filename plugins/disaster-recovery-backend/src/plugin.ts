@@ -83,6 +83,9 @@ export const disasterRecoveryPlugin = createBackendPlugin({
           logger,
           clusterConcurrency:
             refreshConfig?.getOptionalNumber('clusterConcurrency') ?? 4,
+          backupsKeptPerService: refreshConfig?.getOptionalNumber(
+            'backupsKeptPerService',
+          ),
           evaluation: {
             atRiskRatio: config.getOptionalNumber(
               'disasterRecovery.atRiskRatio',

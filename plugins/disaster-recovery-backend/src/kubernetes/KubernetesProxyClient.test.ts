@@ -150,6 +150,79 @@ describe('KubernetesProxyClient', () => {
     expect(calls).toBe(4);
   });
 
+  it('streams page by page to a sink, which is reset when the list starts again', async () => {
+    let calls = 0;
+    server.use(
+      http.get(`${BASE}/proxy/apis/velero.io/v1/backups`, ({ request }) => {
+        calls += 1;
+        const page = new URL(request.url).searchParams.get('continue');
+        if (page && calls === 2) {
+          return HttpResponse.json(status(410, 'Expired', 'expired'), {
+            status: 410,
+          });
+        }
+        return page
+          ? HttpResponse.json({ metadata: {}, items: [backup('c')] })
+          : HttpResponse.json({
+              metadata: { continue: 'p2' },
+              items: [backup('a'), backup('b')],
+            });
+      }),
+    );
+    const events: string[] = [];
+    await client().stream('prod-eu', backups, {
+      offer: page =>
+        events.push(`page ${page.map(o => o.metadata.name).join(',')}`),
+      reset: () => events.push('reset'),
+    });
+    expect(events).toEqual(['page a,b', 'reset', 'page a,b', 'page c']);
+  });
+
+  it('drops managedFields and the last-applied annotation, keeping other metadata', async () => {
+    server.use(
+      http.get(`${BASE}/proxy/apis/velero.io/v1/backups`, () =>
+        HttpResponse.json({
+          metadata: {},
+          items: [
+            {
+              metadata: {
+                name: 'a',
+                namespace: 'velero',
+                labels: { 'velero.io/schedule-name': 'hourly' },
+                annotations: {
+                  'kubectl.kubernetes.io/last-applied-configuration': '{}',
+                  'velero.io/source-cluster-k8s-gitversion': 'v1.31.0',
+                },
+                managedFields: [{ manager: 'velero-server' }],
+              },
+              spec: { includedNamespaces: ['shop'] },
+            },
+            backup('b'),
+          ],
+        }),
+      ),
+    );
+    const [a, b] = await client().list('prod-eu', backups);
+    expect(a).toEqual({
+      apiVersion: 'velero.io/v1',
+      kind: 'Backup',
+      metadata: {
+        name: 'a',
+        namespace: 'velero',
+        labels: { 'velero.io/schedule-name': 'hourly' },
+        annotations: {
+          'velero.io/source-cluster-k8s-gitversion': 'v1.31.0',
+        },
+      },
+      spec: { includedNamespaces: ['shop'] },
+    });
+    expect(b).toEqual({
+      apiVersion: 'velero.io/v1',
+      kind: 'Backup',
+      ...backup('b'),
+    });
+  });
+
   it.each([
     [
       404,

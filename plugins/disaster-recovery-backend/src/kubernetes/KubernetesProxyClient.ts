@@ -46,6 +46,25 @@ export class ClusterReadError extends Error {
 /** A continue token expired (410 Gone): the list must start again. */
 class ExpiredContinueError extends Error {}
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Drops the bookkeeping fields of an object that the evaluation never reads. */
+function compact(object: KubeObject): KubeObject {
+  const metadata = object.metadata as KubeObject['metadata'] & {
+    managedFields?: unknown;
+  };
+  const lastApplied = Boolean(
+    metadata.annotations && LAST_APPLIED in metadata.annotations,
+  );
+  if (metadata.managedFields === undefined && !lastApplied) return object;
+  const { managedFields: _managedFields, ...rest } = metadata;
+  if (lastApplied) {
+    const { [LAST_APPLIED]: _lastApplied, ...annotations } = rest.annotations!;
+    rest.annotations = annotations;
+  }
+  return { ...object, metadata: rest };
+}
+
 /** Counters of the requests a client made, for the benchmark and the logs. */
 export interface KubernetesRequestStats {
   requests: number;
@@ -111,11 +130,42 @@ export class KubernetesProxyClient {
    * @throws ClusterReadError with the reason the list failed
    */
   async list(cluster: string, type: DrResourceType): Promise<KubeObject[]> {
+    let items: KubeObject[] = [];
+    await this.stream(cluster, type, {
+      offer: page => {
+        items.push(...page);
+      },
+      reset: () => {
+        items = [];
+      },
+    });
+    return items;
+  }
+
+  /**
+   * Lists like {@link KubernetesProxyClient.list}, but hands each page to `sink` instead of
+   * holding the whole list, so a caller can keep only what it needs of a large list. When the
+   * list starts again after a `410 Gone`, `sink.reset()` is called first. Objects lose
+   * `metadata.managedFields` and the `kubectl.kubernetes.io/last-applied-configuration`
+   * annotation, which nothing here reads.
+   *
+   * @throws ClusterReadError with the reason the list failed (the sink then holds a partial list)
+   */
+  async stream(
+    cluster: string,
+    type: DrResourceType,
+    sink: {
+      offer(objects: KubeObject[]): void;
+      reset(): void;
+    },
+  ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.listOnce(cluster, type);
+        await this.listOnce(cluster, type, sink);
+        return;
       } catch (error) {
         if (error instanceof ExpiredContinueError && attempt === 0) {
+          sink.reset();
           continue;
         }
         if (error instanceof ExpiredContinueError) {
@@ -133,8 +183,8 @@ export class KubernetesProxyClient {
   private async listOnce(
     cluster: string,
     type: DrResourceType,
-  ): Promise<KubeObject[]> {
-    const items: KubeObject[] = [];
+    sink: { offer(objects: KubeObject[]): void },
+  ): Promise<void> {
     let continueToken: string | undefined;
     const apiVersion = type.group
       ? `${type.group}/${type.version}`
@@ -159,6 +209,7 @@ export class KubernetesProxyClient {
           `${type.kind} list on ${cluster} is not a Kubernetes list`,
         );
       }
+      const page: KubeObject[] = [];
       for (const item of body.items) {
         if (typeof item?.metadata?.name !== 'string') {
           throw new ClusterReadError(
@@ -167,11 +218,11 @@ export class KubernetesProxyClient {
             `${type.kind} list on ${cluster} holds an object without metadata.name`,
           );
         }
-        items.push({ apiVersion, kind: type.kind, ...item });
+        page.push(compact({ apiVersion, kind: type.kind, ...item }));
       }
+      sink.offer(page);
       continueToken = body.metadata?.continue || undefined;
     } while (continueToken);
-    return items;
   }
 
   private async get(

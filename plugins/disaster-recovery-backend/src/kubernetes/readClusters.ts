@@ -1,8 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ClusterEvidence,
-  ClusterObjects,
+  ClusterResource,
   DrClusterHealth,
+  DrResourceType,
+  KubeObject,
+  RetentionSink,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { DrStatusProvider } from '@backstage-dr/plugin-disaster-recovery-node';
 import pLimit from 'p-limit';
@@ -11,12 +14,28 @@ import {
   KubernetesProxyClient,
 } from './KubernetesProxyClient';
 
+/** What one cluster gave so far. */
+interface ClusterRead {
+  evidence: ClusterEvidence;
+  health: DrClusterHealth;
+  /** Per provider id: installed, not installed or unknown (a type failed). */
+  states: Map<string, DrClusterHealth['providers'][number]['state']>;
+  /** Set when the cluster did not answer: the remaining types are not asked for. */
+  unreachable?: ClusterReadError;
+}
+
 /**
  * Reads every resource type of every provider from each cluster, once per cluster and type,
  * reading at most `concurrency` clusters at a time (types of one cluster are read one after the
  * other, so a slow cluster holds one slot). A failure makes only the evidence of that cluster and
  * type unknown; a CRD that is not installed is not a failure (there is nothing to read) and is
  * reported once in the cluster's health.
+ *
+ * With `retained`, the resources it names (lists that grow with time, such as Velero Backups)
+ * are read last, page by page into the sink `retained.sinks` returns for each cluster and
+ * resource, once every other resource of every cluster has been read (the sinks need them to
+ * know the services); the evidence then holds what the sink kept, so memory stays bounded by
+ * the number of services rather than of backups.
  *
  * @public
  */
@@ -27,57 +46,117 @@ export async function readClusters(options: {
   concurrency: number;
   logger: LoggerService;
   now: () => Date;
+  retained?: {
+    resources: readonly ClusterResource[];
+    sinks(
+      evidence: ClusterEvidence[],
+    ): (cluster: string, resource: ClusterResource) => RetentionSink;
+  };
 }): Promise<{ evidence: ClusterEvidence[]; health: DrClusterHealth[] }> {
   const limit = pLimit(options.concurrency);
-  const results = await Promise.all(
-    options.clusters.map(cluster => limit(() => readCluster(cluster, options))),
+  const retained = new Set<string>(options.retained?.resources ?? []);
+  const reads = options.clusters.map(cluster => ({
+    evidence: { cluster, objects: {}, failures: [] },
+    health: {
+      cluster,
+      reachable: true,
+      providers: [],
+      errors: [],
+      checkedAt: options.now().toISOString(),
+    },
+    states: new Map(),
+  })) as ClusterRead[];
+  await Promise.all(
+    reads.map(read =>
+      limit(() =>
+        readTypes(read, options, type => !retained.has(type.resource)),
+      ),
+    ),
   );
+  if (options.retained && retained.size > 0) {
+    const sinkOf = options.retained.sinks(reads.map(r => r.evidence));
+    await Promise.all(
+      reads.map(read =>
+        limit(() =>
+          readTypes(
+            read,
+            options,
+            type => retained.has(type.resource),
+            type => sinkOf(read.evidence.cluster, type.resource),
+          ),
+        ),
+      ),
+    );
+  }
+  for (const read of reads) {
+    for (const provider of options.providers) {
+      const state = read.states.get(provider.id) ?? 'installed';
+      read.health.providers.push({
+        id: provider.id,
+        title: provider.title,
+        state,
+      });
+      if (state === 'not-installed') {
+        options.logger.info(
+          `${provider.title} not installed on cluster ${read.evidence.cluster}`,
+        );
+      }
+    }
+    if (read.unreachable) {
+      options.logger.warn(
+        `Cluster ${read.evidence.cluster} could not be read: ${read.unreachable.message}`,
+      );
+    }
+  }
   return {
-    evidence: results.map(r => r.evidence),
-    health: results.map(r => r.health),
+    evidence: reads.map(r => r.evidence),
+    health: reads.map(r => r.health),
   };
 }
 
-async function readCluster(
-  cluster: string,
+async function readTypes(
+  read: ClusterRead,
   options: Parameters<typeof readClusters>[0],
-): Promise<{ evidence: ClusterEvidence; health: DrClusterHealth }> {
-  const objects: ClusterObjects = {};
-  const failures: NonNullable<ClusterEvidence['failures']> = [];
-  const health: DrClusterHealth = {
-    cluster,
-    reachable: true,
-    providers: [],
-    errors: [],
-    checkedAt: options.now().toISOString(),
+  selected: (type: DrResourceType) => boolean,
+  sinkOf?: (type: DrResourceType) => RetentionSink,
+): Promise<void> {
+  const { cluster, objects, failures } = read.evidence;
+  const { health, states } = read;
+  const set = (resource: string, list: KubeObject[]) => {
+    (objects as Record<string, KubeObject[]>)[resource] = list;
   };
-  let unreachable: ClusterReadError | undefined;
   for (const provider of options.providers) {
-    let state: DrClusterHealth['providers'][number]['state'] = 'installed';
-    for (const type of provider.resourceTypes) {
-      if (unreachable) {
+    for (const type of provider.resourceTypes.filter(selected)) {
+      if (read.unreachable) {
         // One unanswered request is enough: the other types would only wait out their timeouts.
-        failures.push({
+        failures!.push({
           resources: [type.resource],
-          reason: unreachable.message,
+          reason: read.unreachable.message,
         });
-        state = 'unknown';
+        states.set(provider.id, 'unknown');
         continue;
       }
       try {
-        (objects as Record<string, unknown[]>)[type.resource] =
-          await options.client.list(cluster, type);
+        if (sinkOf) {
+          const sink = sinkOf(type);
+          await options.client.stream(cluster, type, sink);
+          set(type.resource, sink.objects());
+        } else {
+          set(type.resource, await options.client.list(cluster, type));
+        }
       } catch (error) {
         if (!(error instanceof ClusterReadError)) {
           throw error;
         }
         if (error.kind === 'not-installed') {
-          state = state === 'unknown' ? state : 'not-installed';
-          (objects as Record<string, unknown[]>)[type.resource] = [];
+          if (states.get(provider.id) !== 'unknown') {
+            states.set(provider.id, 'not-installed');
+          }
+          set(type.resource, []);
           continue;
         }
-        state = 'unknown';
-        failures.push({ resources: [type.resource], reason: error.message });
+        states.set(provider.id, 'unknown');
+        failures!.push({ resources: [type.resource], reason: error.message });
         health.errors.push({
           resources: [type.resource],
           kind: error.kind,
@@ -86,22 +165,10 @@ async function readCluster(
         if (
           ['unreachable', 'timeout', 'unknown-cluster'].includes(error.kind)
         ) {
-          unreachable = error;
+          read.unreachable = error;
           health.reachable = false;
         }
       }
     }
-    health.providers.push({ id: provider.id, title: provider.title, state });
-    if (state === 'not-installed') {
-      options.logger.info(
-        `${provider.title} not installed on cluster ${cluster}`,
-      );
-    }
   }
-  if (unreachable) {
-    options.logger.warn(
-      `Cluster ${cluster} could not be read: ${unreachable.message}`,
-    );
-  }
-  return { evidence: { cluster, objects, failures }, health };
 }

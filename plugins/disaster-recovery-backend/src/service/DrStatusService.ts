@@ -7,6 +7,12 @@ import {
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  ClusterEvidence,
+  DrDeclaration,
+  DrServiceTarget,
+  RETAINED_RESOURCES,
+  RecoveryPointRetention,
+  RetainedResource,
   DR_ANNOTATIONS,
   DrEvaluationOptions,
   TierPolicies,
@@ -46,10 +52,21 @@ function refOf(value: unknown, defaultKind: string, defaultNamespace: string) {
   }
 }
 
+/** An entity after its declaration is read: its record when there is nothing to evaluate. */
+type Prepared =
+  | { record: DrServiceRecord }
+  | {
+      declared: Omit<DrServiceRecord, 'verdict'>;
+      declaration: DrDeclaration;
+      target: DrServiceTarget;
+    };
+
 /**
  * Refreshes the DR status of every service: reads each cluster once (every resource type of every
  * status provider, paged), then evaluates every service in memory with `evaluateDrStatus` and
- * stores the results. Services are the catalog's Components of type `service` or `database` and
+ * stores the results. Velero Backups and VolumeSnapshots are read last and thinned while paged
+ * (`RecoveryPointRetention`): only the newest of each service, and those that decide a status,
+ * are held. Services are the catalog's Components of type `service` or `database` and
  * every entity with a `disaster-recovery/*` annotation.
  *
  * @public
@@ -66,6 +83,12 @@ export class DrStatusService {
       logger: LoggerService;
       clusterConcurrency: number;
       evaluation: DrEvaluationOptions;
+      /**
+       * Of the Velero Backups of a service on a cluster (and the VolumeSnapshots of a PVC), how
+       * many of the newest to keep in its status; older ones are dropped while the lists are
+       * paged unless they decide the status. Default 10.
+       */
+      backupsKeptPerService?: number;
     },
   ) {}
 
@@ -99,6 +122,10 @@ export class DrStatusService {
       this.services(),
       client.listClusters(),
     ]);
+    const prepared = entities.map(entity => this.prepare(entity, clusters));
+    const judged = prepared.filter(
+      (p): p is Extract<Prepared, { target: DrServiceTarget }> => 'target' in p,
+    );
     const { evidence, health } = await readClusters({
       clusters,
       providers: this.options.providers,
@@ -106,10 +133,25 @@ export class DrStatusService {
       concurrency: this.options.clusterConcurrency,
       logger,
       now: () => now,
+      retained: {
+        resources: RETAINED_RESOURCES,
+        sinks: read => {
+          const retention = new RecoveryPointRetention({
+            services: judged,
+            clusters: read,
+            now,
+            keepNewest: this.options.backupsKeptPerService ?? 10,
+          });
+          return (cluster, resource) =>
+            retention.sink(cluster, resource as RetainedResource);
+        },
+      },
     });
     const updatedAt = now.toISOString();
-    const records = entities.map(entity =>
-      this.evaluate(entity, evidence, clusters, now, updatedAt),
+    const records = prepared.map(p =>
+      'record' in p
+        ? { ...p.record, updatedAt }
+        : this.evaluate(p, evidence, now, updatedAt),
     );
     await store.replaceAll(records, updatedAt);
     await store.replaceClusterHealth(health, updatedAt);
@@ -127,13 +169,8 @@ export class DrStatusService {
     return summary;
   }
 
-  private evaluate(
-    entity: Entity,
-    evidence: Parameters<typeof evaluateDrStatus>[0]['clusters'],
-    clusters: string[],
-    now: Date,
-    updatedAt: string,
-  ): DrServiceRecord {
+  /** Parses an entity's declaration: a finished record, or what its evaluation needs. */
+  private prepare(entity: Entity, clusters: string[]): Prepared {
     const namespace = entity.metadata.namespace ?? 'default';
     const base = {
       entityRef: stringifyEntityRef(entity),
@@ -143,21 +180,23 @@ export class DrStatusService {
       title: entity.metadata.title,
       owner: refOf(entity.spec?.owner, 'group', namespace),
       system: refOf(entity.spec?.system, 'system', namespace),
-      updatedAt,
+      updatedAt: '',
     };
     const result = parseDrDeclaration(entity, this.options.policies, {
       knownClusters: clusters,
     });
     if (result.status === 'undeclared') {
-      return { ...base, verdict: 'undeclared', clusters: [] };
+      return { record: { ...base, verdict: 'undeclared', clusters: [] } };
     }
     if (result.status === 'invalid') {
       return {
-        ...base,
-        verdict: 'invalid',
-        firstReason: result.problems[0]?.message,
-        problems: result.problems,
-        clusters: [],
+        record: {
+          ...base,
+          verdict: 'invalid',
+          firstReason: result.problems[0]?.message,
+          problems: result.problems,
+          clusters: [],
+        },
       };
     }
     const { declaration } = result;
@@ -181,24 +220,38 @@ export class DrStatusService {
         (error as Error).message
       }`;
       return {
-        ...declared,
-        verdict: 'invalid',
-        firstReason: message,
-        problems: [
-          { annotation: 'backstage.io/kubernetes-label-selector', message },
-        ],
+        record: {
+          ...declared,
+          verdict: 'invalid',
+          firstReason: message,
+          problems: [
+            { annotation: 'backstage.io/kubernetes-label-selector', message },
+          ],
+        },
       };
     }
     if (!target) {
       const message =
         'backstage.io/kubernetes-id: is missing; the DR status needs the Kubernetes plugin annotations to find the service';
       return {
-        ...declared,
-        verdict: 'invalid',
-        firstReason: message,
-        problems: [{ annotation: 'backstage.io/kubernetes-id', message }],
+        record: {
+          ...declared,
+          verdict: 'invalid',
+          firstReason: message,
+          problems: [{ annotation: 'backstage.io/kubernetes-id', message }],
+        },
       };
     }
+    return { declared, declaration, target };
+  }
+
+  private evaluate(
+    prepared: Extract<Prepared, { target: DrServiceTarget }>,
+    evidence: ClusterEvidence[],
+    now: Date,
+    updatedAt: string,
+  ): DrServiceRecord {
+    const { declared, declaration, target } = prepared;
     const status = evaluateDrStatus({
       declaration,
       target,
@@ -209,6 +262,7 @@ export class DrStatusService {
     const newest = status.recoveryPoints.find(p => p.counted && p.time);
     return {
       ...declared,
+      updatedAt,
       verdict: status.verdict,
       firstReason: status.reasons[0]?.message,
       achievedRpoSeconds: status.achievedRpoSeconds ?? undefined,

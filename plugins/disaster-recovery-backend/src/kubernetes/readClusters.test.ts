@@ -1,0 +1,137 @@
+import {
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
+import {
+  ClusterEvidence,
+  DR_RESOURCE_TYPES,
+  KubeObject,
+} from '@backstage-dr/plugin-disaster-recovery-common';
+import { DrStatusProvider } from '@backstage-dr/plugin-disaster-recovery-node';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { KubernetesProxyClient } from './KubernetesProxyClient';
+import { readClusters } from './readClusters';
+
+const BASE = 'http://backstage.test/api/kubernetes';
+const server = setupServer();
+registerMswTestHooks(server);
+
+const providers: DrStatusProvider[] = ['workloads', 'velero'].map(id => ({
+  id,
+  title: id === 'velero' ? 'Velero' : 'Workloads',
+  resourceTypes: DR_RESOURCE_TYPES.filter(t => t.provider === id),
+}));
+
+const client = () =>
+  new KubernetesProxyClient({
+    discovery: {
+      getBaseUrl: async () => BASE,
+      getExternalBaseUrl: async () => BASE,
+    },
+    auth: mockServices.auth(),
+    requestTimeoutMs: 2000,
+    pageSize: 2,
+  });
+
+const backup = (name: string) => ({ metadata: { name, namespace: 'velero' } });
+
+describe('readClusters', () => {
+  it('reads retained resources last, page by page into their sinks, after every other resource of every cluster', async () => {
+    const requests: string[] = [];
+    server.use(
+      http.get(`${BASE}/proxy/*`, ({ request, params }) => {
+        const cluster = request.headers.get('backstage-kubernetes-cluster')!;
+        const resource = String((params as Record<string, string>)[0])
+          .split('/')
+          .pop();
+        requests.push(`${cluster} ${resource}`);
+        if (cluster === 'dr-us') {
+          return HttpResponse.error();
+        }
+        if (resource === 'backups') {
+          const page = new URL(request.url).searchParams.get('continue');
+          return HttpResponse.json(
+            page
+              ? { metadata: {}, items: [backup('b3')] }
+              : {
+                  metadata: { continue: 'p2' },
+                  items: [backup('b1'), backup('b2')],
+                },
+          );
+        }
+        if (resource === 'statefulsets') {
+          return HttpResponse.json({
+            metadata: {},
+            items: [{ metadata: { name: 'orders', namespace: 'shop' } }],
+          });
+        }
+        return HttpResponse.json({ metadata: {}, items: [] });
+      }),
+    );
+    const seenBySinks: ClusterEvidence[][] = [];
+    const offered: string[][] = [];
+    const { evidence, health } = await readClusters({
+      clusters: ['prod-eu', 'dr-us'],
+      providers,
+      client: client(),
+      concurrency: 1,
+      logger: mockServices.logger.mock(),
+      now: () => new Date('2026-11-25T12:00:00Z'),
+      retained: {
+        resources: ['backups'],
+        sinks: read => {
+          seenBySinks.push(structuredClone(read));
+          return () => {
+            let page: KubeObject[] = [];
+            return {
+              offer: objects => {
+                offered.push(objects.map(o => o.metadata.name));
+                page = objects.slice(0, 1);
+              },
+              reset: () => {
+                page = [];
+              },
+              objects: () => page,
+            };
+          };
+        },
+      },
+    });
+
+    // Backups come after everything else, on every cluster.
+    const firstBackups = requests.findIndex(r => r.endsWith(' backups'));
+    expect(requests.slice(firstBackups)).toEqual([
+      'prod-eu backups',
+      'prod-eu backups',
+    ]);
+    expect(requests).toContain('prod-eu statefulsets');
+    // The sinks were made from what the other resources gave, without backups.
+    expect(seenBySinks).toHaveLength(1);
+    expect(seenBySinks[0][0].objects.statefulSets).toEqual([
+      expect.objectContaining({
+        metadata: { name: 'orders', namespace: 'shop' },
+      }),
+    ]);
+    expect(seenBySinks[0][0].objects.backups).toBeUndefined();
+    // The evidence holds what the sink kept.
+    expect(offered).toEqual([['b1', 'b2'], ['b3']]);
+    expect(evidence[0].objects.backups?.map(b => b.metadata.name)).toEqual([
+      'b3',
+    ]);
+    // The unreachable cluster is asked once; its backups are a failure, not a request.
+    expect(requests.filter(r => r.startsWith('dr-us'))).toHaveLength(1);
+    expect(evidence[1].failures?.flatMap(f => f.resources).sort()).toEqual(
+      providers.flatMap(p => p.resourceTypes.map(t => t.resource)).sort(),
+    );
+    expect(health[1].reachable).toBe(false);
+    expect(health[1].providers.map(p => p.state)).toEqual([
+      'unknown',
+      'unknown',
+    ]);
+    expect(health[0].providers.map(p => p.state)).toEqual([
+      'installed',
+      'installed',
+    ]);
+  });
+});
