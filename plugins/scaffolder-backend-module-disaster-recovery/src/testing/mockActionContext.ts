@@ -1,0 +1,33 @@
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'fs-extra';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { ActionContext } from '@backstage/plugin-scaffolder-node';
+
+/**
+ * A scaffolder action context for unit tests (the installed `@backstage/plugin-scaffolder-node`
+ * has no `createMockActionContext`): `output` is a jest mock, `checkpoint` runs its function, and
+ * the outputs are collected in `outputs`.
+ */
+export function mockActionContext(options: {
+  input: Record<string, any>;
+  workspacePath: string;
+  isDryRun?: boolean;
+}): ActionContext<any, any> & { outputs: Record<string, unknown> } {
+  const outputs: Record<string, unknown> = {};
+  return {
+    input: options.input,
+    workspacePath: options.workspacePath,
+    isDryRun: options.isDryRun,
+    logger: mockServices.logger.mock(),
+    outputs,
+    output: jest.fn((name: string | number | symbol, value: unknown) => {
+      outputs[String(name)] = value;
+    }),
+    checkpoint: (async ({ fn }: { fn: () => unknown }) => fn()) as any,
+    createTemporaryDirectory: async () =>
+      fs.mkdtemp(path.join(os.tmpdir(), 'dr-action-')),
+    getInitiatorCredentials: async () => mockCredentials.user(),
+    task: { id: 'task-1' },
+  };
+}
