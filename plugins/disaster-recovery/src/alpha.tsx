@@ -1,9 +1,12 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import SettingsBackupRestoreIcon from '@material-ui/icons/SettingsBackupRestore';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -24,6 +27,33 @@ export const disasterRecoveryApi = ApiBlueprint.make({
       factory: ({ discoveryApi, fetchApi }) =>
         new DisasterRecoveryClient({ discoveryApi, fetchApi }),
     }),
+});
+
+/**
+ * The route of the DR overview page in the new frontend system.
+ *
+ * @alpha
+ */
+export const overviewRouteRef = createRouteRef();
+
+/**
+ * The DR overview page at `/disaster-recovery` (`page:disaster-recovery`), in the app's sidebar as
+ * "Disaster recovery". Its own header: the blueprint's is turned off.
+ *
+ * @alpha
+ */
+export const disasterRecoveryPage = PageBlueprint.make({
+  params: {
+    path: '/disaster-recovery',
+    routeRef: overviewRouteRef,
+    title: 'Disaster recovery',
+    icon: <SettingsBackupRestoreIcon fontSize="inherit" />,
+    noHeader: true,
+    loader: () =>
+      import('./components/DisasterRecoveryPage').then(m => (
+        <m.DisasterRecoveryPage />
+      )),
+  },
 });
 
 /**
@@ -62,17 +92,20 @@ export const entityDisasterRecoveryContent = EntityContentBlueprint.make({
 });
 
 /**
- * The Backstage DR frontend plugin for the new frontend system: the DR API, the entity card
- * and the entity tab.
+ * The Backstage DR frontend plugin for the new frontend system: the DR API, the overview page
+ * (with its sidebar item), the entity card and the entity tab.
  *
  * @alpha
  */
 export default createFrontendPlugin({
   pluginId: 'disaster-recovery',
   title: 'Disaster recovery',
+  icon: <SettingsBackupRestoreIcon fontSize="inherit" />,
   info: { packageJson: () => import('../package.json') },
+  routes: { root: overviewRouteRef },
   extensions: [
     disasterRecoveryApi,
+    disasterRecoveryPage,
     entityDisasterRecoveryCard,
     entityDisasterRecoveryContent,
   ],

@@ -2,10 +2,12 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { DisasterRecoveryClient, disasterRecoveryApiRef } from './api';
+import { rootRouteRef } from './routes';
 
 /**
  * The Backstage DR frontend plugin for the legacy frontend system. For the new frontend
@@ -15,6 +17,7 @@ import { DisasterRecoveryClient, disasterRecoveryApiRef } from './api';
  */
 export const disasterRecoveryPlugin = createPlugin({
   id: 'disaster-recovery',
+  routes: { root: rootRouteRef },
   apis: [
     createApiFactory({
       api: disasterRecoveryApiRef,
@@ -62,5 +65,24 @@ export const EntityDisasterRecoveryContent = disasterRecoveryPlugin.provide(
           m => m.EntityDisasterRecoveryContent,
         ),
     },
+  }),
+);
+
+/**
+ * The platform overview of disaster recovery: summary tiles, compliance by tier and owner, the
+ * 30-day trend, every service's RPO and RTO against its targets (filtered, sorted and paged by
+ * the backend, filters in the URL, CSV export) and the clusters' health. Mount it on a route,
+ * e.g. `<Route path="/disaster-recovery" element={<DisasterRecoveryPage />} />`.
+ *
+ * @public
+ */
+export const DisasterRecoveryPage = disasterRecoveryPlugin.provide(
+  createRoutableExtension({
+    name: 'DisasterRecoveryPage',
+    mountPoint: rootRouteRef,
+    component: () =>
+      import('./components/DisasterRecoveryPage').then(
+        m => m.DisasterRecoveryPage,
+      ),
   }),
 );

@@ -1,0 +1,247 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import {
+  DrOverviewHistoryDay,
+  DrOverviewResponse,
+  DrVerdict,
+} from '@backstage-dr/plugin-disaster-recovery-common';
+import Typography from '@material-ui/core/Typography';
+import { useTheme } from '@material-ui/core/styles';
+import {
+  Area,
+  AreaChart,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { VERDICT_LABELS } from '../format';
+import { ownerLabel } from './FilterBar';
+import { OVERVIEW_VERDICTS, verdictColors } from './verdicts';
+
+/** Owners shown in the by-owner chart: the ones with the most breached and at-risk services. */
+const MAX_OWNERS = 12;
+
+/** The verdicts a tier can have (an undeclared service has no tier). */
+const TIER_VERDICTS = OVERVIEW_VERDICTS.filter(v => v !== 'undeclared');
+
+/** The verdicts of the trend. */
+const TREND_VERDICTS: DrVerdict[] = [
+  'compliant',
+  'at-risk',
+  'breached',
+  'unknown',
+];
+
+type CountRow = { name: string } & Partial<Record<DrVerdict, number>>;
+
+function rowsOf(
+  counts: Record<string, Record<string, number>> | undefined,
+  order: string[],
+): CountRow[] {
+  return order
+    .filter(name => counts?.[name])
+    .map(name => ({ name, ...counts![name] }));
+}
+
+function StackedBars(props: {
+  rows: CountRow[];
+  verdicts: DrVerdict[];
+  layout: 'horizontal' | 'vertical';
+  label: (name: string) => string;
+}) {
+  const theme = useTheme();
+  const colors = verdictColors(theme);
+  const { rows, verdicts, layout, label } = props;
+  const vertical = layout === 'vertical';
+  const height = vertical ? Math.max(160, 28 * rows.length + 60) : 260;
+  return (
+    <ResponsiveContainer width="100%" height={height}>
+      <BarChart
+        data={rows}
+        layout={layout}
+        margin={{ top: 8, right: 16, left: 8, bottom: 0 }}
+      >
+        <CartesianGrid strokeDasharray="3 3" />
+        {vertical ? (
+          <>
+            <XAxis type="number" allowDecimals={false} />
+            <YAxis
+              type="category"
+              dataKey="name"
+              width={150}
+              tickFormatter={label}
+              interval={0}
+            />
+          </>
+        ) : (
+          <>
+            <XAxis dataKey="name" tickFormatter={label} />
+            <YAxis allowDecimals={false} width={40} />
+          </>
+        )}
+        <Tooltip labelFormatter={v => label(String(v))} />
+        <Legend />
+        {verdicts.map(v => (
+          <Bar
+            key={v}
+            dataKey={v}
+            name={VERDICT_LABELS[v]}
+            stackId="verdict"
+            fill={colors[v]}
+            isAnimationActive={false}
+          />
+        ))}
+      </BarChart>
+    </ResponsiveContainer>
+  );
+}
+
+/** Compliance by tier: one stacked bar a tier, split by verdict, over the matching services. */
+export function ComplianceByTierChart(props: { overview: DrOverviewResponse }) {
+  const { overview } = props;
+  const rows = rowsOf(
+    overview.counts.tierVerdict,
+    overview.facets?.tier ?? Object.keys(overview.counts.tierVerdict ?? {}),
+  );
+  return (
+    <InfoCard title="Compliance by tier" variant="gridItem">
+      {rows.length === 0 ? (
+        <Typography color="textSecondary">No service with a tier.</Typography>
+      ) : (
+        <StackedBars
+          rows={rows}
+          verdicts={TIER_VERDICTS}
+          layout="horizontal"
+          label={n => n}
+        />
+      )}
+    </InfoCard>
+  );
+}
+
+/**
+ * Compliance by owner: one stacked bar an owner, split by verdict; the owners with the most
+ * breached, then at-risk, services first, at most {@link MAX_OWNERS}.
+ */
+export function ComplianceByOwnerChart(props: {
+  overview: DrOverviewResponse;
+}) {
+  const byOwner = props.overview.counts.ownerVerdict ?? {};
+  const owners = Object.keys(byOwner).sort((a, b) => {
+    const x = byOwner[a];
+    const y = byOwner[b];
+    return (
+      (y.breached ?? 0) - (x.breached ?? 0) ||
+      (y['at-risk'] ?? 0) - (x['at-risk'] ?? 0) ||
+      a.localeCompare(b)
+    );
+  });
+  const rows = rowsOf(byOwner, owners.slice(0, MAX_OWNERS));
+  return (
+    <InfoCard
+      title="Compliance by owner"
+      subheader={
+        owners.length > MAX_OWNERS
+          ? `The ${MAX_OWNERS} of ${owners.length} owners with the most breached and at-risk services`
+          : undefined
+      }
+      variant="gridItem"
+    >
+      {rows.length === 0 ? (
+        <Typography color="textSecondary">No service with an owner.</Typography>
+      ) : (
+        <StackedBars
+          rows={rows}
+          verdicts={OVERVIEW_VERDICTS}
+          layout="vertical"
+          label={ownerLabel}
+        />
+      )}
+    </InfoCard>
+  );
+}
+
+const dayFormat = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  timeZone: 'UTC',
+});
+
+/**
+ * The trend of compliant, at-risk, breached and unknown services over the last days, stacked, from
+ * the backend's history (each service's last verdict of each UTC day), over every service.
+ */
+export function ComplianceTrendChart(props: {
+  days?: DrOverviewHistoryDay[];
+  error?: Error;
+}) {
+  const theme = useTheme();
+  const colors = verdictColors(theme);
+  const { days, error } = props;
+  const data = days?.map(d => ({
+    date: d.date,
+    ...Object.fromEntries(TREND_VERDICTS.map(v => [v, d.counts[v] ?? 0])),
+  }));
+  let content;
+  if (error) {
+    content = <ResponseErrorPanel error={error} />;
+  } else if (!data) {
+    content = <Progress />;
+  } else if (!days!.some(d => d.total > 0)) {
+    content = (
+      <Typography color="textSecondary">
+        No history yet: the trend starts with the first refresh.
+      </Typography>
+    );
+  } else {
+    content = (
+      <ResponsiveContainer width="100%" height={260}>
+        <AreaChart data={data} margin={{ top: 8, right: 16, left: 8 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis
+            dataKey="date"
+            tickFormatter={d => dayFormat.format(new Date(`${d}T00:00:00Z`))}
+            minTickGap={16}
+          />
+          <YAxis allowDecimals={false} width={40} />
+          <Tooltip
+            labelFormatter={d =>
+              dayFormat.format(new Date(`${String(d)}T00:00:00Z`))
+            }
+          />
+          <Legend />
+          {TREND_VERDICTS.map(v => (
+            <Area
+              key={v}
+              type="stepAfter"
+              dataKey={v}
+              name={VERDICT_LABELS[v]}
+              stackId="verdict"
+              stroke={colors[v]}
+              fill={colors[v]}
+              fillOpacity={0.6}
+              isAnimationActive={false}
+            />
+          ))}
+        </AreaChart>
+      </ResponsiveContainer>
+    );
+  }
+  return (
+    <InfoCard
+      title="Compliance over the last 30 days"
+      subheader="Every service, by its last verdict of each day (UTC)"
+      variant="gridItem"
+    >
+      {content}
+    </InfoCard>
+  );
+}

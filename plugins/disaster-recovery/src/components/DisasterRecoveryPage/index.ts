@@ -1,0 +1,1 @@
+export { DisasterRecoveryPage } from './DisasterRecoveryPage';
