@@ -62,6 +62,7 @@ export function ClustersPanel(props: {
     {
       title: 'Providers',
       sorting: false,
+      cellStyle: { minWidth: 320 },
       render: c => (
         <div className={classes.chips}>
           {c.providers.map(p => (

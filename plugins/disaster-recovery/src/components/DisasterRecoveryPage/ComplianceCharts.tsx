@@ -11,8 +11,6 @@ import {
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
 import {
-  Area,
-  AreaChart,
   Bar,
   BarChart,
   CartesianGrid,
@@ -176,7 +174,8 @@ const dayFormat = new Intl.DateTimeFormat(undefined, {
 });
 
 /**
- * The trend of compliant, at-risk, breached and unknown services over the last days, stacked, from
+ * The trend of compliant, at-risk, breached and unknown services over the last days, one stacked
+ * bar a day, from
  * the backend's history (each service's last verdict of each UTC day), over every service.
  */
 export function ComplianceTrendChart(props: {
@@ -204,8 +203,12 @@ export function ComplianceTrendChart(props: {
   } else {
     content = (
       <ResponsiveContainer width="100%" height={260}>
-        <AreaChart data={data} margin={{ top: 8, right: 16, left: 8 }}>
-          <CartesianGrid strokeDasharray="3 3" />
+        <BarChart
+          data={data}
+          margin={{ top: 8, right: 16, left: 8 }}
+          barCategoryGap={1}
+        >
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis
             dataKey="date"
             tickFormatter={d => dayFormat.format(new Date(`${d}T00:00:00Z`))}
@@ -219,19 +222,16 @@ export function ComplianceTrendChart(props: {
           />
           <Legend />
           {TREND_VERDICTS.map(v => (
-            <Area
+            <Bar
               key={v}
-              type="stepAfter"
               dataKey={v}
               name={VERDICT_LABELS[v]}
               stackId="verdict"
-              stroke={colors[v]}
               fill={colors[v]}
-              fillOpacity={0.6}
               isAnimationActive={false}
             />
           ))}
-        </AreaChart>
+        </BarChart>
       </ResponsiveContainer>
     );
   }

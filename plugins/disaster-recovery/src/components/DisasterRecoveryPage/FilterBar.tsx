@@ -25,8 +25,8 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(2),
     marginBottom: theme.spacing(2),
   },
-  select: { minWidth: 150, maxWidth: 260 },
-  search: { minWidth: 240 },
+  select: { width: 150 },
+  search: { width: 220 },
 }));
 
 /** How an owner entity ref is shown: `payments-team`, or `user:jane` for a user. */

@@ -18,10 +18,15 @@ import { VerdictStatus } from './verdicts';
 
 type Row = DrServiceRecord & { id: string };
 
+// Ten columns fit a laptop screen with narrower cell padding.
+const CELL = { paddingLeft: 8, paddingRight: 8 } as const;
+const NOWRAP = { ...CELL, whiteSpace: 'nowrap' } as const;
+
 const useStyles = makeStyles(theme => ({
   reason: {
     display: 'block',
-    maxWidth: 360,
+    minWidth: 160,
+    maxWidth: 240,
     marginTop: theme.spacing(0.5),
     color: theme.palette.text.secondary,
   },
@@ -105,6 +110,7 @@ export function ServicesTable(props: {
   const columns: Array<TableColumn<Row> & { sortField?: SortField }> = [
     {
       title: 'Service',
+      cellStyle: NOWRAP,
       field: 'name',
       ...sortable('name'),
       render: r => {
@@ -135,6 +141,7 @@ export function ServicesTable(props: {
     },
     {
       title: 'Tier',
+      cellStyle: NOWRAP,
       field: 'tier',
       ...sortable('tier'),
       render: r => r.tier ?? '—',
@@ -205,7 +212,9 @@ export function ServicesTable(props: {
       title: 'Clusters',
       field: 'clusters',
       sorting: false,
-      render: r => (r.clusters.length ? r.clusters.join(', ') : '—'),
+      cellStyle: NOWRAP,
+      render: r =>
+        r.clusters.length ? r.clusters.map(c => <div key={c}>{c}</div>) : '—',
     },
   ];
 
@@ -215,7 +224,11 @@ export function ServicesTable(props: {
       key={filters.pageSize}
       title={props.title}
       isLoading={props.loading}
-      columns={columns}
+      columns={columns.map(c => ({
+        cellStyle: CELL,
+        headerStyle: CELL,
+        ...c,
+      }))}
       data={items.map(r => ({ ...r, id: r.entityRef }))}
       page={filters.page}
       totalCount={totalCount}
