@@ -3,7 +3,7 @@ import fs from 'fs-extra';
 import { ConfigReader } from '@backstage/config';
 import { createMockDirectory } from '@backstage/backend-test-utils';
 import { readDrScaffolderSettings } from '../config';
-import { mockActionContext } from '../testing/mockActionContext';
+import { mockActionContext } from '../__testUtils__/mockActionContext';
 import { createAnnotateCatalogAction } from './annotateCatalog';
 
 const settings = readDrScaffolderSettings(new ConfigReader({}), '/srv');

@@ -9,8 +9,8 @@ import {
   scheduleMaxIntervalSeconds,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { readDrScaffolderSettings } from '../config';
-import { mockActionContext } from '../testing/mockActionContext';
-import { ManifestValidator } from '../testing/validateManifests';
+import { mockActionContext } from '../__testUtils__/mockActionContext';
+import { ManifestValidator } from '../__testUtils__/validateManifests';
 import { createGenerateDrConfigAction } from './generateConfig';
 
 const config = new ConfigReader({

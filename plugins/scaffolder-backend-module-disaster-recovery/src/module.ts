@@ -1,0 +1,45 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createAnnotateCatalogAction } from './actions/annotateCatalog';
+import { createFetchCatalogSourceAction } from './actions/fetchCatalogSource';
+import { createGenerateDrConfigAction } from './actions/generateConfig';
+import { createPublishLocalAction } from './actions/publishLocal';
+import { createRegisterLocalAction } from './actions/registerLocal';
+import { readDrScaffolderSettings } from './config';
+
+/**
+ * The scaffolder module of the DR suite: adds `disaster-recovery:config:generate`,
+ * `disaster-recovery:catalog:annotate`, `disaster-recovery:catalog:fetch-source`,
+ * `disaster-recovery:publish:local` and `disaster-recovery:catalog:register-local`. Reads
+ * `disasterRecovery.tiers`, the Kubernetes plugin's clusters and `disasterRecovery.scaffolder`
+ * at start-up, and stops the backend with an error naming the key when one is malformed.
+ *
+ * @public
+ */
+export const scaffolderModuleDisasterRecovery = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'disaster-recovery',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+      },
+      async init({ scaffolder, config, discovery, auth }) {
+        const settings = readDrScaffolderSettings(config);
+        scaffolder.addActions(
+          createGenerateDrConfigAction({ settings }),
+          createAnnotateCatalogAction({ settings }),
+          createFetchCatalogSourceAction({ settings }),
+          createPublishLocalAction({ settings }),
+          createRegisterLocalAction({ settings, discovery, auth }),
+        );
+      },
+    });
+  },
+});
