@@ -36,6 +36,10 @@ backend.add(
 // Scaffolder.
 backend.add(import('@backstage/plugin-scaffolder-backend'));
 backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+// DR actions: disaster-recovery:config:generate, :catalog:annotate, and local publish/register.
+backend.add(
+  import('@backstage-dr/plugin-scaffolder-backend-module-disaster-recovery'),
+);
 
 // Permissions. The allow-all policy lets everyone do everything: fine on a laptop, never in
 // production. Replace it with your own policy module there (see README, "Permissions").
