@@ -10,6 +10,7 @@ import {
 } from '@backstage-dr/plugin-disaster-recovery';
 import disasterRecoveryPlugin from '@backstage-dr/plugin-disaster-recovery/alpha';
 import { screen, within } from '@testing-library/react';
+import { navModule } from './modules/nav';
 
 // The catalog plugin's own API ref, taken from its API extension, so that the catalog is faked
 // without a dependency on @backstage/plugin-catalog-react.
@@ -139,7 +140,9 @@ describe('disaster recovery in the app', () => {
       ),
     ).toBeInTheDocument();
     expect(
-      screen.getByRole('link', { name: 'Disaster recovery' }),
+      within(screen.getByRole('main')).getByRole('link', {
+        name: 'Disaster recovery',
+      }),
     ).toHaveAttribute(
       'href',
       '/catalog/default/component/payments-api/disaster-recovery',
@@ -171,9 +174,45 @@ describe('disaster recovery in the app', () => {
       await screen.findByRole('link', { name: 'Overview' }, WAIT),
     ).toBeInTheDocument();
     expect(await screen.findByText('About', {}, WAIT)).toBeInTheDocument();
+    // Only the sidebar's link to the overview page.
+    const main = within(screen.getByRole('main'));
+    expect(main.queryByRole('link', { name: 'Disaster recovery' })).toBeNull();
+    expect(main.queryByText('Disaster recovery')).toBeNull();
+  });
+
+  it('has the overview page in the sidebar as "Disaster recovery"', async () => {
+    const overview = {
+      items: [],
+      totalCount: 0,
+      counts: { verdict: {}, tier: {} },
+      facets: { tier: [], owner: [], cluster: [], strategy: [] },
+    };
+    const drApi: Partial<DisasterRecoveryApi> = {
+      getOverview: jest.fn(async () => overview),
+      getClusters: jest.fn(async () => ({ items: [] })),
+      getOverviewHistory: jest.fn(async () => ({ days: [] })),
+    };
+    renderTestApp({
+      features: [catalogPlugin, disasterRecoveryPlugin, navModule],
+      initialRouteEntries: ['/disaster-recovery?verdict=breached'],
+      apis: [[disasterRecoveryApiRef, drApi]],
+    });
     expect(
-      screen.queryByRole('link', { name: 'Disaster recovery' }),
-    ).toBeNull();
-    expect(screen.queryByText('Disaster recovery')).toBeNull();
+      await screen.findByRole(
+        'heading',
+        { name: 'Disaster recovery', level: 1 },
+        WAIT,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('No service matches the filters.', {}, WAIT),
+    ).toBeInTheDocument();
+    expect(drApi.getOverview).toHaveBeenCalledWith(
+      expect.objectContaining({ verdict: ['breached'] }),
+    );
+    const nav = screen.getByRole('navigation');
+    expect(
+      within(nav).getByRole('link', { name: /Disaster recovery/ }),
+    ).toHaveAttribute('href', '/disaster-recovery');
   });
 });

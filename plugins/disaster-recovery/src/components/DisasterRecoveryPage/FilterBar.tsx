@@ -56,6 +56,7 @@ function MultiSelect<T extends string>(props: {
   return (
     <TextField
       select
+      id={`dr-filter-${label.toLocaleLowerCase('en-US')}`}
       label={label}
       variant="outlined"
       size="small"
@@ -127,6 +128,7 @@ export function FilterBar(props: {
   return (
     <Box className={classes.bar} role="search" aria-label="Filter services">
       <TextField
+        id="dr-filter-search"
         label="Search"
         placeholder="Service name or title"
         variant="outlined"

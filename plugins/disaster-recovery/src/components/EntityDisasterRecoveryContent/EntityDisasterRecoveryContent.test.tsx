@@ -18,6 +18,7 @@ import { EntityDisasterRecoveryContent } from './EntityDisasterRecoveryContent';
 
 // The tab renders many tables: give slow CI machines time.
 configure({ asyncUtilTimeout: 4000 });
+jest.setTimeout(20_000);
 
 // jsdom does no layout: give the chart's container a size, as a browser would.
 class ResizeObserverStub {

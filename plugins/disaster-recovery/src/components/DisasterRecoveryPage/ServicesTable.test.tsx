@@ -1,0 +1,102 @@
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { renderInTestApp } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { exampleOverview } from '../../__fixtures__/overview';
+import { DEFAULT_FILTERS } from './filters';
+import { ServicesTable } from './ServicesTable';
+
+async function renderTable(
+  onChange = jest.fn(),
+  filters = DEFAULT_FILTERS,
+  totalCount = 20,
+) {
+  const overview = exampleOverview();
+  await renderInTestApp(
+    <ServicesTable
+      title="Services (20)"
+      items={overview.items}
+      totalCount={totalCount}
+      filters={filters}
+      onChange={onChange}
+    />,
+    {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    },
+  );
+  return onChange;
+}
+
+const cellsOf = (name: string) =>
+  within(screen.getByRole('link', { name }).closest('tr')!)
+    .getAllByRole('cell')
+    .map(c => c.textContent);
+
+describe('ServicesTable', () => {
+  it('shows each service with its targets against what was achieved, the first reason and a link to its DR tab', async () => {
+    await renderTable();
+    expect(cellsOf('orders-db')).toEqual([
+      'orders-db',
+      'commerce-team',
+      'payments',
+      'tier-1',
+      'warm-standby',
+      '3h / 1h',
+      '30m / 4h',
+      '3 days ago',
+      'BreachedAchieved RPO 3h is above the RPO target 1h.',
+      'prod-eudr-us',
+    ]);
+    expect(screen.getByRole('link', { name: 'orders-db' })).toHaveAttribute(
+      'href',
+      '/catalog/default/component/orders-db/disaster-recovery',
+    );
+    expect(screen.getByText('3h')).toHaveAttribute(
+      'class',
+      expect.stringContaining('over'),
+    );
+    expect(cellsOf('search-index').slice(5, 9)).toEqual([
+      '10m / 1h',
+      'not measured / 4h',
+      'never',
+      'At riskNever drilled.',
+    ]);
+    expect(cellsOf('feature-flags').slice(3, 10)).toEqual([
+      '—',
+      '—',
+      '—',
+      '—',
+      'never',
+      'Not declared',
+      '—',
+    ]);
+  });
+
+  it('asks for another sort and page instead of sorting or paging itself', async () => {
+    const onChange = await renderTable(
+      jest.fn(),
+      { ...DEFAULT_FILTERS, pageSize: 25 },
+      60,
+    );
+    // The backend's order is kept.
+    const names = screen.getAllByRole('link').map(link => link.textContent);
+    expect(names).toEqual([
+      'orders-db',
+      'payments-api',
+      'search-index',
+      'feature-flags',
+    ]);
+    await userEvent.click(
+      within(
+        screen.getByRole('columnheader', { name: /RPO achieved/ }),
+      ).getByText('RPO achieved / target'),
+    );
+    expect(onChange).toHaveBeenLastCalledWith({
+      sort: { field: 'achievedRpo', direction: 'asc' },
+      page: 0,
+    });
+    expect(screen.getAllByText('1-25 of 60').length).toBeGreaterThan(0);
+    await userEvent.click(screen.getByRole('button', { name: 'Next Page' }));
+    expect(onChange).toHaveBeenLastCalledWith({ page: 1 });
+  });
+});
