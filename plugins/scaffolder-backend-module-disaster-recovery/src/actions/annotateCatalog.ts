@@ -57,7 +57,7 @@ export function createAnnotateCatalogAction(options: {
           z
             .record(z.string())
             .describe(
-              'The disaster-recovery/* annotations to set, e.g. the annotations output of disaster-recovery:config:generate',
+              'The disaster-recovery/* annotations to set, e.g. the annotations output of disaster-recovery:config:generate; empty values are left out',
             ),
         filePath: z =>
           z
@@ -91,7 +91,12 @@ export function createAnnotateCatalogAction(options: {
     async handler(ctx) {
       const filePath = ctx.input.filePath ?? 'catalog-info.yaml';
       const ref = parseRef(ctx.input.entityRef);
-      const annotations = ctx.input.annotations;
+      // Empty values are left out, so that templates can pass optional parameters as they are.
+      const annotations = Object.fromEntries(
+        Object.entries(ctx.input.annotations).filter(
+          ([, value]) => value !== undefined && value !== null && value !== '',
+        ),
+      );
       for (const key of Object.keys(annotations)) {
         if (!(DR_ANNOTATIONS as readonly string[]).includes(key)) {
           throw new InputError(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
 import {
@@ -33,7 +34,10 @@ function catalogFetch(locations: object[], entityFound = true) {
       });
     }
     if (String(url).endsWith('/refresh')) {
-      return new Response(null, { status: 200 });
+      const known = JSON.parse(String(init?.body)).entityRef.includes(
+        'generated-out',
+      );
+      return new Response(null, { status: known ? 200 : 404 });
     }
     return new Response('{}', { status: entityFound ? 200 : 404 });
   }) as any);
@@ -86,10 +90,47 @@ describe('disaster-recovery:catalog:register-local', () => {
     const refreshes = calls.filter(c => c.url.endsWith('/refresh'));
     expect(refreshes.map(c => c.body)).toEqual([
       { entityRef: 'location:default/generated-out' },
+      {
+        entityRef: expect.stringMatching(
+          /^location:default\/generated-[0-9a-f]{40}$/,
+        ),
+      },
     ]);
     expect(calls.at(-1)!.url).toMatch(
       /\/entities\/by-name\/component\/default\/orders-db$/,
     );
+  });
+
+  it('refreshes the glob location by its generated name when its processing failed (no file matched yet)', async () => {
+    const file = path.join(root.path, 'out/orders-db/catalog-info.yaml');
+    const glob = `file:${path.join(root.path, 'out/*/catalog-info.yaml')}`;
+    const name = `generated-${createHash('sha1').update(glob).digest('hex')}`;
+    const { calls } = catalogFetch([]);
+    calls.length = 0;
+    jest.spyOn(global, 'fetch').mockImplementation((async (
+      url: string,
+      init?: RequestInit,
+    ) => {
+      calls.push({
+        url: String(url),
+        body: init?.body && JSON.parse(String(init.body)),
+      });
+      if (String(url).includes('/entities/by-query')) {
+        return new Response(JSON.stringify({ items: [] }), { status: 200 });
+      }
+      if (String(url).endsWith('/refresh')) {
+        const ok =
+          JSON.parse(String(init?.body)).entityRef ===
+          `location:default/${name}`;
+        return new Response(null, { status: ok ? 200 : 404 });
+      }
+      return new Response('{}', { status: 200 });
+    }) as any);
+    const out = await run({ catalogInfoPath: file });
+    expect(out.entityRef).toBe('component:default/orders-db');
+    expect(
+      calls.filter(c => c.url.endsWith('/refresh')).map(c => c.body),
+    ).toEqual([{ entityRef: `location:default/${name}` }]);
   });
 
   it('refuses a file outside the publish folder', async () => {

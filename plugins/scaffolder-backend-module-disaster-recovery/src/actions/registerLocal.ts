@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import fs from 'fs-extra';
 import { parseAllDocuments } from 'yaml';
@@ -124,12 +125,44 @@ export function createRegisterLocalAction(options: {
         throw await ResponseError.fromResponse(res);
       }
       const { items } = (await res.json()) as { items: LocationEntity[] };
-      const covering = items.filter(location =>
-        [location.spec?.target, ...(location.spec?.targets ?? [])].some(
-          target => target && covers(path.resolve(target), file),
-        ),
-      );
-      if (covering.length === 0) {
+      const covering = items
+        .filter(location =>
+          [location.spec?.target, ...(location.spec?.targets ?? [])].some(
+            target => target && covers(path.resolve(target), file),
+          ),
+        )
+        .map(location =>
+          stringifyEntityRef({
+            kind: 'Location',
+            namespace: location.metadata.namespace,
+            name: location.metadata.name,
+          }),
+        );
+      // A glob location that matched no file yet failed its processing, so it is not among the
+      // entities; its name is known, though: the catalog names config locations
+      // `generated-<sha1 of "type:target">` (locationSpecToMetadataName of plugin-catalog-node).
+      const documented = `location:default/generated-${createHash('sha1')
+        .update(
+          `file:${path.join(
+            settings.publishDirectory,
+            '*',
+            'catalog-info.yaml',
+          )}`,
+        )
+        .digest('hex')}`;
+      let refreshed = 0;
+      for (const locationRef of new Set([...covering, documented])) {
+        const refresh = await request('/refresh', {
+          method: 'POST',
+          body: JSON.stringify({ entityRef: locationRef }),
+        });
+        if (refresh.ok) {
+          refreshed += 1;
+        } else if (refresh.status !== 404 || covering.includes(locationRef)) {
+          throw await ResponseError.fromResponse(refresh);
+        }
+      }
+      if (refreshed === 0) {
         throw new InputError(
           `catalogInfoPath: no file location of catalog.locations covers ${file}; add one with the target ${path.join(
             settings.publishDirectory,
@@ -137,21 +170,6 @@ export function createRegisterLocalAction(options: {
             'catalog-info.yaml',
           )} (relative to the backend's working directory) and rules that allow its kinds`,
         );
-      }
-      for (const location of covering) {
-        const refresh = await request('/refresh', {
-          method: 'POST',
-          body: JSON.stringify({
-            entityRef: stringifyEntityRef({
-              kind: 'Location',
-              namespace: location.metadata.namespace,
-              name: location.metadata.name,
-            }),
-          }),
-        });
-        if (!refresh.ok) {
-          throw await ResponseError.fromResponse(refresh);
-        }
       }
 
       const { kind, namespace, name } = {
