@@ -9,37 +9,41 @@
  *
  * Prints figures only; it asserts nothing.
  */
-import { createBackend } from '@backstage/backend-defaults';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   DR_RESOURCE_TYPES,
   listPath,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { fork } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import disasterRecoveryPlugin, {
-  drModuleCloudNativePgProvider,
-  drModuleCsiSnapshotsProvider,
-  drModuleStrimziProvider,
-  drModuleVeleroProvider,
-  drModuleVolSyncProvider,
-  drModuleWorkloadsProvider,
-} from '../src';
-import { BenchSize, entities, namespaceOf, serviceName } from './generate';
+import { BenchSize, namespaceOf, serviceName } from './generate';
 
 const TOKEN = 'bench-static-token-0123456789';
-const PORT = 7107;
+
+/** A TCP port free right now, for the backend to listen on. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 function percentile(sorted: number[], p: number) {
   return sorted[
     Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))
   ];
+}
+
+/** What the backend process reports of its memory, in bytes. */
+interface Memory {
+  rss: number;
+  heapUsed: number;
+  maxRss: number;
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -102,69 +106,58 @@ async function main() {
     `simulator ready in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`,
   );
 
-  // A real backend: Kubernetes backend + DR backend, catalog served from memory.
-  const config = {
-    backend: {
-      baseUrl: `http://localhost:${PORT}`,
-      listen: { port: PORT },
-      database: { client: 'better-sqlite3', connection: ':memory:' },
-      auth: {
-        externalAccess: [
-          { type: 'static', options: { token: TOKEN, subject: 'bench' } },
-        ],
-      },
-    },
-    permission: { enabled: false },
-    kubernetes: {
-      serviceLocatorMethod: { type: 'multiTenant' },
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: clusters.map(c => ({
-            name: c.name,
-            url: c.url,
-            authProvider: 'serviceAccount',
-            serviceAccountToken: 'bench-token',
-            skipMetricsLookup: true,
-          })),
-        },
-      ],
-    },
-    disasterRecovery: {
-      refresh: {
-        schedule: {
-          frequency: { hours: 24 },
-          timeout: { minutes: 30 },
-          initialDelay: { seconds: 1 },
-        },
-        requestTimeoutSeconds: 120,
-      },
-    },
-  };
-  const backend = createBackend();
-  backend.add(
-    createServiceFactory({
-      service: coreServices.rootConfig,
-      deps: {},
-      factory: () => new ConfigReader(config),
-    }),
-  );
-  backend.add(catalogServiceMock.factory({ entities: entities(size) }));
-  backend.add(import('@backstage/plugin-kubernetes-backend'));
-  backend.add(disasterRecoveryPlugin);
-  backend.add(drModuleWorkloadsProvider);
-  backend.add(drModuleVeleroProvider);
-  backend.add(drModuleCsiSnapshotsProvider);
-  backend.add(drModuleVolSyncProvider);
-  backend.add(drModuleCloudNativePgProvider);
-  backend.add(drModuleStrimziProvider);
-  // The refresh runs once, one second after start (the schedule's initial delay): the wall time
-  // is measured from there to the first stored result.
+  // A real backend (Kubernetes backend + DR backend, catalog served from memory) in its own
+  // process, so that its memory is measured alone.
   const before = await ask<{ requests: number; bytes: number }>(
     'stats',
     'stats',
   );
-  await backend.start();
+  const PORT = await freePort();
+  const startBackend = (empty: boolean) =>
+    fork(
+      path.join(__dirname, 'backendProcess.ts'),
+      [JSON.stringify({ size, clusters, port: PORT, token: TOKEN, empty })],
+      {
+        execArgv: [
+          '--require',
+          require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+          '--expose-gc',
+          // BENCH_CPU_PROF=<dir>: a CPU profile of the backend, for `--cpu-prof` readers.
+          ...(process.env.BENCH_CPU_PROF && !empty
+            ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+            : []),
+        ],
+      },
+    );
+  // For comparison: the memory of backend-defaults alone, without any plugin.
+  const emptyBackend = startBackend(true);
+  const emptyMemory = await new Promise<Memory>((resolve, reject) => {
+    emptyBackend.once('message', (m: any) => resolve(m.ready));
+    emptyBackend.once('exit', code =>
+      reject(new Error(`backend exited with ${code}`)),
+    );
+  });
+  emptyBackend.removeAllListeners('exit');
+  emptyBackend.send('stop');
+  await new Promise(resolve => emptyBackend.once('exit', resolve));
+  const backend = startBackend(false);
+  const askBackend = <T>(message: string, key: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: any) => {
+        if (m && key in m) {
+          backend.off('message', onMessage);
+          resolve(m[key]);
+        }
+      };
+      backend.on('message', onMessage);
+      backend.once('exit', code =>
+        reject(new Error(`backend exited with ${code}`)),
+      );
+      if (message) backend.send(message);
+    });
+  // The refresh runs once, one second after start (the schedule's initial delay): the wall time
+  // is measured from there to the first stored result.
+  const memoryAtStart = await askBackend<Memory>('', 'ready');
   const started = Date.now() + 1000;
 
   const api = (p: string, init?: RequestInit) =>
@@ -174,10 +167,12 @@ async function main() {
     });
 
   // The refresh: one list per (cluster, resource type) plus continuation pages.
-  const rssBefore = process.memoryUsage().rss;
   let overview: any;
   for (;;) {
-    overview = await (await api('/disaster-recovery/overview?limit=1')).json();
+    // The backend is busy evaluating: a kept-alive connection it closed meanwhile is retried.
+    overview = await api('/disaster-recovery/overview?limit=1')
+      .then(r => r.json())
+      .catch(() => ({}));
     if (overview.updatedAt) break;
     await new Promise(r => setTimeout(r, 50));
   }
@@ -210,11 +205,8 @@ async function main() {
     if (i >= 10) times.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   times.sort((a, b) => a - b);
-  // What the backend keeps once the refresh is done, after a full collection (needs --expose-gc),
-  // and the peak during the refresh.
-  (globalThis as { gc?: () => void }).gc?.();
-  const { rss, heapUsed } = process.memoryUsage();
-  const maxRss = process.resourceUsage().maxRSS * 1024;
+  // What the backend keeps once the refresh is done, after a full collection, and its peak.
+  const memory = await askBackend<Memory>('memory', 'memory');
 
   // The naive way: every service lists every resource type on each of its clusters itself.
   const sample = Math.min(Number(values['naive-sample']), size.services);
@@ -282,9 +274,18 @@ async function main() {
     `/overview p95                ${percentile(times, 95).toFixed(1)} ms`,
   );
   console.log(
-    `backend RSS                  ${mb(rss)} after refresh and GC (heap ${mb(
-      heapUsed,
-    )}), ${mb(maxRss)} peak, ${mb(rssBefore)} before the refresh`,
+    `backend RSS                  ${mb(memory.maxRss)} peak, ${mb(
+      memory.rss,
+    )} after the refresh and a full GC (heap ${mb(memory.heapUsed)}), ${mb(
+      memoryAtStart.rss,
+    )} at start`,
+  );
+  console.log(
+    `  refresh growth             ${mb(
+      memory.maxRss - memoryAtStart.rss,
+    )} (peak − at start); backend-defaults alone, no plugin: ${mb(
+      emptyMemory.rss,
+    )}`,
   );
   console.log(`naive refresh (extrapolated from ${sample} services)`);
   console.log(
@@ -299,7 +300,8 @@ async function main() {
   console.log(`services judged              ${overview.totalCount}`);
 
   child.send('stop');
-  await backend.stop();
+  backend.send('stop');
+  await new Promise(resolve => backend.once('exit', resolve));
   process.exit(0);
 }
 

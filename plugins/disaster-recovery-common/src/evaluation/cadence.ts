@@ -43,6 +43,23 @@ export function scheduleMaxIntervalSeconds(
   schedule: string,
   from: Date,
 ): number | undefined {
+  // Many services share a few cron expressions and one refresh shares one `from`: the walk over
+  // eight days of ticks is done once per (expression, instant).
+  const key = `${schedule}\u0000${from.getTime()}`;
+  if (intervalCache.has(key)) return intervalCache.get(key);
+  const seconds = computeMaxIntervalSeconds(schedule, from);
+  if (intervalCache.size >= INTERVAL_CACHE_SIZE) intervalCache.clear();
+  intervalCache.set(key, seconds);
+  return seconds;
+}
+
+const INTERVAL_CACHE_SIZE = 4096;
+const intervalCache = new Map<string, number | undefined>();
+
+function computeMaxIntervalSeconds(
+  schedule: string,
+  from: Date,
+): number | undefined {
   const expression = schedule.trim();
   if (expression === '') return undefined;
   const every = /^@every\s+(.+)$/.exec(expression);
