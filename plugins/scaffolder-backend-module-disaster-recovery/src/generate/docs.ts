@@ -104,6 +104,7 @@ export function drReadme(plan: DrConfigPlan, layout: DrFileLayout): string {
   const needs: string[] = [];
   if (layout.sourcesFile) {
     needs.push(
+      `- The StatefulSet \`${plan.statefulSet}\` applied to ${d.recoveryCluster} too, with \`replicas: 0\` until a failover (its PVCs are made from the replicated images then).`,
       `- A Secret \`volsync-rsync-tls-<pvc>\` with the same \`psk.txt\` in namespace \`${request.namespace}\` of both clusters, one per PVC.`,
       `- The destinations' Services reachable from ${d.primaryCluster} as \`volsync-rsync-tls-dst-<pvc>.${request.namespace}.${plan.crossClusterDomain}\` (export them, e.g. with a ServiceExport).`,
     );
