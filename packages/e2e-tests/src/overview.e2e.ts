@@ -103,6 +103,10 @@ describe('the DR overview page in the running app', () => {
     await filters.getByRole('button', { name: /^Verdict / }).click();
     await page.getByRole('option', { name: 'Breached' }).click();
     await page.keyboard.press('Escape');
+    // The menu fades out: wait until it is gone before the screenshot.
+    await page.waitForFunction(
+      () => !document.querySelector('[role="listbox"]'),
+    );
     await page.waitForURL(/[?&]verdict=breached(&|$)/);
     const breached = await overview('&verdict=breached');
     expect(breached.totalCount).toBeGreaterThan(0);
