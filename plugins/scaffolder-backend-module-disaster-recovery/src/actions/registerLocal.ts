@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import fs from 'fs-extra';
 import { parseAllDocuments } from 'yaml';
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, ResponseError } from '@backstage/errors';
+import { locationSpecToMetadataName } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { DrScaffolderSettings } from '../config';
 import { examples } from './registerLocal.examples';
@@ -140,16 +140,11 @@ export function createRegisterLocalAction(options: {
         );
       // A glob location that matched no file yet failed its processing, so it is not among the
       // entities; its name is known, though: the catalog names config locations
-      // `generated-<sha1 of "type:target">` (locationSpecToMetadataName of plugin-catalog-node).
-      const documented = `location:default/generated-${createHash('sha1')
-        .update(
-          `file:${path.join(
-            settings.publishDirectory,
-            '*',
-            'catalog-info.yaml',
-          )}`,
-        )
-        .digest('hex')}`;
+      // `generated-<sha1 of "type:target">` (locationSpecToMetadataName).
+      const documented = `location:default/${locationSpecToMetadataName({
+        type: 'file',
+        target: path.join(settings.publishDirectory, '*', 'catalog-info.yaml'),
+      })}`;
       let refreshed = 0;
       for (const locationRef of new Set([...covering, documented])) {
         const refresh = await request('/refresh', {
