@@ -122,6 +122,10 @@ async function main() {
           '--require',
           require.resolve('@backstage/cli/config/nodeTransform.cjs'),
           '--expose-gc',
+          // BENCH_MAX_OLD_SPACE=<MB>: the heap limit an operator would set (NODE_OPTIONS).
+          ...(process.env.BENCH_MAX_OLD_SPACE
+            ? [`--max-old-space-size=${process.env.BENCH_MAX_OLD_SPACE}`]
+            : []),
           // BENCH_CPU_PROF=<dir>: a CPU profile of the backend, for `--cpu-prof` readers.
           ...(process.env.BENCH_CPU_PROF && !empty
             ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
@@ -131,8 +135,11 @@ async function main() {
     );
   // For comparison: the memory of backend-defaults alone, without any plugin.
   const emptyBackend = startBackend(true);
+  // (Backstage's own IPC may send other messages first: wait for ours.)
   const emptyMemory = await new Promise<Memory>((resolve, reject) => {
-    emptyBackend.once('message', (m: any) => resolve(m.ready));
+    emptyBackend.on('message', (m: any) => {
+      if (m && 'ready' in m) resolve(m.ready);
+    });
     emptyBackend.once('exit', code =>
       reject(new Error(`backend exited with ${code}`)),
     );

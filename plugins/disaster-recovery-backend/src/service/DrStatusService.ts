@@ -148,11 +148,18 @@ export class DrStatusService {
       },
     });
     const updatedAt = now.toISOString();
-    const records = prepared.map(p =>
-      'record' in p
-        ? { ...p.record, updatedAt }
-        : this.evaluate(p, evidence, now, updatedAt),
-    );
+    const records: DrServiceRecord[] = [];
+    for (const p of prepared) {
+      records.push(
+        'record' in p
+          ? { ...p.record, updatedAt }
+          : this.evaluate(p, evidence, now, updatedAt),
+      );
+      // Evaluation is synchronous: let requests through between batches of services.
+      if (records.length % 200 === 0) {
+        await new Promise(resolve => setImmediate(resolve));
+      }
+    }
     await store.replaceAll(records, updatedAt);
     await store.replaceClusterHealth(health, updatedAt);
     await store.compactHistory(now);

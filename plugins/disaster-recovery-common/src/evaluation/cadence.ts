@@ -30,6 +30,9 @@ export function parseGoDuration(text: string | undefined): number | undefined {
   return matched === value.length && matched > 0 ? seconds : undefined;
 }
 
+const INTERVAL_CACHE_SIZE = 4096;
+const intervalCache = new Map<string, number | undefined>();
+
 /**
  * The longest gap, in seconds, between two consecutive runs of a schedule, over the week after
  * `from`: the worst-case age of its newest backup just before the next one starts. Reads Velero's
@@ -52,9 +55,6 @@ export function scheduleMaxIntervalSeconds(
   intervalCache.set(key, seconds);
   return seconds;
 }
-
-const INTERVAL_CACHE_SIZE = 4096;
-const intervalCache = new Map<string, number | undefined>();
 
 function computeMaxIntervalSeconds(
   schedule: string,

@@ -54,6 +54,58 @@ class Newest {
   }
 }
 
+/** The keys of `source` named in `keys` that are set, as a new object; undefined without `source`. */
+function pick<T extends object, K extends keyof T>(
+  source: T | undefined,
+  keys: readonly K[],
+): Pick<T, K> | undefined {
+  if (!source) return undefined;
+  const picked = {} as Pick<T, K>;
+  for (const key of keys) {
+    if (source[key] !== undefined) picked[key] = source[key];
+  }
+  return picked;
+}
+
+/**
+ * A Velero Backup reduced to the fields the evaluation reads (the `VeleroBackup` type): a kept
+ * backup then weighs a few hundred bytes, whatever its status holds (progress, hook and volume
+ * details).
+ */
+function projectBackup(backup: VeleroBackup): VeleroBackup {
+  return {
+    apiVersion: backup.apiVersion,
+    kind: backup.kind,
+    metadata: pick(backup.metadata, [
+      'name',
+      'namespace',
+      'labels',
+      'creationTimestamp',
+    ])!,
+    spec: pick(backup.spec, [
+      'includedNamespaces',
+      'excludedNamespaces',
+      'includedResources',
+      'excludedResources',
+      'labelSelector',
+      'orLabelSelectors',
+      'snapshotVolumes',
+      'defaultVolumesToFsBackup',
+      'ttl',
+      'storageLocation',
+    ]),
+    status: pick(backup.status, [
+      'phase',
+      'startTimestamp',
+      'completionTimestamp',
+      'expiration',
+      'errors',
+      'warnings',
+      'failureReason',
+    ]),
+  };
+}
+
 function backupTime(backup: VeleroBackup): number {
   const t =
     backup.status?.startTimestamp ??
@@ -84,8 +136,9 @@ interface LocatedService {
  * - per PVC of a service on its primary cluster, the `keepNewest` newest VolumeSnapshots
  *   (`spec.source.persistentVolumeClaimName`, by `status.creationTime`).
  *
- * Built from the evidence of every cluster without the retained resources (workloads, PVCs,
- * Restores, ...), which is where services are located.
+ * Kept backups are reduced to the fields the evaluation reads. Built from the evidence of every
+ * cluster without the retained resources (workloads, PVCs, Restores, ...), which is where
+ * services are located.
  *
  * @public
  */
@@ -172,9 +225,9 @@ export class RecoveryPointRetention {
       holders = new Map();
     };
     resetHolders();
-    const hold = (n: number, object: KubeObject) => {
+    const hold = (n: number, backup: VeleroBackup) => {
       holders.set(n, (holders.get(n) ?? 0) + 1);
-      kept.set(n, object);
+      if (!kept.has(n)) kept.set(n, projectBackup(backup));
     };
     const release = (n: number) => {
       const count = (holders.get(n) ?? 1) - 1;
@@ -203,10 +256,10 @@ export class RecoveryPointRetention {
       key: string,
       time: number,
       n: number,
-      object: KubeObject,
+      backup: VeleroBackup,
     ) => {
       const out = bucket(service, key).add(time, n);
-      if (out !== n) hold(n, object);
+      if (out !== n) hold(n, backup);
       if (out !== undefined && out !== n) release(out);
     };
     return {
