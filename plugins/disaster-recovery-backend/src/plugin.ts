@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { TierPolicies } from '@backstage-dr/plugin-disaster-recovery-common';
 import {
@@ -13,6 +14,17 @@ import { DrStatusStore } from './database/DrStatusStore';
 import { KubernetesProxyClient } from './kubernetes/KubernetesProxyClient';
 import { DrStatusService } from './service/DrStatusService';
 import { REFRESH_TASK_ID, createRouter } from './service/router';
+
+/** `disasterRecovery.refresh.backupsKeptPerService`: a whole number, at least 1 (default 10). */
+function readBackupsKept(config: Config | undefined): number {
+  const value = config?.getOptionalNumber('backupsKeptPerService') ?? 10;
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(
+      `disasterRecovery.refresh.backupsKeptPerService: ${value} is not a whole number of at least 1`,
+    );
+  }
+  return value;
+}
 
 /**
  * The DR backend plugin (`disaster-recovery`): refreshes the DR status of every service from the
@@ -83,9 +95,7 @@ export const disasterRecoveryPlugin = createBackendPlugin({
           logger,
           clusterConcurrency:
             refreshConfig?.getOptionalNumber('clusterConcurrency') ?? 4,
-          backupsKeptPerService: refreshConfig?.getOptionalNumber(
-            'backupsKeptPerService',
-          ),
+          backupsKeptPerService: readBackupsKept(refreshConfig),
           evaluation: {
             atRiskRatio: config.getOptionalNumber(
               'disasterRecovery.atRiskRatio',
