@@ -27,5 +27,14 @@ export interface Config {
        */
       backupsKeptPerService?: number;
     };
+    /** CloudNativePG. */
+    cloudNativePg?: {
+      /**
+       * Port of the metrics exporter on CloudNativePG instances, read through the API server's pod
+       * proxy for `cnpg_pg_replication_lag` (the credentials need `get` on `pods/proxy`).
+       * Default 9187.
+       */
+      metricsPort?: number;
+    };
   };
 }

@@ -96,6 +96,9 @@ export const disasterRecoveryPlugin = createBackendPlugin({
           clusterConcurrency:
             refreshConfig?.getOptionalNumber('clusterConcurrency') ?? 4,
           backupsKeptPerService: readBackupsKept(refreshConfig),
+          postgresMetricsPort: config.getOptionalNumber(
+            'disasterRecovery.cloudNativePg.metricsPort',
+          ),
           evaluation: {
             atRiskRatio: config.getOptionalNumber(
               'disasterRecovery.atRiskRatio',

@@ -180,6 +180,52 @@ export class KubernetesProxyClient {
     }
   }
 
+  /**
+   * Reads a text page of a pod through the API server's pod proxy
+   * (`GET /api/v1/namespaces/{namespace}/pods/{pod}:{port}/proxy/{path}`), such as the
+   * Prometheus `/metrics` page of a CloudNativePG instance. The Kubernetes plugin's credentials
+   * for the cluster need `get` on `pods/proxy`.
+   *
+   * @returns the page's text
+   * @throws ClusterReadError when the cluster, the pod or the port does not answer (kind
+   *   `unauthorized`, `forbidden`, `timeout`, `unreachable` or `server-error`)
+   */
+  async podProxyText(
+    cluster: string,
+    target: { namespace: string; pod: string; port: number; path: string },
+  ): Promise<string> {
+    const { namespace, pod, port } = target;
+    const path = `/api/v1/namespaces/${encodeURIComponent(
+      namespace,
+    )}/pods/${encodeURIComponent(pod)}:${port}/proxy/${target.path.replace(
+      /^\//,
+      '',
+    )}`;
+    const { response, text } = await this.fetchText(
+      cluster,
+      path,
+      'text/plain',
+    );
+    if (response.ok) return text;
+    let message = text.slice(0, 200);
+    try {
+      message = JSON.parse(text)?.message ?? message;
+    } catch {
+      // not a Kubernetes Status: keep the text
+    }
+    const kinds: Record<number, ClusterReadErrorKind> = {
+      401: 'unauthorized',
+      403: 'forbidden',
+    };
+    throw new ClusterReadError(
+      kinds[response.status] ?? 'server-error',
+      cluster,
+      `${namespace}/${pod}:${port} on ${cluster} answered ${response.status}${
+        message ? `: ${message}` : ''
+      }`,
+    );
+  }
+
   private async listOnce(
     cluster: string,
     type: DrResourceType,
@@ -225,12 +271,12 @@ export class KubernetesProxyClient {
     } while (continueToken);
   }
 
-  private async get(
+  /** GETs a path through the Kubernetes backend's proxy; no answer is a ClusterReadError. */
+  private async fetchText(
     cluster: string,
     path: string,
-    type: DrResourceType,
-    continuation: boolean,
-  ): Promise<any> {
+    accept: string,
+  ): Promise<{ response: Response; text: string }> {
     const base = await this.options.discovery.getBaseUrl('kubernetes');
     let response: Response;
     let text: string;
@@ -240,7 +286,7 @@ export class KubernetesProxyClient {
         headers: {
           authorization: `Bearer ${await this.token()}`,
           'Backstage-Kubernetes-Cluster': cluster,
-          accept: 'application/json',
+          accept,
         },
         signal: AbortSignal.timeout(this.options.requestTimeoutMs),
       });
@@ -265,6 +311,20 @@ export class KubernetesProxyClient {
         }`,
       );
     }
+    return { response, text };
+  }
+
+  private async get(
+    cluster: string,
+    path: string,
+    type: DrResourceType,
+    continuation: boolean,
+  ): Promise<any> {
+    const { response, text } = await this.fetchText(
+      cluster,
+      path,
+      'application/json',
+    );
     let body: any;
     try {
       body = text ? JSON.parse(text) : undefined;

@@ -25,6 +25,7 @@ import { DrStatusProvider } from '@backstage-dr/plugin-disaster-recovery-node';
 import { DrStatusStore } from '../database/DrStatusStore';
 import { KubernetesProxyClient } from '../kubernetes/KubernetesProxyClient';
 import { readClusters } from '../kubernetes/readClusters';
+import { readPostgresReplicationLag } from '../kubernetes/readPostgresLag';
 
 /**
  * What one refresh did.
@@ -89,6 +90,8 @@ export class DrStatusService {
        * paged unless they decide the status. Default 10.
        */
       backupsKeptPerService?: number;
+      /** Port of CloudNativePG's metrics exporter on its instances. Default 9187. */
+      postgresMetricsPort?: number;
     },
   ) {}
 
@@ -146,6 +149,13 @@ export class DrStatusService {
             retention.sink(cluster, resource as RetainedResource);
         },
       },
+    });
+    await readPostgresReplicationLag({
+      evidence,
+      client,
+      logger,
+      concurrency: this.options.clusterConcurrency,
+      metricsPort: this.options.postgresMetricsPort ?? 9187,
     });
     const updatedAt = now.toISOString();
     const records: DrServiceRecord[] = [];

@@ -3,6 +3,7 @@ import { formatDuration } from '../duration';
 import { candidateBackups } from './backupIndex';
 import { parseGoDuration, scheduleMaxIntervalSeconds } from './cadence';
 import {
+  isPostgresReplica,
   KubeObject,
   VeleroRestore,
   VeleroBackup,
@@ -653,11 +654,7 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
     for (const pg of (evidence.objects.postgresClusters ?? []).filter(c =>
       isServiceObject(c, target),
     )) {
-      const replica = pg.spec?.replica;
-      const isReplica =
-        replica?.enabled === true ||
-        (replica?.primary !== undefined && replica.primary !== replica.self);
-      if (!isReplica) continue;
+      if (!isPostgresReplica(pg)) continue;
       const key = `${pg.metadata.namespace}/${pg.metadata.name}`;
       const lag = evidence.postgresReplicationLagSeconds?.[key];
       const healthy = conditionTrue(pg, 'Ready');

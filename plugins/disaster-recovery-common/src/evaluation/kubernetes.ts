@@ -186,7 +186,26 @@ export interface PostgresCluster extends KubeObject {
       self?: string;
     };
   };
-  status?: { phase?: string; conditions?: Condition[] };
+  status?: {
+    phase?: string;
+    conditions?: Condition[];
+    /** The instance (pod) that is the primary, or the designated primary of a replica cluster. */
+    currentPrimary?: string;
+  };
+}
+
+/**
+ * Whether a CloudNativePG `Cluster` is a replica cluster: `spec.replica.enabled`, or (distributed
+ * topology) `spec.replica.primary` naming another cluster than `spec.replica.self`.
+ *
+ * @public
+ */
+export function isPostgresReplica(cluster: PostgresCluster): boolean {
+  const replica = cluster.spec?.replica;
+  return (
+    replica?.enabled === true ||
+    (replica?.primary !== undefined && replica.primary !== replica.self)
+  );
 }
 
 /**
