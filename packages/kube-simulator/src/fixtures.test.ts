@@ -353,6 +353,13 @@ describe('the shipped fixtures', () => {
       enabled: true,
       source: 'payments-db-prod-eu',
     });
+    // Its designated primary's metrics exporter, through the pod proxy: 52 seconds behind.
+    const drUs = simulator.clusters.find(c => c.name === 'dr-us')!;
+    const metrics = await fetch(
+      `${drUs.url}/api/v1/namespaces/payments/pods/${replica.status.currentPrimary}:9187/proxy/metrics`,
+      { headers: { authorization: 'Bearer local-dev-token' } },
+    );
+    expect(await metrics.text()).toMatch(/^cnpg_pg_replication_lag 52$/m);
 
     const restores = await list(
       'dr-us',

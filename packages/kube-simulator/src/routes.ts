@@ -16,7 +16,9 @@ export type Route =
       namespace?: string;
       /** Undefined for collection requests. */
       name?: string;
-      subresource?: 'status' | 'scale';
+      subresource?: 'status' | 'scale' | 'proxy';
+      /** For the pods `proxy` subresource: the path after `proxy/` (no leading slash). */
+      proxyPath?: string;
     };
 
 const FIXED: Record<string, Route> = {
@@ -29,7 +31,8 @@ const FIXED: Record<string, Route> = {
 };
 
 /**
- * Resolves a path such as `/apis/velero.io/v1/namespaces/velero/backups/daily-1/status`.
+ * Resolves a path such as `/apis/velero.io/v1/namespaces/velero/backups/daily-1/status`, or a
+ * pod proxy path (`/api/v1/namespaces/payments/pods/db-1:9187/proxy/metrics`).
  * Paths of unknown or hidden (`isServed` false) resources, and shapes the real API does not
  * serve (a namespace on a cluster-scoped resource, a name without a namespace on a namespaced
  * one, an unknown subresource), are a 404 NotFound ApiError.
@@ -78,6 +81,25 @@ export function resolveRoute(
   }
   const [plural, name, subresource, ...extra] = rest;
   const type = registry.byResource(group, version, plural);
+  // The pod proxy (`pods/<name>[:<port>]/proxy/<path>`) takes any path after `proxy`.
+  if (
+    type &&
+    isServed(type) &&
+    group === '' &&
+    plural === 'pods' &&
+    subresource === 'proxy' &&
+    namespace !== undefined &&
+    name !== undefined
+  ) {
+    return {
+      kind: 'resource',
+      type,
+      namespace,
+      name,
+      subresource: 'proxy',
+      proxyPath: extra.join('/'),
+    };
+  }
   if (
     !type ||
     !isServed(type) ||

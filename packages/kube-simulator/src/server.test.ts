@@ -1250,3 +1250,63 @@ describe('faults', () => {
     ).toThrow('latencyMs');
   });
 });
+
+describe('pod proxy', () => {
+  it('serves a pod’s proxy-<port>-<path> annotation as the process in the pod would', async () => {
+    simulator.cluster('test').load([
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'ledger-db-1',
+          namespace: 'velero',
+          annotations: {
+            'kube-simulator.backstage-dr.dev/proxy-9187-metrics':
+              'cnpg_pg_replication_lag 12\n',
+          },
+        },
+        spec: { containers: [{ name: 'postgres', image: 'postgres:16' }] },
+      },
+    ]);
+    const metrics = await call(
+      url,
+      '/api/v1/namespaces/velero/pods/ledger-db-1:9187/proxy/metrics',
+    );
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toBe('cnpg_pg_replication_lag 12\n');
+    expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
+
+    const otherPort = await call(
+      url,
+      '/api/v1/namespaces/velero/pods/ledger-db-1:8000/proxy/metrics',
+    );
+    expect(otherPort.status).toBe(503);
+    expect(otherPort.body.message).toBe(
+      'error trying to reach service: dial tcp ledger-db-1:8000: connect: connection refused',
+    );
+
+    const missing = await call(
+      url,
+      '/api/v1/namespaces/velero/pods/nope-0:9187/proxy/metrics',
+    );
+    expect(missing.status).toBe(404);
+    expect(missing.body.reason).toBe('NotFound');
+
+    const post = await call(
+      url,
+      '/api/v1/namespaces/velero/pods/ledger-db-1:9187/proxy/metrics',
+      { method: 'POST', body: {} },
+    );
+    expect(post.status).toBe(405);
+
+    expect(
+      (
+        await call(
+          url,
+          '/api/v1/namespaces/velero/pods/ledger-db-1:9187/proxy/metrics',
+          { token: 'wrong' },
+        )
+      ).status,
+    ).toBe(401);
+  });
+});

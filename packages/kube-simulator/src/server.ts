@@ -178,6 +178,46 @@ function sendWrite(
   sendJson(cluster, res, code, result.object);
 }
 
+/**
+ * The annotation of a simulated Pod whose value the pod proxy serves for `GET
+ * pods/<pod>:<port>/proxy/<path>`: `kube-simulator.backstage-dr.dev/proxy-<port>-<path>`, with the
+ * path's `/` written `-` (e.g. `proxy-9187-metrics` for a Prometheus exporter).
+ */
+export const POD_PROXY_ANNOTATION_PREFIX =
+  'kube-simulator.backstage-dr.dev/proxy-';
+
+/**
+ * The pod proxy subresource: answers with the text of the pod's `proxy-<port>-<path>`
+ * annotation, as the process in the pod would. A pod that does not exist is a 404; a port or
+ * path nothing answers on is the API server's 503 (`connection refused`).
+ */
+function servePodProxy(
+  cluster: Cluster,
+  req: Request,
+  res: Response,
+  route: Extract<Route, { kind: 'resource' }>,
+): void {
+  if (req.method !== 'GET') {
+    throw methodNotAllowed();
+  }
+  const [pod, port = '80'] = route.name!.split(':');
+  const object = cluster.get(route.type, route.namespace ?? '', pod) as {
+    metadata?: { annotations?: Record<string, string> };
+  };
+  const key = `${POD_PROXY_ANNOTATION_PREFIX}${port}-${(
+    route.proxyPath ?? ''
+  ).replace(/\//g, '-')}`;
+  const text = object.metadata?.annotations?.[key];
+  if (text === undefined) {
+    throw new ApiError(
+      503,
+      'ServiceUnavailable',
+      `error trying to reach service: dial tcp ${pod}:${port}: connect: connection refused`,
+    );
+  }
+  send(cluster, res, 200, 'text/plain; version=0.0.4; charset=utf-8', text);
+}
+
 /** Serves one resource route (collection, object, or subresource). */
 function serveResource(
   cluster: Cluster,
@@ -221,6 +261,11 @@ function serveResource(
       return;
     }
     throw methodNotAllowed();
+  }
+
+  if (subresource === 'proxy') {
+    servePodProxy(cluster, req, res, route);
+    return;
   }
 
   if (subresource === 'scale') {
