@@ -1,0 +1,392 @@
+// `yarn bench:overview [--services 10000] [--clusters 4] [--backups 2] [--runs 5]`
+//
+// The DR overview page at scale, in a real browser: generates N services (catalog entities and
+// the simulator's Kubernetes objects, from the status benchmark's generator), starts the
+// simulator and the app (`yarn start` with the example config plus a generated one: catalog of
+// the N services, the simulated clusters, its own ports and SQLite folder), waits until the DR
+// backend's /overview holds every service, then measures in Debian's chromium:
+//
+// - time to the first rendered rows: from navigation to /disaster-recovery to the first row of the
+//   services table, median of `runs` loads;
+// - time to apply a filter: from choosing a tier in the Tier filter to the table showing that
+//   tier's first service, median of `runs` changes;
+// - the sizes: services, one /overview page in bytes, the CSV export of every service.
+//
+// Prints the figures; asserts nothing.
+import { ChildProcess, fork, spawn } from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { parseArgs } from 'util';
+import { stringify } from 'yaml';
+import { launchBrowser } from '../src/app';
+import {
+  BenchSize,
+  entities,
+} from '../../../plugins/disaster-recovery-backend/bench/generate';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const FRONTEND_PORT = 3107;
+const BACKEND_PORT = 7107;
+const frontendUrl = `http://localhost:${FRONTEND_PORT}`;
+const backendUrl = `http://localhost:${BACKEND_PORT}`;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2
+    ? s[(s.length - 1) / 2]
+    : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const ms = (x: number) => `${Math.round(x)} ms`;
+const sleep = (t: number) => new Promise(r => setTimeout(r, t));
+
+async function isUp(url: string) {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
+async function guestToken(): Promise<string> {
+  const res = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+  });
+  return (await res.json()).backstageIdentity.token;
+}
+
+async function api(
+  pathname: string,
+  init: RequestInit = {},
+): Promise<Response> {
+  return fetch(`${backendUrl}/api/disaster-recovery${pathname}`, {
+    ...init,
+    headers: { authorization: `Bearer ${await guestToken()}` },
+  });
+}
+
+function startSimulator(size: BenchSize, now: Date) {
+  const child = fork(
+    path.join(
+      repoRoot,
+      'plugins/disaster-recovery-backend/bench/simulatorProcess.ts',
+    ),
+    [JSON.stringify(size), now.toISOString()],
+    {
+      execArgv: [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        '--max-old-space-size=8000',
+      ],
+    },
+  );
+  const clusters = new Promise<Array<{ name: string; url: string }>>(
+    (resolve, reject) => {
+      child.on('message', (m: any) => m?.clusters && resolve(m.clusters));
+      child.once('exit', code =>
+        reject(new Error(`simulator exited with ${code}`)),
+      );
+    },
+  );
+  return { child, clusters };
+}
+
+function writeConfig(
+  dir: string,
+  size: BenchSize,
+  clusters: Array<{ name: string; url: string }>,
+) {
+  const catalogFile = path.join(dir, 'services.yaml');
+  fs.writeFileSync(
+    catalogFile,
+    entities(size)
+      .map(e => stringify(e))
+      .join('---\n'),
+  );
+  const configFile = path.join(dir, 'app-config.bench.yaml');
+  fs.writeFileSync(
+    configFile,
+    stringify({
+      app: { baseUrl: frontendUrl },
+      backend: {
+        baseUrl: backendUrl,
+        listen: { port: BACKEND_PORT },
+        cors: { origin: frontendUrl },
+        database: {
+          client: 'better-sqlite3',
+          connection: { directory: path.join(dir, 'sqlite') },
+        },
+      },
+      catalog: {
+        rules: [{ allow: ['Component', 'System', 'Location', 'Group'] }],
+        locations: [{ type: 'file', target: catalogFile }],
+      },
+      kubernetes: {
+        serviceLocatorMethod: { type: 'multiTenant' },
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: clusters.map(c => ({
+              name: c.name,
+              url: c.url,
+              authProvider: 'serviceAccount',
+              serviceAccountToken: 'bench-token',
+              skipMetricsLookup: true,
+            })),
+          },
+        ],
+      },
+      disasterRecovery: {
+        refresh: {
+          schedule: {
+            frequency: { hours: 6 },
+            timeout: { minutes: 10 },
+            initialDelay: { seconds: 30 },
+          },
+        },
+      },
+    }),
+  );
+  return configFile;
+}
+
+// The backend runs from its sources without a file watcher (`yarn start` would restart it on
+// every source change, losing the refresh); the frontend is the app's dev server.
+function startApp(dir: string, configFile: string): ChildProcess[] {
+  const log = fs.openSync(path.join(dir, 'app.log'), 'w');
+  const configArgs = [
+    '--config',
+    path.join(repoRoot, 'app-config.yaml'),
+    '--config',
+    configFile,
+  ];
+  const options = {
+    detached: true,
+    stdio: ['ignore', log, log] as const,
+    env: { ...process.env, BROWSER: 'none', NODE_ENV: 'development' },
+  };
+  return [
+    spawn(
+      process.execPath,
+      [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        'src/index.ts',
+        ...configArgs,
+      ],
+      { ...options, cwd: path.join(repoRoot, 'packages/backend') },
+    ),
+    spawn('yarn', ['start', ...configArgs], {
+      ...options,
+      cwd: path.join(repoRoot, 'packages/app'),
+    }),
+  ];
+}
+
+async function waitUntil<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined>,
+  app?: ChildProcess,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (app && app.exitCode !== null)
+      throw new Error(`the app exited with ${app.exitCode} (${what})`);
+    if (Date.now() > deadline)
+      throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await sleep(10_000);
+  }
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      services: { type: 'string', default: '10000' },
+      clusters: { type: 'string', default: '4' },
+      backups: { type: 'string', default: '2' },
+      runs: { type: 'string', default: '5' },
+    },
+  });
+  const size: BenchSize = {
+    services: Number(values.services),
+    clusters: Number(values.clusters),
+    backups: Number(values.backups),
+  };
+  const runs = Number(values.runs);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dr-bench-overview-'));
+  console.log(
+    `bench:overview ${size.services} services × ${size.clusters} clusters × ${size.backups} backups, in ${dir}`,
+  );
+
+  const simulator = startSimulator(size, new Date());
+  let processes: ChildProcess[] = [];
+  const browser = await launchBrowser();
+  try {
+    const clusters = await simulator.clusters;
+    const configFile = writeConfig(dir, size, clusters);
+    const started = Date.now();
+    processes = startApp(dir, configFile);
+    const [app] = processes;
+    await waitUntil(
+      'backend ready',
+      300_000,
+      async () =>
+        (await isUp(`${backendUrl}/.backstage/health/v1/readiness`)) ||
+        undefined,
+      app,
+    );
+    await waitUntil(
+      'frontend ready',
+      300_000,
+      async () => (await isUp(frontendUrl)) || undefined,
+      app,
+    );
+    console.log(
+      `app up in ${((Date.now() - started) / 1000).toFixed(
+        0,
+      )} s; waiting for the catalog and a DR refresh of every service`,
+    );
+    // The catalog ingests the services; a refresh then judges them. Ask for a refresh until the
+    // overview holds every service.
+    let lastRefresh = 0;
+    const total = await waitUntil(
+      'every service in /overview',
+      30 * 60_000,
+      async () => {
+        const body = await (await api('/overview?limit=1')).json();
+        if (body.totalCount >= size.services) return body.totalCount as number;
+        if (Date.now() - lastRefresh > 60_000) {
+          lastRefresh = Date.now();
+          await api('/refresh', { method: 'POST' });
+        }
+        console.log(`  /overview: ${body.totalCount} services`);
+        return undefined;
+      },
+      app,
+    );
+    console.log(
+      `/overview holds ${total} services after ${(
+        (Date.now() - started) /
+        1000
+      ).toFixed(0)} s`,
+    );
+
+    const pageBytes = (await (await api('/overview?limit=25')).text()).length;
+    const csvStart = Date.now();
+    const csv = await (await api('/overview?format=csv')).text();
+    const csvMs = Date.now() - csvStart;
+    const tierFirst: Record<string, string> = {};
+    for (const tier of ['tier-1', 'tier-2', 'tier-3']) {
+      tierFirst[tier] = (
+        await (await api(`/overview?tier=${tier}&limit=1`)).json()
+      ).items[0].name;
+    }
+    const firstOverall = (await (await api('/overview?limit=1')).json())
+      .items[0].name;
+
+    const page = await browser.newPage({
+      viewport: { width: 1600, height: 1000 },
+    });
+    // Sign in once (the guest provider) and let the dev server compile; not measured.
+    await page.goto(`${frontendUrl}/disaster-recovery`);
+    await page
+      .getByRole('button', { name: /enter/i })
+      .click({ timeout: 120_000 });
+    const firstRow = page
+      .locator('table a[href$="/disaster-recovery"]')
+      .first();
+    await firstRow.waitFor({ timeout: 120_000 });
+
+    // Time to the first rendered rows, from navigation start.
+    const loads: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      await page.goto(`${frontendUrl}/disaster-recovery`);
+      const enter = page.getByRole('button', { name: /enter/i });
+      await Promise.race([
+        firstRow.waitFor({ timeout: 60_000 }),
+        enter.click({ timeout: 60_000 }).catch(() => undefined),
+      ]);
+      await firstRow.waitFor({ timeout: 60_000 });
+      loads.push(await page.evaluate(() => performance.now()));
+    }
+
+    // Time to apply a filter: choose a tier option, until the table's first row is that tier's.
+    const filters = page.getByRole('search', { name: 'Filter services' });
+    const steps: Array<[string, string]> = [];
+    for (let i = 0; i < runs; i++) {
+      const tier = ['tier-2', 'tier-3'][i % 2];
+      steps.push([tier, tierFirst[tier]], [tier, firstOverall]); // select, then deselect
+    }
+    const applies: number[] = [];
+    for (const [tier, expected] of steps) {
+      await filters.getByRole('button', { name: /^Tier / }).click();
+      await page.getByRole('option', { name: tier }).waitFor();
+      applies.push(
+        await page.evaluate(
+          ([option, first]) =>
+            new Promise<number>(resolve => {
+              const item = [
+                ...document.querySelectorAll('[role="option"]'),
+              ].find(o => o.textContent === option) as HTMLElement;
+              const t0 = performance.now();
+              item.click();
+              const check = () => {
+                const row = document.querySelector(
+                  'table a[href$="/disaster-recovery"]',
+                );
+                if (row?.textContent === first) resolve(performance.now() - t0);
+                else requestAnimationFrame(check);
+              };
+              requestAnimationFrame(check);
+            }),
+          [tier, expected] as const,
+        ),
+      );
+      await page.keyboard.press('Escape');
+      await page.getByRole('listbox').waitFor({ state: 'hidden' });
+    }
+
+    console.log('');
+    console.log(`services: ${total}, clusters: ${size.clusters}`);
+    console.log(
+      `/overview page of 25 rows: ${(pageBytes / 1024).toFixed(
+        1,
+      )} kB; CSV of every service: ${(csv.length / 1024 / 1024).toFixed(
+        1,
+      )} MB in ${csvMs} ms`,
+    );
+    console.log(
+      `time to first rendered rows: median ${ms(
+        median(loads),
+      )} (target 1500 ms); runs: ${loads.map(ms).join(', ')}`,
+    );
+    console.log(
+      `time to apply a filter: median ${ms(
+        median(applies),
+      )} (target 300 ms); runs: ${applies.map(ms).join(', ')}`,
+    );
+  } finally {
+    await browser.close();
+    for (const child of processes) {
+      if (child.pid && child.exitCode === null) {
+        process.kill(-child.pid, 'SIGTERM');
+        await Promise.race([
+          new Promise(r => child.once('exit', r)),
+          sleep(10_000),
+        ]);
+        if (child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+      }
+    }
+    simulator.child.send('stop');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
