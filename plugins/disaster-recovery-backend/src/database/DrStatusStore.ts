@@ -181,10 +181,10 @@ export class DrStatusStore {
           .whereIn('entity_ref', gone.slice(i, i + 500))
           .delete();
       }
-      const rows = records.map(toRow);
-      for (let i = 0; i < rows.length; i += 200) {
+      // Rows (with their status JSON) are made a batch at a time, not all at once.
+      for (let i = 0; i < records.length; i += 200) {
         await tx('dr_service_status')
-          .insert(rows.slice(i, i + 200))
+          .insert(records.slice(i, i + 200).map(toRow))
           .onConflict('entity_ref')
           .merge();
       }
