@@ -36,7 +36,12 @@ import {
   parseLabelSelector,
 } from './selectors';
 import { ListPosition, ObjectStore } from './store';
-import { formatTimestamp, resolveTimeTokensDeep } from './timestamps';
+import {
+  formatTimestamp,
+  resolveTimeTokens,
+  resolveTimeTokensDeep,
+  timeTokenPaths,
+} from './timestamps';
 
 /** The part of an object a write addresses: the main resource or its `status` subresource. */
 export type ObjectPart = 'main' | 'status';
@@ -237,6 +242,15 @@ export class Cluster {
   /** Bytes of API response bodies sent. */
   bytesSent = 0;
 
+  /** Objects loaded with time tokens, by store key: where the tokens were, and the version. */
+  private readonly living = new Map<
+    string,
+    {
+      resourceVersion: JsonValue | undefined;
+      tokens: Array<{ path: Array<string | number>; template: string }>;
+    }
+  >();
+
   /**
    * @param registry - the resource types every cluster serves
    * @param clock - the cluster's current time (creation timestamps)
@@ -285,12 +299,54 @@ export class Cluster {
         );
       }
       seen.set(key, source);
-      return { type, namespace, name, admitted };
+      return {
+        type,
+        namespace,
+        name,
+        admitted,
+        tokens: timeTokenPaths(object as JsonValue),
+      };
     });
-    for (const { type, namespace, name, admitted } of prepared) {
-      metadataOf(admitted).resourceVersion = this.store.nextResourceVersion();
+    for (const { type, namespace, name, admitted, tokens } of prepared) {
+      const resourceVersion = this.store.nextResourceVersion();
+      metadataOf(admitted).resourceVersion = resourceVersion;
       this.store.put(storageKey(type), namespace, name, admitted);
+      const key = `${storageKey(type)} ${namespace}/${name}`;
+      if (tokens.length > 0) {
+        this.living.set(key, { resourceVersion, tokens });
+      } else {
+        this.living.delete(key);
+      }
     }
+  }
+
+  /**
+   * An object as it is served now: an object loaded with time tokens and not changed through
+   * the API since shows those times relative to the cluster's current time, so a fixture's
+   * "backup 3 minutes ago" stays 3 minutes ago however long the simulator runs. Changed
+   * objects keep the times they had when they were changed.
+   */
+  private present(type: ResourceType, object: JsonObject): JsonObject {
+    if (this.living.size === 0) return object;
+    const meta = metadataOf(object);
+    const entry = this.living.get(
+      `${storageKey(type)} ${str(meta.namespace) ?? ''}/${
+        str(meta.name) ?? ''
+      }`,
+    );
+    if (!entry || entry.resourceVersion !== meta.resourceVersion) {
+      return object;
+    }
+    const now = this.clock();
+    const copy = structuredClone(object);
+    for (const { path, template } of entry.tokens) {
+      let parent: any = copy;
+      for (const step of path.slice(0, -1)) parent = parent?.[step];
+      if (parent && typeof parent === 'object') {
+        parent[path[path.length - 1]] = resolveTimeTokens(template, now);
+      }
+    }
+    return copy;
   }
 
   private prepareLoaded(
@@ -400,7 +456,7 @@ export class Cluster {
     if (!object) {
       throw notFound({ group: type.group, plural: type.plural, name });
     }
-    return object;
+    return this.present(type, object);
   }
 
   /** GET of one object (also serves the `status` subresource, which shows the whole object). */
@@ -448,7 +504,9 @@ export class Cluster {
       apiVersion: apiVersionOf(type),
       kind: type.listKind,
       metadata,
-      items: page.items.map(item => this.versioned(type, item)),
+      items: page.items.map(item =>
+        this.versioned(type, this.present(type, item)),
+      ),
     };
   }
 

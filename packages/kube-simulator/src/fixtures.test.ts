@@ -40,10 +40,18 @@ async function list(
   return (await response.json()).items;
 }
 
-const ago = (timestamp: string) =>
-  (NOW.getTime() - Date.parse(timestamp)) / HOUR;
+let startedAt = Date.now();
+/**
+ * How long ago a served time is, in hours, to the minute: fixture times follow the simulator's
+ * clock, which started at NOW and runs on.
+ */
+const ago = (timestamp: string) => {
+  const simulatorNow = NOW.getTime() + (Date.now() - startedAt);
+  return Math.round((simulatorNow - Date.parse(timestamp)) / 60_000) / 60;
+};
 
 beforeAll(async () => {
+  startedAt = Date.now();
   simulator = await startSimulator({
     now: NOW,
     clusters: ['prod-eu', 'dr-us'].map(name => ({

@@ -39,8 +39,9 @@ export interface SimulatorOptions {
   /** Folder of CustomResourceDefinition YAML files to serve; default `DEFAULT_CRD_DIR`. */
   crdDir?: string;
   /**
-   * The time `{{now}}` tokens in fixtures are relative to, and the start of the simulator's
-   * clock (creation timestamps); default: the real time at start.
+   * The start of the simulator's clock (creation timestamps), which then runs with real time;
+   * default: the real time at start. Fixture times written as tokens (`{{now-15m}}`) are relative
+   * to the clock whenever an object is served, until the object is changed through the API.
    */
   now?: Date;
   /** Interface to listen on; default `127.0.0.1`. */

@@ -75,3 +75,27 @@ export function resolveTimeTokensDeep(
   }
   return value;
 }
+
+/**
+ * Where the strings holding time tokens are in a JSON value (`{{now-3m}}`, ...): each one's path
+ * of keys and indexes, and the string itself.
+ */
+export function timeTokenPaths(
+  value: JsonValue,
+  path: Array<string | number> = [],
+): Array<{ path: Array<string | number>; template: string }> {
+  if (typeof value === 'string') {
+    return value.includes('{{') ? [{ path, template: value }] : [];
+  }
+  if (Array.isArray(value)) {
+    return value.flatMap((item, index) =>
+      timeTokenPaths(item, [...path, index]),
+    );
+  }
+  if (isJsonObject(value)) {
+    return Object.entries(value).flatMap(([key, child]) =>
+      timeTokenPaths(child, [...path, key]),
+    );
+  }
+  return [];
+}
