@@ -26,6 +26,7 @@ import { launchBrowser } from '../src/app';
 import {
   BenchSize,
   entities,
+  kubernetesConfig,
 } from '../../../plugins/disaster-recovery-backend/bench/generate';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -125,21 +126,7 @@ function writeConfig(
         rules: [{ allow: ['Component', 'System', 'Location', 'Group'] }],
         locations: [{ type: 'file', target: catalogFile }],
       },
-      kubernetes: {
-        serviceLocatorMethod: { type: 'multiTenant' },
-        clusterLocatorMethods: [
-          {
-            type: 'config',
-            clusters: clusters.map(c => ({
-              name: c.name,
-              url: c.url,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: 'bench-token',
-              skipMetricsLookup: true,
-            })),
-          },
-        ],
-      },
+      kubernetes: kubernetesConfig(clusters),
       disasterRecovery: {
         refresh: {
           schedule: {

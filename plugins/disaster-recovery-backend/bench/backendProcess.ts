@@ -17,7 +17,7 @@ import disasterRecoveryPlugin, {
   drModuleVolSyncProvider,
   drModuleWorkloadsProvider,
 } from '../src';
-import { BenchSize, entities } from './generate';
+import { BenchSize, entities, kubernetesConfig } from './generate';
 
 function memory() {
   (globalThis as { gc?: () => void }).gc?.();
@@ -50,21 +50,7 @@ async function main() {
       },
     },
     permission: { enabled: false },
-    kubernetes: {
-      serviceLocatorMethod: { type: 'multiTenant' },
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: clusters.map(c => ({
-            name: c.name,
-            url: c.url,
-            authProvider: 'serviceAccount',
-            serviceAccountToken: 'bench-token',
-            skipMetricsLookup: true,
-          })),
-        },
-      ],
-    },
+    kubernetes: kubernetesConfig(clusters),
     disasterRecovery: {
       refresh: {
         schedule: {

@@ -153,3 +153,27 @@ export function entities(size: BenchSize) {
   }
   return items;
 }
+
+/**
+ * The `kubernetes` config that points the Kubernetes plugin at the simulated clusters (the
+ * simulator's `bench-token`).
+ */
+export function kubernetesConfig(
+  clusters: Array<{ name: string; url: string }>,
+) {
+  return {
+    serviceLocatorMethod: { type: 'multiTenant' },
+    clusterLocatorMethods: [
+      {
+        type: 'config',
+        clusters: clusters.map(c => ({
+          name: c.name,
+          url: c.url,
+          authProvider: 'serviceAccount',
+          serviceAccountToken: 'bench-token',
+          skipMetricsLookup: true,
+        })),
+      },
+    ],
+  };
+}
