@@ -1,10 +1,12 @@
-// `yarn bench:overview [--services 10000] [--clusters 4] [--backups 2] [--runs 5]`
+// `yarn bench:overview [--services 10000] [--clusters 4] [--backups 2] [--runs 5] [--dev]`
 //
 // The DR overview page at scale, in a real browser: generates N services (catalog entities and
 // the simulator's Kubernetes objects, from the status benchmark's generator), starts the
-// simulator and the app (`yarn start` with the example config plus a generated one: catalog of
-// the N services, the simulated clusters, its own ports and SQLite folder), waits until the DR
-// backend's /overview holds every service, then measures in Debian's chromium:
+// simulator and the app with the example config plus a generated one (catalog of the N
+// services, the simulated clusters, its own ports and SQLite folder), waits until the DR
+// backend's /overview holds every service, then measures in Debian's chromium. The app is a
+// production build (`yarn workspace app build`) served by the backend, as deployed; `--dev`
+// measures the development server (`yarn start`) instead:
 //
 // - time to the first rendered rows: from navigation to /disaster-recovery to the first row of the
 //   services table, median of `runs` loads;
@@ -32,8 +34,10 @@ import {
 const repoRoot = path.resolve(__dirname, '../../..');
 const FRONTEND_PORT = 3107;
 const BACKEND_PORT = 7107;
-const frontendUrl = `http://localhost:${FRONTEND_PORT}`;
 const backendUrl = `http://localhost:${BACKEND_PORT}`;
+// The development server has its own port; a production build is served by the backend.
+const dev = process.argv.includes('--dev');
+const frontendUrl = dev ? `http://localhost:${FRONTEND_PORT}` : backendUrl;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -156,17 +160,19 @@ function startApp(dir: string, configFile: string): ChildProcess[] {
     stdio: ['ignore', log, log] as const,
     env: { ...process.env, BROWSER: 'none', NODE_ENV: 'development' },
   };
+  const backend = spawn(
+    process.execPath,
+    [
+      '--require',
+      require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+      'src/index.ts',
+      ...configArgs,
+    ],
+    { ...options, cwd: path.join(repoRoot, 'packages/backend') },
+  );
+  if (!dev) return [backend];
   return [
-    spawn(
-      process.execPath,
-      [
-        '--require',
-        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-        'src/index.ts',
-        ...configArgs,
-      ],
-      { ...options, cwd: path.join(repoRoot, 'packages/backend') },
-    ),
+    backend,
     spawn('yarn', ['start', ...configArgs], {
       ...options,
       cwd: path.join(repoRoot, 'packages/app'),
@@ -199,8 +205,19 @@ async function main() {
       clusters: { type: 'string', default: '4' },
       backups: { type: 'string', default: '2' },
       runs: { type: 'string', default: '5' },
+      dev: { type: 'boolean', default: false },
     },
   });
+  if (!dev) {
+    // The production build the backend serves (app-backend), with the bench's config injected.
+    console.log('building the app (yarn workspace app build)');
+    const build = spawn('yarn', ['workspace', 'app', 'build'], {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    });
+    const code = await new Promise(resolve => build.once('exit', resolve));
+    if (code !== 0) throw new Error(`the app build exited with ${code}`);
+  }
   const size: BenchSize = {
     services: Number(values.services),
     clusters: Number(values.clusters),
@@ -296,7 +313,7 @@ async function main() {
     const page = await browser.newPage({
       viewport: { width: 1600, height: 1000 },
     });
-    // Sign in once (the guest provider) and let the dev server compile; not measured.
+    // Sign in once (the guest provider), and let the dev server compile; not measured.
     await page.goto(`${frontendUrl}/disaster-recovery`);
     await page
       .getByRole('button', { name: /enter/i })
