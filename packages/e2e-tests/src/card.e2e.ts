@@ -98,9 +98,19 @@ describe('the DR card and tab in the running app', () => {
       path: path.join(screenshotDir, 'dr-card-breached.png'),
     });
 
-    // The "Disaster recovery" tab of the entity page.
-    await page.getByText('Disaster recovery', { exact: true }).first().click();
-    expect(page.url()).toMatch(/\/disaster-recovery$/);
+    // The "Disaster recovery" tab of the entity page (the sidebar's "Disaster recovery" is the
+    // overview page).
+    await page
+      .locator(
+        `a[href$="/catalog/default/component/${breached.name}/disaster-recovery"]`,
+      )
+      .first()
+      .click();
+    expect(page.url()).toMatch(
+      new RegExp(
+        `/catalog/default/component/${breached.name}/disaster-recovery$`,
+      ),
+    );
     await page
       .getByText('Recovery points')
       .first()
