@@ -1,4 +1,5 @@
-// `yarn bench:overview [--services 10000] [--clusters 4] [--backups 2] [--runs 5] [--dev]`
+// `yarn bench:overview [--services 10000] [--clusters 4] [--backups 2] [--runs 5] [--dev]
+//   [--skip-build]` (`--skip-build`: reuse packages/app/dist from an earlier build)
 //
 // The DR overview page at scale, in a real browser: generates N services (catalog entities and
 // the simulator's Kubernetes objects, from the status benchmark's generator), starts the
@@ -206,9 +207,10 @@ async function main() {
       backups: { type: 'string', default: '2' },
       runs: { type: 'string', default: '5' },
       dev: { type: 'boolean', default: false },
+      'skip-build': { type: 'boolean', default: false },
     },
   });
-  if (!dev) {
+  if (!dev && !values['skip-build']) {
     // The production build the backend serves (app-backend), with the bench's config injected.
     console.log('building the app (yarn workspace app build)');
     const build = spawn('yarn', ['workspace', 'app', 'build'], {
@@ -344,6 +346,15 @@ async function main() {
       steps.push([tier, tierFirst[tier]], [tier, firstOverall]); // select, then deselect
     }
     const applies: number[] = [];
+    // BENCH_PROFILE=<file>: a JavaScript CPU profile of the filter changes (.cpuprofile, for
+    // DevTools' Performance panel or any cpuprofile reader).
+    const profiler = process.env.BENCH_PROFILE
+      ? await page.context().newCDPSession(page)
+      : undefined;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.start');
+    }
     for (const [tier, expected] of steps) {
       await filters.getByRole('button', { name: /^Tier / }).click();
       await page.getByRole('option', { name: tier }).waitFor();
@@ -372,6 +383,10 @@ async function main() {
       await page.getByRole('listbox').waitFor({ state: 'hidden' });
     }
 
+    if (profiler) {
+      const { profile } = await profiler.send('Profiler.stop');
+      fs.writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
+    }
     console.log('');
     console.log(`services: ${total}, clusters: ${size.clusters}`);
     console.log(

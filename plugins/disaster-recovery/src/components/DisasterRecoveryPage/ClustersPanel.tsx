@@ -6,6 +6,7 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
+import { memo } from 'react';
 import { DrClusterOverview } from '@backstage-dr/plugin-disaster-recovery-common';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
@@ -38,7 +39,7 @@ const PROVIDER_STATES = {
  * status providers are installed on it (every CRD present), the BackupStorageLocations that
  * services use on it with their phase, and what could not be read.
  */
-export function ClustersPanel(props: {
+function ClustersPanelComponent(props: {
   clusters?: DrClusterOverview[];
   loading?: boolean;
   error?: Error;
@@ -145,3 +146,6 @@ export function ClustersPanel(props: {
     />
   );
 }
+
+/** Memoised: renders again only when its props change. */
+export const ClustersPanel = memo(ClustersPanelComponent);

@@ -8,13 +8,14 @@ import {
   DrOverviewResponse,
   DrVerdict,
 } from '@backstage-dr/plugin-disaster-recovery-common';
+import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { useTheme } from '@material-ui/core/styles';
+import { memo } from 'react';
 import {
   Bar,
   BarChart,
   CartesianGrid,
-  Legend,
   ResponsiveContainer,
   Tooltip,
   XAxis,
@@ -47,6 +48,42 @@ function rowsOf(
   return order
     .filter(name => counts?.[name])
     .map(name => ({ name, ...counts![name] }));
+}
+
+/**
+ * The verdicts' colours under a chart. Plain HTML rather than recharts' Legend, which measures
+ * itself in the DOM on every render (a forced layout of the whole page per chart and filter
+ * change).
+ */
+function VerdictLegend(props: { verdicts: DrVerdict[] }) {
+  const theme = useTheme();
+  const colors = verdictColors(theme);
+  return (
+    <Box
+      component="ul"
+      display="flex"
+      flexWrap="wrap"
+      justifyContent="center"
+      m={0}
+      p={0}
+      style={{ listStyle: 'none', gap: theme.spacing(1.5) }}
+    >
+      {props.verdicts.map(v => (
+        <Box component="li" key={v} display="flex" alignItems="center">
+          <Box
+            component="span"
+            width={10}
+            height={10}
+            mr={0.5}
+            style={{ background: colors[v] }}
+          />
+          <Typography variant="caption" style={{ color: colors[v] }}>
+            {VERDICT_LABELS[v]}
+          </Typography>
+        </Box>
+      ))}
+    </Box>
+  );
 }
 
 function StackedBars(props: {
@@ -86,7 +123,6 @@ function StackedBars(props: {
           </>
         )}
         <Tooltip labelFormatter={v => label(String(v))} />
-        <Legend />
         {verdicts.map(v => (
           <Bar
             key={v}
@@ -103,7 +139,9 @@ function StackedBars(props: {
 }
 
 /** Compliance by tier: one stacked bar a tier, split by verdict, over the matching services. */
-export function ComplianceByTierChart(props: { overview: DrOverviewResponse }) {
+function ComplianceByTierChartComponent(props: {
+  overview: DrOverviewResponse;
+}) {
   const { overview } = props;
   const rows = rowsOf(
     overview.counts.tierVerdict,
@@ -114,12 +152,15 @@ export function ComplianceByTierChart(props: { overview: DrOverviewResponse }) {
       {rows.length === 0 ? (
         <Typography color="textSecondary">No service with a tier.</Typography>
       ) : (
-        <StackedBars
-          rows={rows}
-          verdicts={TIER_VERDICTS}
-          layout="horizontal"
-          label={n => n}
-        />
+        <>
+          <StackedBars
+            rows={rows}
+            verdicts={TIER_VERDICTS}
+            layout="horizontal"
+            label={n => n}
+          />
+          <VerdictLegend verdicts={TIER_VERDICTS} />
+        </>
       )}
     </InfoCard>
   );
@@ -129,7 +170,7 @@ export function ComplianceByTierChart(props: { overview: DrOverviewResponse }) {
  * Compliance by owner: one stacked bar an owner, split by verdict; the owners with the most
  * breached, then at-risk, services first, at most {@link MAX_OWNERS}.
  */
-export function ComplianceByOwnerChart(props: {
+function ComplianceByOwnerChartComponent(props: {
   overview: DrOverviewResponse;
 }) {
   const byOwner = props.overview.counts.ownerVerdict ?? {};
@@ -156,12 +197,15 @@ export function ComplianceByOwnerChart(props: {
       {rows.length === 0 ? (
         <Typography color="textSecondary">No service with an owner.</Typography>
       ) : (
-        <StackedBars
-          rows={rows}
-          verdicts={OVERVIEW_VERDICTS}
-          layout="vertical"
-          label={ownerLabel}
-        />
+        <>
+          <StackedBars
+            rows={rows}
+            verdicts={OVERVIEW_VERDICTS}
+            layout="vertical"
+            label={ownerLabel}
+          />
+          <VerdictLegend verdicts={OVERVIEW_VERDICTS} />
+        </>
       )}
     </InfoCard>
   );
@@ -178,7 +222,7 @@ const dayFormat = new Intl.DateTimeFormat(undefined, {
  * bar a day, from
  * the backend's history (each service's last verdict of each UTC day), over every service.
  */
-export function ComplianceTrendChart(props: {
+function ComplianceTrendChartComponent(props: {
   days?: DrOverviewHistoryDay[];
   error?: Error;
 }) {
@@ -220,7 +264,6 @@ export function ComplianceTrendChart(props: {
               dayFormat.format(new Date(`${String(d)}T00:00:00Z`))
             }
           />
-          <Legend />
           {TREND_VERDICTS.map(v => (
             <Bar
               key={v}
@@ -242,6 +285,24 @@ export function ComplianceTrendChart(props: {
       variant="gridItem"
     >
       {content}
+      {data && days!.some(d => d.total > 0) && (
+        <VerdictLegend verdicts={TREND_VERDICTS} />
+      )}
     </InfoCard>
   );
 }
+
+/**
+ * Compliance by tier: one stacked bar a tier, split by verdict, over the matching services.
+ * Memoised: it renders again only when the overview it shows changes.
+ */
+export const ComplianceByTierChart = memo(ComplianceByTierChartComponent);
+
+/**
+ * Compliance by owner, the owners with the most breached, then at-risk, services first.
+ * Memoised: it renders again only when the overview it shows changes.
+ */
+export const ComplianceByOwnerChart = memo(ComplianceByOwnerChartComponent);
+
+/** The trend of verdicts over the last days. Memoised on its days and error. */
+export const ComplianceTrendChart = memo(ComplianceTrendChartComponent);

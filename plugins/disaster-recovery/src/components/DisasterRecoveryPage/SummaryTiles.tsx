@@ -10,7 +10,7 @@ import Grid from '@material-ui/core/Grid';
 import Paper from '@material-ui/core/Paper';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles, Theme } from '@material-ui/core/styles';
-import { ReactNode } from 'react';
+import { ReactNode, memo } from 'react';
 import { formatRelativeTime, formatSeconds, VERDICT_LABELS } from '../format';
 import { OVERVIEW_VERDICTS, VerdictStatus } from './verdicts';
 
@@ -73,7 +73,7 @@ function Tile(props: {
  * recovery point among the tier-0 and tier-1 services, and the clusters and
  * BackupStorageLocations that are unavailable.
  */
-export function SummaryTiles(props: {
+function SummaryTilesComponent(props: {
   overview: DrOverviewResponse;
   clusters?: DrClusterOverview[];
   /** The verdicts filtered on, highlighted. */
@@ -229,3 +229,6 @@ export function SummaryTiles(props: {
     </Grid>
   );
 }
+
+/** Memoised: renders again only when its props change. */
+export const SummaryTiles = memo(SummaryTilesComponent);
