@@ -77,7 +77,7 @@ function VerdictLegend(props: { verdicts: DrVerdict[] }) {
             mr={0.5}
             style={{ background: colors[v] }}
           />
-          <Typography variant="caption" style={{ color: colors[v] }}>
+          <Typography variant="caption" color="textSecondary">
             {VERDICT_LABELS[v]}
           </Typography>
         </Box>
