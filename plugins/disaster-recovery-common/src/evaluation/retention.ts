@@ -212,19 +212,16 @@ export class RecoveryPointRetention {
     }
     let kept: Map<number, KubeObject>;
     let buckets: Map<LocatedService, Map<string, Newest>>;
+    // Each object may be kept by several buckets: it stays while one of them holds it.
+    let holders: Map<number, number>;
     let seq: number;
     const reset = () => {
       kept = new Map();
       buckets = new Map();
+      holders = new Map();
       seq = 0;
     };
     reset();
-    // Each object may be kept by several buckets: it stays while one of them holds it.
-    let holders: Map<number, number>;
-    const resetHolders = () => {
-      holders = new Map();
-    };
-    resetHolders();
     const hold = (n: number, backup: VeleroBackup) => {
       holders.set(n, (holders.get(n) ?? 0) + 1);
       if (!kept.has(n)) kept.set(n, projectBackup(backup));
@@ -309,10 +306,7 @@ export class RecoveryPointRetention {
           }
         }
       },
-      reset: () => {
-        reset();
-        resetHolders();
-      },
+      reset,
       objects: () =>
         [...kept.entries()].sort((a, b) => a[0] - b[0]).map(([, o]) => o),
     };
