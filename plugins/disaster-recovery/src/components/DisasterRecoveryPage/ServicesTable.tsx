@@ -9,7 +9,7 @@ import {
 import { DrServiceRecord } from '@backstage-dr/plugin-disaster-recovery-common';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { ReactNode } from 'react';
+import { ReactNode, memo, useCallback, useMemo, useRef } from 'react';
 import { TimeCell } from '../EntityDisasterRecoveryContent/cells';
 import { formatSeconds } from '../format';
 import { ownerLabel } from './FilterBar';
@@ -37,13 +37,16 @@ const useStyles = makeStyles(theme => ({
 /** The service's DR tab: `/catalog/<namespace>/<kind>/<name>/disaster-recovery`. */
 function useDrTabLink(): (entityRef: string) => string | undefined {
   const entityRoute = useRouteRef(entityRouteRef);
-  return entityRef => {
-    try {
-      return `${entityRoute(entityRouteParams(entityRef))}/disaster-recovery`;
-    } catch {
-      return undefined;
-    }
-  };
+  return useCallback(
+    (entityRef: string) => {
+      try {
+        return `${entityRoute(entityRouteParams(entityRef))}/disaster-recovery`;
+      } catch {
+        return undefined;
+      }
+    },
+    [entityRoute],
+  );
 }
 
 function systemLabel(ref: string): string {
@@ -83,7 +86,7 @@ function TargetCell(props: {
  * page size come from `filters` and changes go to `onChange`. Each name links to the service's
  * "Disaster recovery" tab.
  */
-export function ServicesTable(props: {
+function ServicesTableComponent(props: {
   items: DrServiceRecord[];
   totalCount: number;
   filters: OverviewFilters;
@@ -93,130 +96,177 @@ export function ServicesTable(props: {
   title?: string;
   emptyContent?: ReactNode;
 }) {
-  const { items, totalCount, filters, onChange } = props;
+  const { items, totalCount, filters } = props;
   const classes = useStyles();
   const drTab = useDrTabLink();
+  // The latest onChange, so that the columns and handlers below need not change with it.
+  const onChangeRef = useRef(props.onChange);
+  onChangeRef.current = props.onChange;
+  const sortField = filters.sort.field;
+  const sortDirection = filters.sort.direction;
 
-  const sortable = (
-    field: SortField,
-  ): Partial<TableColumn<Row>> & { sortField: SortField } => ({
-    sortField: field,
-    // The rows come sorted from the backend; the table keeps their order.
-    customSort: () => 0,
-    defaultSort:
-      filters.sort.field === field ? filters.sort.direction : undefined,
-  });
+  // Columns, rows and options keep their identity between renders unless what they show
+  // changes: the table re-processes all of them whenever a new array or object comes in.
+  const columns = useMemo(() => {
+    const sortable = (
+      field: SortField,
+    ): Partial<TableColumn<Row>> & { sortField: SortField } => ({
+      sortField: field,
+      // The rows come sorted from the backend; the table keeps their order.
+      customSort: () => 0,
+      defaultSort: sortField === field ? sortDirection : undefined,
+    });
 
-  const columns: Array<TableColumn<Row> & { sortField?: SortField }> = [
-    {
-      title: 'Service',
-      cellStyle: NOWRAP,
-      field: 'name',
-      ...sortable('name'),
-      render: r => {
-        const href = drTab(r.entityRef);
-        return (
+    const list: Array<TableColumn<Row> & { sortField?: SortField }> = [
+      {
+        title: 'Service',
+        cellStyle: NOWRAP,
+        field: 'name',
+        ...sortable('name'),
+        render: r => {
+          const href = drTab(r.entityRef);
+          return (
+            <>
+              {href ? <Link to={href}>{r.name}</Link> : r.name}
+              {r.title && r.title !== r.name && (
+                <Typography variant="caption" className={classes.reason}>
+                  {r.title}
+                </Typography>
+              )}
+            </>
+          );
+        },
+      },
+      {
+        title: 'Owner',
+        field: 'owner',
+        ...sortable('owner'),
+        render: r => (r.owner ? ownerLabel(r.owner) : '—'),
+      },
+      {
+        title: 'System',
+        field: 'system',
+        ...sortable('system'),
+        render: r => (r.system ? systemLabel(r.system) : '—'),
+      },
+      {
+        title: 'Tier',
+        cellStyle: NOWRAP,
+        field: 'tier',
+        ...sortable('tier'),
+        render: r => r.tier ?? '—',
+      },
+      {
+        title: 'Strategy',
+        field: 'strategy',
+        ...sortable('strategy'),
+        render: r => r.strategy ?? '—',
+      },
+      {
+        title: 'RPO achieved / target',
+        field: 'achievedRpoSeconds',
+        ...sortable('achievedRpo'),
+        render: r =>
+          r.verdict === 'undeclared' || r.verdict === 'invalid' ? (
+            '—'
+          ) : (
+            <TargetCell
+              value={r.achievedRpoSeconds}
+              target={r.rpoSeconds}
+              none="none"
+              label="Achieved RPO"
+            />
+          ),
+      },
+      {
+        title: 'RTO measured / target',
+        field: 'measuredRtoSeconds',
+        ...sortable('measuredRto'),
+        render: r =>
+          r.verdict === 'undeclared' || r.verdict === 'invalid' ? (
+            '—'
+          ) : (
+            <TargetCell
+              value={r.measuredRtoSeconds}
+              target={r.rtoSeconds}
+              none="not measured"
+              label="Measured RTO"
+            />
+          ),
+      },
+      {
+        title: 'Last drill',
+        field: 'lastDrillAt',
+        ...sortable('lastDrill'),
+        render: r =>
+          r.lastDrillAt ? <TimeCell time={r.lastDrillAt} relative /> : 'never',
+      },
+      {
+        title: 'Verdict',
+        field: 'verdict',
+        ...sortable('verdict'),
+        render: r => (
           <>
-            {href ? <Link to={href}>{r.name}</Link> : r.name}
-            {r.title && r.title !== r.name && (
+            <span className={classes.nowrap}>
+              <VerdictStatus verdict={r.verdict} />
+            </span>
+            {r.firstReason && (
               <Typography variant="caption" className={classes.reason}>
-                {r.title}
+                {r.firstReason}
               </Typography>
             )}
           </>
-        );
+        ),
       },
+      {
+        title: 'Clusters',
+        field: 'clusters',
+        sorting: false,
+        cellStyle: NOWRAP,
+        render: r =>
+          r.clusters.length ? r.clusters.map(c => <div key={c}>{c}</div>) : '—',
+      },
+    ];
+    return list.map(c => ({ cellStyle: CELL, headerStyle: CELL, ...c }));
+  }, [classes, drTab, sortField, sortDirection]);
+  const data = useMemo(
+    () => items.map(r => ({ ...r, id: r.entityRef })),
+    [items],
+  );
+  const options = useMemo(
+    () => ({
+      search: false,
+      paging: true,
+      pageSize: filters.pageSize,
+      pageSizeOptions: [...PAGE_SIZES],
+      emptyRowsWhenPaging: false,
+      padding: 'dense' as const,
+      draggable: false,
+      thirdSortClick: false,
+    }),
+    [filters.pageSize],
+  );
+  const onPageChange = useCallback(
+    (page: number) => onChangeRef.current({ page }),
+    [],
+  );
+  const onRowsPerPageChange = useCallback(
+    (pageSize: number) => onChangeRef.current({ pageSize, page: 0 }),
+    [],
+  );
+  const onOrderChange = useCallback(
+    (index: number, direction: 'asc' | 'desc') => {
+      const field = columns[index]?.sortField;
+      onChangeRef.current({
+        sort:
+          field && direction
+            ? { field, direction }
+            : { field: 'tier', direction: 'asc' },
+        page: 0,
+      });
     },
-    {
-      title: 'Owner',
-      field: 'owner',
-      ...sortable('owner'),
-      render: r => (r.owner ? ownerLabel(r.owner) : '—'),
-    },
-    {
-      title: 'System',
-      field: 'system',
-      ...sortable('system'),
-      render: r => (r.system ? systemLabel(r.system) : '—'),
-    },
-    {
-      title: 'Tier',
-      cellStyle: NOWRAP,
-      field: 'tier',
-      ...sortable('tier'),
-      render: r => r.tier ?? '—',
-    },
-    {
-      title: 'Strategy',
-      field: 'strategy',
-      ...sortable('strategy'),
-      render: r => r.strategy ?? '—',
-    },
-    {
-      title: 'RPO achieved / target',
-      field: 'achievedRpoSeconds',
-      ...sortable('achievedRpo'),
-      render: r =>
-        r.verdict === 'undeclared' || r.verdict === 'invalid' ? (
-          '—'
-        ) : (
-          <TargetCell
-            value={r.achievedRpoSeconds}
-            target={r.rpoSeconds}
-            none="none"
-            label="Achieved RPO"
-          />
-        ),
-    },
-    {
-      title: 'RTO measured / target',
-      field: 'measuredRtoSeconds',
-      ...sortable('measuredRto'),
-      render: r =>
-        r.verdict === 'undeclared' || r.verdict === 'invalid' ? (
-          '—'
-        ) : (
-          <TargetCell
-            value={r.measuredRtoSeconds}
-            target={r.rtoSeconds}
-            none="not measured"
-            label="Measured RTO"
-          />
-        ),
-    },
-    {
-      title: 'Last drill',
-      field: 'lastDrillAt',
-      ...sortable('lastDrill'),
-      render: r =>
-        r.lastDrillAt ? <TimeCell time={r.lastDrillAt} relative /> : 'never',
-    },
-    {
-      title: 'Verdict',
-      field: 'verdict',
-      ...sortable('verdict'),
-      render: r => (
-        <>
-          <span className={classes.nowrap}>
-            <VerdictStatus verdict={r.verdict} />
-          </span>
-          {r.firstReason && (
-            <Typography variant="caption" className={classes.reason}>
-              {r.firstReason}
-            </Typography>
-          )}
-        </>
-      ),
-    },
-    {
-      title: 'Clusters',
-      field: 'clusters',
-      sorting: false,
-      cellStyle: NOWRAP,
-      render: r =>
-        r.clusters.length ? r.clusters.map(c => <div key={c}>{c}</div>) : '—',
-    },
-  ];
+    [columns],
+  );
 
   return (
     <Table<Row>
@@ -224,37 +274,38 @@ export function ServicesTable(props: {
       key={filters.pageSize}
       title={props.title}
       isLoading={props.loading}
-      columns={columns.map(c => ({
-        cellStyle: CELL,
-        headerStyle: CELL,
-        ...c,
-      }))}
-      data={items.map(r => ({ ...r, id: r.entityRef }))}
+      columns={columns}
+      data={data}
       page={filters.page}
       totalCount={totalCount}
-      onPageChange={page => onChange({ page })}
-      onRowsPerPageChange={pageSize => onChange({ pageSize, page: 0 })}
-      onOrderChange={(index, direction) => {
-        const field = columns[index]?.sortField;
-        onChange({
-          sort:
-            field && direction
-              ? { field, direction }
-              : { field: 'tier', direction: 'asc' },
-          page: 0,
-        });
-      }}
-      options={{
-        search: false,
-        paging: true,
-        pageSize: filters.pageSize,
-        pageSizeOptions: [...PAGE_SIZES],
-        emptyRowsWhenPaging: false,
-        padding: 'dense',
-        draggable: false,
-        thirdSortClick: false,
-      }}
+      onPageChange={onPageChange}
+      onRowsPerPageChange={onRowsPerPageChange}
+      onOrderChange={onOrderChange}
+      options={options}
       emptyContent={props.emptyContent}
     />
   );
 }
+
+type ServicesTableProps = Parameters<typeof ServicesTableComponent>[0];
+
+/** Whether two sets of props show the same table (`onChange` may differ: the latest is used). */
+function sameTable(a: ServicesTableProps, b: ServicesTableProps): boolean {
+  return (
+    a.items === b.items &&
+    a.totalCount === b.totalCount &&
+    a.title === b.title &&
+    a.loading === b.loading &&
+    a.filters.page === b.filters.page &&
+    a.filters.pageSize === b.filters.pageSize &&
+    a.filters.sort.field === b.filters.sort.field &&
+    a.filters.sort.direction === b.filters.sort.direction &&
+    (a.items.length > 0 || a.emptyContent === b.emptyContent)
+  );
+}
+
+/**
+ * The services table: one page of services as the backend sorted and paged them. Renders again
+ * only when the rows, the count, the page or the sort change, not on every filter keystroke.
+ */
+export const ServicesTable = memo(ServicesTableComponent, sameTable);
