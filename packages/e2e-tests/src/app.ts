@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import { Browser, Page, chromium } from 'playwright-core';
+import { parseAllDocuments } from 'yaml';
 
 /** The repository root. */
 // This package only ever runs from source, in this repository.
@@ -10,6 +11,24 @@ export const repoRoot = path.resolve(__dirname, '../../..');
 
 /** Where the browser tests save their screenshots. */
 export const screenshotDir = path.join(repoRoot, 'docs/screenshots');
+
+/**
+ * The names of the example services (the Components of examples/services.yaml). Other tests
+ * (the scaffolder's) add services to the running app's catalog; checks of the examples' verdicts
+ * look at these only.
+ */
+export function exampleServiceNames(): Set<string> {
+  const text = fs.readFileSync(
+    path.join(repoRoot, 'examples/services.yaml'),
+    'utf8',
+  );
+  return new Set(
+    parseAllDocuments(text)
+      .map(d => d.toJS())
+      .filter(e => e?.kind === 'Component')
+      .map(e => e.metadata.name as string),
+  );
+}
 
 const defaultFrontendUrl =
   process.env.E2E_FRONTEND_URL ?? 'http://localhost:3000';
