@@ -86,6 +86,26 @@ function VerdictLegend(props: { verdicts: DrVerdict[] }) {
   );
 }
 
+/**
+ * One bar series a verdict, stacked, in the verdict's colour (direct children of a recharts
+ * chart, as recharts requires).
+ */
+function verdictBars(
+  verdicts: DrVerdict[],
+  colors: ReturnType<typeof verdictColors>,
+) {
+  return verdicts.map(v => (
+    <Bar
+      key={v}
+      dataKey={v}
+      name={VERDICT_LABELS[v]}
+      stackId="verdict"
+      fill={colors[v]}
+      isAnimationActive={false}
+    />
+  ));
+}
+
 function StackedBars(props: {
   rows: CountRow[];
   verdicts: DrVerdict[];
@@ -123,16 +143,7 @@ function StackedBars(props: {
           </>
         )}
         <Tooltip labelFormatter={v => label(String(v))} />
-        {verdicts.map(v => (
-          <Bar
-            key={v}
-            dataKey={v}
-            name={VERDICT_LABELS[v]}
-            stackId="verdict"
-            fill={colors[v]}
-            isAnimationActive={false}
-          />
-        ))}
+        {verdictBars(verdicts, colors)}
       </BarChart>
     </ResponsiveContainer>
   );
@@ -264,16 +275,7 @@ function ComplianceTrendChartComponent(props: {
               dayFormat.format(new Date(`${String(d)}T00:00:00Z`))
             }
           />
-          {TREND_VERDICTS.map(v => (
-            <Bar
-              key={v}
-              dataKey={v}
-              name={VERDICT_LABELS[v]}
-              stackId="verdict"
-              fill={colors[v]}
-              isAnimationActive={false}
-            />
-          ))}
+          {verdictBars(TREND_VERDICTS, colors)}
         </BarChart>
       </ResponsiveContainer>
     );
