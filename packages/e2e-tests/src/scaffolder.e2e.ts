@@ -27,6 +27,21 @@ beforeAll(async () => {
 
 afterAll(async () => {
   fs.rmSync(path.join(publishDir, name), { recursive: true, force: true });
+  // Take the registered service out of the catalog again (the app may be a developer's own).
+  if (app) {
+    const entity = await app
+      .getJson(`/api/catalog/entities/by-name/component/default/${name}`)
+      .catch(() => undefined);
+    if (entity?.metadata?.uid) {
+      await fetch(
+        `${app.backendUrl}/api/catalog/entities/by-uid/${entity.metadata.uid}`,
+        {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${await app.guestToken()}` },
+        },
+      );
+    }
+  }
   await app?.stop();
 });
 
