@@ -1,6 +1,7 @@
 import {
   describeDurationProblem,
   formatDuration,
+  formatShortDuration,
   parseDuration,
   parseDurationOrThrow,
 } from './duration';
@@ -96,5 +97,19 @@ describe('formatDuration', () => {
       const parsed = parseDuration(text);
       expect(parsed.ok && formatDuration(parsed.seconds)).toBe(text);
     }
+  });
+});
+
+describe('formatShortDuration', () => {
+  it.each([
+    [90, '90s'],
+    [900, '15m'],
+    [14400, '4h'],
+    [5400, '90m'],
+    [604800, '7d'],
+    [0, '0s'],
+  ])('writes %i seconds as %s, which parses back', (seconds, text) => {
+    expect(formatShortDuration(seconds)).toBe(text);
+    expect(parseDuration(text)).toEqual({ ok: true, seconds });
   });
 });

@@ -129,3 +129,22 @@ export function formatDuration(seconds: number): string {
   }
   return sign + shown.map(([n, unit]) => `${n}${unit}`).join(' ');
 }
+
+/**
+ * Writes whole seconds in the short form the DR annotations take, as the largest unit that
+ * divides them: `90s`, `15m`, `4h`, `7d`. {@link parseDuration} reads the result back.
+ *
+ * @public
+ */
+export function formatShortDuration(seconds: number): string {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['m', 60],
+  ] as const) {
+    if (seconds > 0 && seconds % size === 0) {
+      return `${seconds / size}${unit}`;
+    }
+  }
+  return `${seconds}s`;
+}

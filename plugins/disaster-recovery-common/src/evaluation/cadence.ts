@@ -30,6 +30,19 @@ export function parseGoDuration(text: string | undefined): number | undefined {
   return matched === value.length && matched > 0 ? seconds : undefined;
 }
 
+/**
+ * Writes whole seconds as a Go duration, as Kubernetes operators take it (Velero's `ttl`:
+ * `2160h0m0s`). {@link parseGoDuration} reads the result back.
+ *
+ * @public
+ */
+export function formatGoDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  return `${h}h${m}m${s}s`;
+}
+
 const INTERVAL_CACHE_SIZE = 4096;
 const intervalCache = new Map<string, number | undefined>();
 

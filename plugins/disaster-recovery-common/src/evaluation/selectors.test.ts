@@ -1,5 +1,9 @@
 import { matchesLabelSelector, parseLabelSelector } from './selectors';
-import { parseGoDuration, scheduleMaxIntervalSeconds } from './cadence';
+import {
+  formatGoDuration,
+  parseGoDuration,
+  scheduleMaxIntervalSeconds,
+} from './cadence';
 
 describe('matchesLabelSelector', () => {
   const labels = {
@@ -132,4 +136,15 @@ describe('scheduleMaxIntervalSeconds', () => {
       expect(scheduleMaxIntervalSeconds(schedule, from)).toBeUndefined();
     },
   );
+});
+
+describe('formatGoDuration', () => {
+  it.each([
+    [2592000, '720h0m0s'],
+    [5400, '1h30m0s'],
+    [45, '0h0m45s'],
+  ])('writes %i seconds as %s, which parses back', (seconds, text) => {
+    expect(formatGoDuration(seconds)).toBe(text);
+    expect(parseGoDuration(text)).toBe(seconds);
+  });
 });

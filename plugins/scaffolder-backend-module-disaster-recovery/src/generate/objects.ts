@@ -1,4 +1,5 @@
-import { DrConfigPlan, toGoDuration } from './plan';
+import { formatGoDuration } from '@backstage-dr/plugin-disaster-recovery-common';
+import { DrConfigPlan } from './plan';
 
 /** A Kubernetes object as written to YAML. */
 export type KubeManifest = {
@@ -45,7 +46,7 @@ export function veleroSchedule(plan: DrConfigPlan): KubeManifest {
         labelSelector: { matchLabels: { ...plan.labels } },
         ...volumes,
         storageLocation: backup.storageLocation,
-        ttl: toGoDuration(backup.ttlSeconds),
+        ttl: formatGoDuration(backup.ttlSeconds),
       },
     },
   };

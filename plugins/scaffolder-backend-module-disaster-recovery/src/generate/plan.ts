@@ -13,6 +13,7 @@ import {
   DrStrategy,
   formatDuration,
   parseDrDeclaration,
+  formatShortDuration,
   parseDurationOrThrow,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { DrScaffolderSettings } from '../config';
@@ -132,31 +133,6 @@ const FIELD_OF_ANNOTATION: Record<string, string> = {
 const MINUTE = 60;
 const HOUR = 3600;
 
-/**
- * Writes whole seconds as the largest short-form unit that divides them: `90s`, `15m`, `4h`,
- * `7d`. The result parses back with the DR duration parser.
- */
-export function toShortDuration(seconds: number): string {
-  for (const [unit, size] of [
-    ['d', 86400],
-    ['h', 3600],
-    ['m', 60],
-  ] as const) {
-    if (seconds > 0 && seconds % size === 0) {
-      return `${seconds / size}${unit}`;
-    }
-  }
-  return `${seconds}s`;
-}
-
-/** Writes whole seconds as a Go duration, as Velero's `ttl` takes it: `2160h0m0s`. */
-export function toGoDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  return `${h}h${m}m${s}s`;
-}
-
 function primaryMechanism(strategy: DrStrategy, cnpg: boolean): DrMechanism {
   switch (strategy) {
     case 'backup-restore':
@@ -232,7 +208,7 @@ export function planDrConfig(
   const cnpg = request.cnpg === true;
   const mechanism = primaryMechanism(declaration.strategy, cnpg);
   const rpo = declaration.rpoSeconds;
-  const rpoText = request.rpo ?? toShortDuration(rpo);
+  const rpoText = request.rpo ?? formatShortDuration(rpo);
   const seed = scheduleSeed(`${request.namespace}/${request.name}`);
 
   if (cnpg && declaration.strategy === 'active-active') {
@@ -295,7 +271,7 @@ export function planDrConfig(
     throw new InputError(
       `rpo: "${rpoText}" is shorter than Velero backups can give: backups run at most every half RPO and no more often than every ${formatDuration(
         minBackup,
-      )} (disasterRecovery.scaffolder.minBackupInterval); use ${toShortDuration(
+      )} (disasterRecovery.scaffolder.minBackupInterval); use ${formatShortDuration(
         2 * minBackup,
       )} or more (${DURATION_FORMS})${orReplicate}`,
     );
@@ -311,7 +287,7 @@ export function planDrConfig(
         request.backupTtl
       }" is shorter than the time between two backups (${formatDuration(
         backupCadence.intervalSeconds,
-      )}), so at times no backup would exist; use ${toShortDuration(
+      )}), so at times no backup would exist; use ${formatShortDuration(
         backupCadence.intervalSeconds * 2,
       )} or more`,
     );
@@ -337,9 +313,9 @@ export function planDrConfig(
   const ordered: Record<string, string> = {
     [DR_TIER_ANNOTATION]: declaration.tier,
     [DR_STRATEGY_ANNOTATION]: declaration.strategy,
-    [DR_RPO_ANNOTATION]: request.rpo?.trim() || toShortDuration(rpo),
+    [DR_RPO_ANNOTATION]: request.rpo?.trim() || formatShortDuration(rpo),
     [DR_RTO_ANNOTATION]:
-      request.rto?.trim() || toShortDuration(declaration.rtoSeconds),
+      request.rto?.trim() || formatShortDuration(declaration.rtoSeconds),
     [DR_PRIMARY_CLUSTER_ANNOTATION]: declaration.primaryCluster!,
     [DR_RECOVERY_CLUSTER_ANNOTATION]: declaration.recoveryCluster!,
   };
