@@ -12,6 +12,16 @@ export const repoRoot = path.resolve(__dirname, '../../..');
 /** Where the browser tests save their screenshots. */
 export const screenshotDir = path.join(repoRoot, 'docs/screenshots');
 
+/** How the frontend names each verdict (its labels on the card, tiles and table). */
+export const VERDICT_LABELS: Record<string, string> = {
+  breached: 'Breached',
+  'at-risk': 'At risk',
+  compliant: 'Compliant',
+  unknown: 'Unknown',
+  invalid: 'Invalid declaration',
+  undeclared: 'Not declared',
+};
+
 /**
  * The names of the example services (the Components of examples/services.yaml). Other tests
  * (the scaffolder's) add services to the running app's catalog; checks of the examples' verdicts
@@ -134,6 +144,30 @@ export class TestApp {
     });
     const body = await res.json();
     return body.backstageIdentity.token;
+  }
+
+  /**
+   * The DR backend's `/overview` (up to 500 services; `query` adds parameters, e.g.
+   * `&verdict=breached`) once a refresh has judged the declared services; waits up to 2 minutes.
+   */
+  async judgedOverview(query = ''): Promise<any> {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const overview = await this.getJson(
+        `/api/disaster-recovery/overview?limit=500${query}`,
+      );
+      if (overview.updatedAt && overview.items.some((i: any) => i.tier)) {
+        return overview;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `the DR backend judged nothing within 2 minutes: ${JSON.stringify(
+            overview,
+          )}`,
+        );
+      }
+      await new Promise(r => setTimeout(r, 1000));
+    }
   }
 
   /** GET a backend path as the guest user and return the parsed JSON. */

@@ -3,6 +3,7 @@ import path from 'path';
 import { Browser, Page } from 'playwright-core';
 import {
   TestApp,
+  VERDICT_LABELS,
   exampleServiceNames,
   launchBrowser,
   openSignedIn,
@@ -13,13 +14,6 @@ import {
 // and an undeclared example service.
 
 jest.setTimeout(300_000);
-
-const LABELS: Record<string, string> = {
-  compliant: 'Compliant',
-  'at-risk': 'At risk',
-  breached: 'Breached',
-  undeclared: 'Not declared',
-};
 
 let app: TestApp;
 let browser: Browser;
@@ -33,20 +27,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
 });
-
-async function overview() {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const result = await app.getJson(
-      '/api/disaster-recovery/overview?limit=500&sort=name',
-    );
-    if (result.updatedAt && result.items.some((i: any) => i.tier))
-      return result;
-    if (Date.now() > deadline)
-      throw new Error('the DR backend judged nothing within 2 minutes');
-    await new Promise(r => setTimeout(r, 1000));
-  }
-}
 
 /** Opens the service page and returns it with the backend's status of the same refresh. */
 async function openService(name: string): Promise<{ page: Page; record: any }> {
@@ -74,7 +54,7 @@ async function openService(name: string): Promise<{ page: Page; record: any }> {
 
 async function expectCardMatches(page: Page, record: any) {
   await page
-    .getByLabel(`Disaster recovery: ${LABELS[record.verdict]}`)
+    .getByLabel(`Disaster recovery: ${VERDICT_LABELS[record.verdict]}`)
     .waitFor({ timeout: 30_000 });
   const card = page.locator('dl', { hasText: 'Newest recovery point' }).first();
   const rpo =
@@ -94,7 +74,7 @@ async function expectCardMatches(page: Page, record: any) {
 
 describe('the DR card and tab in the running app', () => {
   it('shows a breached service as the backend judges it', async () => {
-    const { items } = await overview();
+    const { items } = await app.judgedOverview('&sort=name');
     const examples = exampleServiceNames();
     const breached = items.find(
       (i: any) => i.verdict === 'breached' && examples.has(i.name),
@@ -133,7 +113,7 @@ describe('the DR card and tab in the running app', () => {
   });
 
   it('shows a compliant service as the backend judges it', async () => {
-    const { items } = await overview();
+    const { items } = await app.judgedOverview('&sort=name');
     const compliant = items.find((i: any) => i.verdict === 'compliant');
     expect(compliant).toBeDefined();
     const { page, record } = await openService(compliant.name);

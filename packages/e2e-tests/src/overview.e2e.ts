@@ -1,22 +1,19 @@
 import fs from 'fs';
 import path from 'path';
 import { Browser, Page } from 'playwright-core';
-import { TestApp, launchBrowser, openSignedIn, screenshotDir } from './app';
+import {
+  TestApp,
+  VERDICT_LABELS,
+  launchBrowser,
+  openSignedIn,
+  screenshotDir,
+} from './app';
 
 // The DR overview page against the backend's /overview: the tiles count what the backend counts,
 // a verdict filter shows the backend's rows for it and lands in the URL, and the CSV export holds
 // every matching service.
 
 jest.setTimeout(300_000);
-
-const VERDICT_LABELS: Record<string, string> = {
-  breached: 'Breached',
-  'at-risk': 'At risk',
-  compliant: 'Compliant',
-  unknown: 'Unknown',
-  invalid: 'Invalid declaration',
-  undeclared: 'Not declared',
-};
 
 let app: TestApp;
 let browser: Browser;
@@ -30,21 +27,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
 });
-
-/** The backend's overview once a refresh has judged the services. */
-async function overview(query = '') {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const result = await app.getJson(
-      `/api/disaster-recovery/overview?limit=500${query}`,
-    );
-    if (result.updatedAt && result.items.some((i: any) => i.tier))
-      return result;
-    if (Date.now() > deadline)
-      throw new Error('the DR backend judged nothing within 2 minutes');
-    await new Promise(r => setTimeout(r, 1000));
-  }
-}
 
 /** The service names in the table, top to bottom. */
 async function tableNames(page: Page): Promise<string[]> {
@@ -67,7 +49,7 @@ function csvFields(line: string): string[] {
 
 describe('the DR overview page in the running app', () => {
   it('counts, filters by verdict and exports what the backend answers', async () => {
-    const all = await overview();
+    const all = await app.judgedOverview();
     const page = await openSignedIn(
       browser,
       `${app.frontendUrl}/disaster-recovery`,
@@ -108,7 +90,7 @@ describe('the DR overview page in the running app', () => {
       () => !document.querySelector('[role="listbox"]'),
     );
     await page.waitForURL(/[?&]verdict=breached(&|$)/);
-    const breached = await overview('&verdict=breached');
+    const breached = await app.judgedOverview('&verdict=breached');
     expect(breached.totalCount).toBeGreaterThan(0);
     await page
       .getByText(`Services (${breached.totalCount})`)

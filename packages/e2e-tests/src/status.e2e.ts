@@ -15,25 +15,9 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function judgedOverview() {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const overview = await app.getJson(
-      '/api/disaster-recovery/overview?limit=500&sort=name',
-    );
-    const declared = overview.items.filter((i: any) => i.tier);
-    if (declared.length > 0 && overview.updatedAt) return overview;
-    if (Date.now() > deadline)
-      throw new Error(
-        `no refresh within 2 minutes: ${JSON.stringify(overview)}`,
-      );
-    await new Promise(r => setTimeout(r, 1000));
-  }
-}
-
 describe('the DR backend on the simulated clusters', () => {
   it('judges every example service, and the verdict counts add up', async () => {
-    const overview = await judgedOverview();
+    const overview = await app.judgedOverview('&sort=name');
     const verdicts: Record<string, string> = Object.fromEntries(
       overview.items.map((i: any) => [i.name, i.verdict]),
     );
@@ -72,7 +56,7 @@ describe('the DR backend on the simulated clusters', () => {
   });
 
   it('serves a service status that matches its overview row and shows the evidence read', async () => {
-    const overview = await judgedOverview();
+    const overview = await app.judgedOverview('&sort=name');
     const row = overview.items.find((i: any) => i.name === 'orders-api');
     const status = await app.getJson(
       '/api/disaster-recovery/entities/component/default/orders-api/status',
@@ -98,7 +82,7 @@ describe('the DR backend on the simulated clusters', () => {
   });
 
   it('reports both clusters reachable with their providers', async () => {
-    await judgedOverview();
+    await app.judgedOverview('&sort=name');
     const { items } = await app.getJson('/api/disaster-recovery/clusters');
     expect(items.map((c: any) => [c.cluster, c.reachable])).toEqual([
       ['dr-us', true],

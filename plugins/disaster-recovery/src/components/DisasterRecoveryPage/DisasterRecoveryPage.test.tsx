@@ -11,38 +11,12 @@ import { useLocation } from 'react-router-dom';
 import { exampleClusters, exampleOverview } from '../../__fixtures__/overview';
 import { DisasterRecoveryApi, disasterRecoveryApiRef } from '../../api';
 import { DisasterRecoveryPage } from './DisasterRecoveryPage';
+import { giveElementsASize } from '../../__fixtures__/chartLayout';
 
 configure({ asyncUtilTimeout: 5000 });
 jest.setTimeout(30_000);
 
-// jsdom does no layout: give the charts' containers a size, as a browser would.
-class ResizeObserverStub {
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-}
-
-beforeAll(() => {
-  (window as any).ResizeObserver = ResizeObserverStub;
-  jest.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
-    width: 600,
-    height: 260,
-    top: 0,
-    left: 0,
-    bottom: 260,
-    right: 600,
-    x: 0,
-    y: 0,
-    toJSON: () => ({}),
-  });
-  jest.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(600);
-  jest.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(260);
-});
-
-afterAll(() => {
-  jest.restoreAllMocks();
-  delete (window as any).ResizeObserver;
-});
+giveElementsASize(600, 260);
 
 function LocationSpy() {
   const location = useLocation();

@@ -15,39 +15,13 @@ import {
 } from '../../__fixtures__/records';
 import { DisasterRecoveryApi, disasterRecoveryApiRef } from '../../api';
 import { EntityDisasterRecoveryContent } from './EntityDisasterRecoveryContent';
+import { giveElementsASize } from '../../__fixtures__/chartLayout';
 
 // The tab renders many tables: give slow CI machines time.
 configure({ asyncUtilTimeout: 4000 });
 jest.setTimeout(20_000);
 
-// jsdom does no layout: give the chart's container a size, as a browser would.
-class ResizeObserverStub {
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-}
-
-beforeAll(() => {
-  (window as any).ResizeObserver = ResizeObserverStub;
-  jest.spyOn(HTMLElement.prototype, 'getBoundingClientRect').mockReturnValue({
-    width: 800,
-    height: 260,
-    top: 0,
-    left: 0,
-    bottom: 260,
-    right: 800,
-    x: 0,
-    y: 0,
-    toJSON: () => ({}),
-  });
-  jest.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockReturnValue(800);
-  jest.spyOn(HTMLElement.prototype, 'clientHeight', 'get').mockReturnValue(260);
-});
-
-afterAll(() => {
-  jest.restoreAllMocks();
-  delete (window as any).ResizeObserver;
-});
+giveElementsASize(800, 260);
 
 function history(now = Date.now()): DrHistoryPoint[] {
   return [
