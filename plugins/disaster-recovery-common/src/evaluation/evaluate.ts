@@ -5,6 +5,7 @@ import { parseGoDuration, scheduleMaxIntervalSeconds } from './cadence';
 import {
   isPostgresReplica,
   KubeObject,
+  veleroBackupTime,
   VeleroRestore,
   VeleroBackup,
   VeleroBackupSpec,
@@ -477,7 +478,7 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
         b.backup.status?.phase ?? '',
       ),
     )
-    .sort((a, b) => timeOf(b.backup) - timeOf(a.backup));
+    .sort((a, b) => veleroBackupTime(b.backup) - veleroBackupTime(a.backup));
   const newestFinished = finished[0]?.backup;
   if (newestFinished && newestFinished.status?.phase !== 'Completed') {
     risk(
@@ -931,14 +932,6 @@ function describeSync(
   if (paused) return 'paused';
   if (!lastSyncTime) return 'has not synced yet';
   return `last sync ${lastSyncTime}, took ${formatDuration(duration)}`;
-}
-
-function timeOf(backup: VeleroBackup): number {
-  const t =
-    backup.status?.startTimestamp ??
-    backup.status?.completionTimestamp ??
-    backup.metadata.creationTimestamp;
-  return t ? Date.parse(t) : 0;
 }
 
 function findLastDrill(

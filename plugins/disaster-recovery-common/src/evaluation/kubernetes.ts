@@ -69,6 +69,21 @@ export interface VeleroBackup extends KubeObject {
 }
 
 /**
+ * When a Velero Backup was taken, in epoch milliseconds: `status.startTimestamp`, else
+ * `status.completionTimestamp`, else `metadata.creationTimestamp`; 0 when none is readable.
+ *
+ * @public
+ */
+export function veleroBackupTime(backup: VeleroBackup): number {
+  const t =
+    backup.status?.startTimestamp ??
+    backup.status?.completionTimestamp ??
+    backup.metadata.creationTimestamp;
+  const ms = t ? Date.parse(t) : NaN;
+  return Number.isNaN(ms) ? 0 : ms;
+}
+
+/**
  * A Velero `Schedule` (`velero.io/v1`).
  *
  * @public

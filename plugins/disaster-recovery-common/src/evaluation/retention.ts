@@ -4,7 +4,12 @@ import {
   DrServiceLocation,
   locateService,
 } from './evaluate';
-import { KubeObject, VeleroBackup, VolumeSnapshot } from './kubernetes';
+import {
+  KubeObject,
+  VeleroBackup,
+  VolumeSnapshot,
+  veleroBackupTime,
+} from './kubernetes';
 import { ClusterEvidence, DrServiceTarget } from './types';
 
 /**
@@ -104,15 +109,6 @@ function projectBackup(backup: VeleroBackup): VeleroBackup {
       'failureReason',
     ]),
   };
-}
-
-function backupTime(backup: VeleroBackup): number {
-  const t =
-    backup.status?.startTimestamp ??
-    backup.status?.completionTimestamp ??
-    backup.metadata.creationTimestamp;
-  const ms = t ? Date.parse(t) : NaN;
-  return Number.isNaN(ms) ? 0 : ms;
 }
 
 interface LocatedService {
@@ -273,7 +269,7 @@ export class RecoveryPointRetention {
               ? all
               : [...new Set(included.flatMap(ns => byNamespace.get(ns) ?? []))];
           if (candidates.length === 0) continue;
-          const time = backupTime(backup);
+          const time = veleroBackupTime(backup);
           const phase = backup.status?.phase;
           const expiration = backup.status?.expiration
             ? Date.parse(backup.status.expiration)
