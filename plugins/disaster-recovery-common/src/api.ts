@@ -36,6 +36,13 @@ export interface DrServiceRecord {
   status?: DrStatus;
   /** Present for invalid declarations. */
   problems?: DrDeclarationProblem[];
+  /**
+   * For an invalid declaration: the verdict the evidence gives when judged with the valid parts
+   * of the declaration (tier, clusters, targets that parse; the tier's defaults for the rest), so
+   * that a service with no usable recovery point is counted among its tier's exposed services.
+   * Undefined when nothing could be judged (no valid tier, no Kubernetes annotations).
+   */
+  evidenceVerdict?: DrStatus['verdict'];
   /** RFC 3339: when this status was computed. */
   updatedAt: string;
 }

@@ -104,6 +104,14 @@ export interface DrEvaluationOptions {
   atRiskRatio?: number;
   /** Count `PartiallyFailed` Velero backups as usable recovery points. Default false. */
   countPartiallyFailedBackups?: boolean;
+  /**
+   * Count CSI or native volume snapshots that stay on the cluster's storage as surviving the
+   * cluster's loss (for setups that copy them away by other means). Default false
+   * (`disasterRecovery.localSnapshotsSurviveClusterLoss`).
+   */
+  localSnapshotsSurviveClusterLoss?: boolean;
+  /** Clock skew tolerated on a recovery point's time, in seconds. Default 300. */
+  clockSkewSeconds?: number;
 }
 
 /**
@@ -138,7 +146,32 @@ export interface DrReason {
   severity: 'breach' | 'risk' | 'unknown';
   /** A stable machine-readable code, e.g. `rpo-exceeded`, `pvc-uncovered`. */
   code: string;
+  /**
+   * What is wrong, naming the object (cluster, kind, namespace/name), e.g.
+   * `Schedule velero/orders-db-daily on prod-eu backs up PVC commerce/data-orders-db-0 only every 1d; the RPO target is 1h.`
+   */
   message: string;
+  /**
+   * What to do about it, e.g. `Add the PVC to orders-db-hourly or shorten the schedule.`
+   * Absent only where nothing can be done from the service's side.
+   */
+  nextStep?: string;
+  /** The object the reason is about, when it is one object. */
+  object?: DrObjectRef;
+}
+
+/**
+ * A Kubernetes object named by a reason or a recovery point.
+ *
+ * @public
+ */
+export interface DrObjectRef {
+  cluster: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** The field a malformed-object reason is about, e.g. `spec.schedule`. */
+  field?: string;
 }
 
 /**
@@ -173,6 +206,50 @@ export interface DrRecoveryPoint {
   /** RFC 3339. */
   expiresAt?: string;
   storageLocation?: string;
+  /**
+   * For a Velero backup of a service with PVCs: the PVCs (`namespace/name`) whose data it holds
+   * off the cluster (file-system backup or CSI snapshot data movement). Empty when it holds only
+   * manifests or local snapshots.
+   */
+  pvcs?: string[];
+}
+
+/**
+ * One PVC of a service on its primary cluster, with what protects it. The achieved RPO of the
+ * service is the worst PVC's.
+ *
+ * @public
+ */
+export interface DrPvcCoverage {
+  cluster: string;
+  namespace: string;
+  pvc: string;
+  /** The Schedules, ReplicationSources and replica links that back up or replicate its data. */
+  coveredBy: Array<{
+    kind: 'Schedule' | 'ReplicationSource' | 'Cluster' | 'KafkaMirrorMaker2';
+    name: string;
+    paused: boolean;
+    /** Whether what it makes survives the loss of the primary cluster (data moved off it). */
+    offCluster?: boolean;
+  }>;
+  /** The newest counted recovery point of this PVC; null when there is none. */
+  newestPoint: {
+    /** RFC 3339. */
+    time: string;
+    source: DrRecoveryPoint['source'];
+    kind: string;
+    name: string;
+    namespace?: string;
+    cluster: string;
+  } | null;
+  /** now − `newestPoint.time` in whole seconds; null when there is no counted point. */
+  achievedRpoSeconds: number | null;
+  /**
+   * The shortest worst-case interval, in seconds, of the mechanisms that move this PVC's data
+   * off the cluster (Velero Schedules, VolSync triggers; 0 for continuous replication); null
+   * when none has a readable interval.
+   */
+  cadenceSeconds: number | null;
 }
 
 /**
@@ -189,25 +266,29 @@ export interface DrStatus {
   achievedRpoSeconds: number | null;
   /** Newest first. */
   recoveryPoints: DrRecoveryPoint[];
-  coverage: Array<{
-    cluster: string;
-    namespace: string;
-    pvc: string;
-    coveredBy: Array<{
-      kind: 'Schedule' | 'ReplicationSource';
-      name: string;
-      paused: boolean;
-    }>;
-  }>;
+  /** Every PVC of the service on its primary cluster (see {@link DrPvcCoverage}). */
+  coverage: DrPvcCoverage[];
   schedules: Array<{
     cluster: string;
     name: string;
+    /** `spec.schedule` as written (empty when it is not a string). */
     schedule: string;
-    /** The longest gap between two runs; null when the expression cannot be read. */
+    /** The longest gap between two runs, in seconds; null when the expression cannot be read. */
     maxIntervalSeconds: number | null;
     paused: boolean;
+    /** `status.phase`: `New`, `Enabled`, `FailedValidation`; undefined when not reported. */
+    phase?: string;
     storageLocation?: string;
+    /** `status.lastBackup` (RFC 3339): when the schedule last created a backup. */
     lastBackup?: string;
+    /** `status.startTimestamp` of its newest `Completed` backup (RFC 3339), when one is seen. */
+    lastSuccessfulBackup?: string;
+    /** Runs missed since the last successful backup (DOMAIN.md "Missed runs"); 0 when none. */
+    missedRuns: number;
+    /** The first missed run (RFC 3339), when `missedRuns` > 0. */
+    missedSince?: string;
+    /** Whether its backups move PVC data off the cluster (not only manifests or local snapshots). */
+    movesData: boolean;
   }>;
   replication: Array<{
     kind: 'ReplicationSource' | 'Cluster' | 'KafkaMirrorMaker2';
@@ -238,4 +319,11 @@ export interface DrStatus {
   measuredRtoSeconds: number | null;
   /** Clusters in scope whose evidence could not be read. */
   unreadable: Array<{ cluster: string; reason: string }>;
+  /**
+   * The cluster(s) judged as primary: the `disaster-recovery/primary-cluster` annotation, else
+   * the one cluster where the service's workloads serve (desired replicas > 0).
+   */
+  primaryClusters: string[];
+  /** How the primary was found. */
+  primarySource: 'annotation' | 'serving-workloads' | 'ambiguous' | 'none';
 }
