@@ -1,7 +1,10 @@
 // The benchmark's backend (Kubernetes backend + DR backend, catalog served from memory), in its
 // own process so that its memory is measured alone. Started with
 // `{ size, clusters, port, token, empty? }` as JSON in argv; sends `{ ready: memory }` once started,
-// answers `memory` (after a full collection) and exits on `stop`.
+// answers `memory` (after a full collection) and `raw` (the raw reading of the refresh's lists,
+// `{ raw: { result, memory } }`), and exits on `stop`. The refresh runs only when triggered
+// (`POST /api/disaster-recovery/.backstage/scheduler/v1/tasks/disaster-recovery-refresh/trigger`),
+// so that the raw reading can run before it.
 import { createBackend } from '@backstage/backend-defaults';
 import {
   coreServices,
@@ -18,6 +21,14 @@ import disasterRecoveryPlugin, {
   drModuleWorkloadsProvider,
 } from '../src';
 import { BenchSize, entities, kubernetesConfig } from './generate';
+import { rawRead } from './rawRead';
+
+/** The refresh's paging and concurrency, set explicitly so that the raw reading uses the same. */
+const BENCH_REFRESH = {
+  pageSize: 500,
+  clusterConcurrency: 4,
+  requestTimeoutSeconds: 120,
+};
 
 function memory() {
   (globalThis as { gc?: () => void }).gc?.();
@@ -53,12 +64,14 @@ async function main() {
     kubernetes: kubernetesConfig(clusters),
     disasterRecovery: {
       refresh: {
+        // Runs when the bench triggers it (a local task starts at once when triggered).
         schedule: {
           frequency: { hours: 24 },
           timeout: { minutes: 30 },
-          initialDelay: { seconds: 1 },
+          initialDelay: { hours: 24 },
+          scope: 'local',
         },
-        requestTimeoutSeconds: 120,
+        ...BENCH_REFRESH,
       },
     },
   };
@@ -100,6 +113,25 @@ async function main() {
   process.on('disconnect', () => process.exit(0));
   process.on('message', async (message: string) => {
     if (message === 'memory') process.send!({ memory: memory() });
+    if (message === 'raw') {
+      // In this process, as the refresh: the same event loop serves the proxy and parses.
+      try {
+        const result = await rawRead({
+          kubernetesBaseUrl: `http://localhost:${port}/api/kubernetes`,
+          token,
+          clusters: clusters.map(c => c.name),
+          concurrency: BENCH_REFRESH.clusterConcurrency,
+          pageSize: BENCH_REFRESH.pageSize,
+          requestTimeoutMs: BENCH_REFRESH.requestTimeoutSeconds * 1000,
+        });
+        const { rss, heapUsed } = process.memoryUsage();
+        const maxRss = process.resourceUsage().maxRSS * 1024;
+        process.send!({ raw: { result, memory: { rss, heapUsed, maxRss } } });
+      } catch (error) {
+        process.stderr.write(`raw reading failed: ${(error as Error).stack}\n`);
+        process.exit(1);
+      }
+    }
     if (message === 'stop') {
       await backend.stop();
       process.exit(0);

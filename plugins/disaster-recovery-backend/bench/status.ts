@@ -5,6 +5,11 @@
  * requests made, bytes received, `/overview` p50 and p95, backend RSS, and the same refresh done
  * the naive way (one set of lists per service), measured on a sample and extrapolated.
  *
+ * Next to the refresh, the raw reading of the same lists (rawRead.ts): the same requests and pages,
+ * through the Kubernetes backend's proxy, in the backend's process, each page's JSON parsed and
+ * dropped. It runs once before the refresh and once after it, so that neither it nor the refresh
+ * alone reads with warm caches; both are printed, with `refresh ÷ raw`.
+ *
  *   yarn bench:status [--services 10000] [--clusters 50] [--backups 100] [--naive-sample 50]
  *
  * Prints figures only; it asserts nothing.
@@ -18,6 +23,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchSize, namespaceOf, serviceName } from './generate';
+import type { RawReadResult } from './rawRead';
 
 const TOKEN = 'bench-static-token-0123456789';
 
@@ -108,10 +114,6 @@ async function main() {
 
   // A real backend (Kubernetes backend + DR backend, catalog served from memory) in its own
   // process, so that its memory is measured alone.
-  const before = await ask<{ requests: number; bytes: number }>(
-    'stats',
-    'stats',
-  );
   const PORT = await freePort();
   const startBackend = (empty: boolean) =>
     fork(
@@ -162,10 +164,7 @@ async function main() {
       );
       if (message) backend.send(message);
     });
-  // The refresh runs once, one second after start (the schedule's initial delay): the wall time
-  // is measured from there to the first stored result.
   const memoryAtStart = await askBackend<Memory>('', 'ready');
-  const started = Date.now() + 1000;
 
   const api = (p: string, init?: RequestInit) =>
     fetch(`http://localhost:${PORT}/api${p}`, {
@@ -173,7 +172,48 @@ async function main() {
       headers: { authorization: `Bearer ${TOKEN}`, ...init?.headers },
     });
 
-  // The refresh: one list per (cluster, resource type) plus continuation pages.
+  // The raw reading of the same lists, in the backend's process, with the simulator's counts.
+  const raw = async () => {
+    const simBefore = await ask<{ requests: number; bytes: number }>(
+      'stats',
+      'stats',
+    );
+    const { result, memory: rawMemory } = await askBackend<{
+      result: RawReadResult;
+      memory: Memory;
+    }>('raw', 'raw');
+    const simAfter = await ask<{ requests: number; bytes: number }>(
+      'stats',
+      'stats',
+    );
+    return {
+      ...result,
+      simulatorRequests: simAfter.requests - simBefore.requests,
+      simulatorBytes: simAfter.bytes - simBefore.bytes,
+      memory: rawMemory,
+    };
+  };
+  const rawBefore = await raw();
+
+  // The refresh, triggered now (its schedule never runs it by itself): one list per (cluster,
+  // resource type) plus continuation pages. The wall time runs from the trigger to the first
+  // stored result.
+  const refreshBefore = await ask<{ requests: number; bytes: number }>(
+    'stats',
+    'stats',
+  );
+  const started = Date.now();
+  const trigger = await api(
+    '/disaster-recovery/.backstage/scheduler/v1/tasks/disaster-recovery-refresh/trigger',
+    { method: 'POST' },
+  );
+  if (!trigger.ok) {
+    throw new Error(
+      `triggering the refresh answered ${
+        trigger.status
+      }: ${await trigger.text()}`,
+    );
+  }
   let overview: any;
   for (;;) {
     // The backend is busy evaluating: a kept-alive connection it closed meanwhile is retried.
@@ -188,8 +228,8 @@ async function main() {
     'stats',
     'stats',
   );
-  const requests = after.requests - before.requests;
-  const bytes = after.bytes - before.bytes;
+  const requests = after.requests - refreshBefore.requests;
+  const bytes = after.bytes - refreshBefore.bytes;
   const types = DR_RESOURCE_TYPES.length;
 
   // /overview latency, with the kinds of queries the overview page makes.
@@ -214,6 +254,7 @@ async function main() {
   times.sort((a, b) => a - b);
   // What the backend keeps once the refresh is done, after a full collection, and its peak.
   const memory = await askBackend<Memory>('memory', 'memory');
+  const rawAfter = await raw();
 
   // The naive way: every service lists every resource type on each of its clusters itself.
   const sample = Math.min(Number(values['naive-sample']), size.services);
@@ -274,6 +315,37 @@ async function main() {
     } lists, plus continuation pages)`,
   );
   console.log(`bytes received               ${mb(bytes)}`);
+  const rawLine = (label: string, r: typeof rawBefore) =>
+    console.log(
+      `  ${label}${(r.ms / 1000).toFixed(2)} s, ${
+        r.simulatorRequests
+      } requests (${r.requests} made: ${r.lists} lists + ${
+        r.requests - r.lists
+      } continuation pages), ${mb(r.simulatorBytes)} received (${mb(
+        r.bytes,
+      )} parsed), ${r.objects} objects; refresh ÷ raw ${(
+        refreshMs / r.ms
+      ).toFixed(2)}×${
+        Object.keys(r.statuses).length
+          ? `; lists not 200: ${JSON.stringify(r.statuses)}`
+          : ''
+      }`,
+    );
+  console.log(
+    `raw reading of the same lists (same requests and pages through the Kubernetes backend's proxy, in the backend's process; JSON parsed, nothing kept)`,
+  );
+  rawLine('before the refresh         ', rawBefore);
+  rawLine('after the refresh          ', rawAfter);
+  console.log(
+    `  requests match             ${
+      rawBefore.simulatorRequests === requests &&
+      rawAfter.simulatorRequests === requests
+        ? 'yes'
+        : 'NO'
+    } (refresh ${requests}, raw ${rawBefore.simulatorRequests} / ${
+      rawAfter.simulatorRequests
+    }, as counted by the simulator)`,
+  );
   console.log(
     `/overview p50                ${percentile(times, 50).toFixed(1)} ms`,
   );
@@ -293,6 +365,11 @@ async function main() {
     )} (peak − at start); backend-defaults alone, no plugin: ${mb(
       emptyMemory.rss,
     )}`,
+  );
+  console.log(
+    `  peak before the refresh    ${mb(
+      rawBefore.memory.maxRss,
+    )} (after the first raw reading, which keeps nothing)`,
   );
   console.log(`naive refresh (extrapolated from ${sample} services)`);
   console.log(
