@@ -1,5 +1,10 @@
 import {
   ClusterEvidence,
+  DR_DRILL_CADENCE_ANNOTATION,
+  DR_PRIMARY_CLUSTER_ANNOTATION,
+  DR_RECOVERY_CLUSTER_ANNOTATION,
+  DR_RPO_ANNOTATION,
+  DR_RTO_ANNOTATION,
   DR_STRATEGY_ANNOTATION,
   DR_TIER_ANNOTATION,
   DrDeclaration,
@@ -10,7 +15,9 @@ import {
   TierPolicies,
   evaluateDrStatus,
   hasDrAnnotations,
+  isDrStrategy,
   parseDrDeclaration,
+  parseDuration,
   serviceTargetFromEntity,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { isRecord } from './files';
@@ -29,8 +36,14 @@ interface Source {
  * - `undeclared`: a Component or Resource without `disaster-recovery/*` annotations;
  * - `invalid`: its declaration has problems (from `parseDrDeclaration`, or the entity fails the
  *   catalog schema, or it names no workloads to look for); `tier` and `strategy` are the
- *   annotation values as written, when present;
+ *   annotation values as written, when present. Its evidence is still judged with the valid
+ *   parts of the declaration (see {@link evidenceDeclaration}): `status` and `evidenceVerdict`,
+ *   when there is a valid tier and the workloads can be found;
  * - otherwise the verdict of `evaluateDrStatus`, with the declaration and the whole status.
+ *
+ * When the evaluation throws for an entity (a bug, or an object it did not expect), that entity
+ * is `unknown` with the reason `evaluation failed: <message>`, and `evaluationError` holds the
+ * error's stack; the other entities are judged as usual.
  */
 export type ServiceCheck =
   | (Source & { verdict: 'undeclared' })
@@ -39,6 +52,13 @@ export type ServiceCheck =
       tier?: string;
       strategy?: string;
       problems: DrDeclarationProblem[];
+      /** The declaration the evidence was judged with: the valid parts, the tier's defaults for the rest. */
+      declaration?: DrDeclaration;
+      /** The evidence judged with `declaration`. */
+      status?: DrStatus;
+      /** `status.verdict`: what the evidence says, whatever the declaration's problems. */
+      evidenceVerdict?: DrStatus['verdict'];
+      evaluationError?: string;
     })
   | (Source & {
       verdict: DrStatus['verdict'];
@@ -46,6 +66,7 @@ export type ServiceCheck =
       strategy: string;
       declaration: DrDeclaration;
       status: DrStatus;
+      evaluationError?: string;
     });
 
 /** Every verdict `dr-check` reports, in the order of its summary. */
@@ -112,16 +133,34 @@ export function checkServices(input: CheckServicesInput): ServiceCheck[] {
     if (parsed.status === 'undeclared') {
       continue; // not reached: hasDrAnnotations held
     }
+    const target = findTarget(entity);
     if (parsed.status === 'invalid') {
+      const problems =
+        'problem' in target
+          ? [...parsed.problems, target.problem]
+          : parsed.problems;
+      const declaration = evidenceDeclaration(
+        entity,
+        input.policies,
+        knownClusters,
+      );
+      if (!declaration || 'problem' in target) {
+        checks.push({ ...source, ...written, verdict: 'invalid', problems });
+        continue;
+      }
+      const { status, error } = judge(declaration, target.target, input);
       checks.push({
         ...source,
         ...written,
         verdict: 'invalid',
-        problems: parsed.problems,
+        problems,
+        declaration,
+        status,
+        evidenceVerdict: status.verdict,
+        ...(error ? { evaluationError: error } : {}),
       });
       continue;
     }
-    const target = findTarget(entity);
     if ('problem' in target) {
       checks.push({
         ...source,
@@ -132,12 +171,7 @@ export function checkServices(input: CheckServicesInput): ServiceCheck[] {
       continue;
     }
     const { declaration } = parsed;
-    const status = evaluateDrStatus({
-      declaration,
-      target: target.target,
-      clusters: input.clusters,
-      now: input.now,
-    });
+    const { status, error } = judge(declaration, target.target, input);
     checks.push({
       ...source,
       verdict: status.verdict,
@@ -145,9 +179,134 @@ export function checkServices(input: CheckServicesInput): ServiceCheck[] {
       strategy: declaration.strategy,
       declaration,
       status,
+      ...(error ? { evaluationError: error } : {}),
     });
   }
   return checks;
+}
+
+/**
+ * Runs `evaluateDrStatus` for one service. An exception it throws does not stop the check of
+ * the other services: the service is `unknown`, with the reason `evaluation failed: <message>`
+ * (code `evaluation-failed`), and `error` is the exception's stack.
+ */
+function judge(
+  declaration: DrDeclaration,
+  target: DrServiceTarget,
+  input: CheckServicesInput,
+): { status: DrStatus; error?: string } {
+  try {
+    return {
+      status: evaluateDrStatus({
+        declaration,
+        target,
+        clusters: input.clusters,
+        now: input.now,
+      }),
+    };
+  } catch (error) {
+    const message =
+      error instanceof Error ? error.message : String(error ?? 'unknown error');
+    return {
+      status: failedStatus(declaration, input.now, message),
+      error:
+        error instanceof Error ? error.stack ?? String(error) : String(error),
+    };
+  }
+}
+
+/** The status of a service whose evaluation threw: `unknown`, with nothing judged. */
+function failedStatus(
+  declaration: DrDeclaration,
+  now: Date,
+  message: string,
+): DrStatus {
+  return {
+    verdict: 'unknown',
+    reasons: [
+      {
+        severity: 'unknown',
+        code: 'evaluation-failed',
+        message: `evaluation failed: ${message}`,
+        nextStep:
+          'Report it with the dumps of the service; the other services were judged.',
+      },
+    ],
+    evaluatedAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    achievedRpoSeconds: null,
+    recoveryPoints: [],
+    coverage: [],
+    schedules: [],
+    replication: [],
+    storageLocations: [],
+    lastDrill: null,
+    measuredRtoSeconds: null,
+    unreadable: [],
+    primaryClusters: declaration.primaryCluster
+      ? [declaration.primaryCluster]
+      : [],
+    primarySource: declaration.primaryCluster ? 'annotation' : 'none',
+  };
+}
+
+/**
+ * The declaration an invalid declaration's evidence is judged with (DOMAIN.md: "An invalid
+ * declaration still shows its evidence"): its valid parts, and the tier's defaults for the rest.
+ *
+ * - no valid tier: undefined (nothing can be judged);
+ * - strategy: the annotation when it names a strategy (even one the tier does not allow), else
+ *   the tier's first strategy;
+ * - RPO, RTO and drill cadence: the annotation when it parses (even when looser than the tier
+ *   allows), else the tier's maximum;
+ * - primary and recovery cluster: the annotation when it names a known cluster (the recovery
+ *   cluster only when it differs from the primary), else not named.
+ */
+export function evidenceDeclaration(
+  entity: CatalogEntry['entity'],
+  policies: TierPolicies,
+  knownClusters: readonly string[],
+): DrDeclaration | undefined {
+  const annotations = (entity.metadata.annotations ?? {}) as Record<
+    string,
+    unknown
+  >;
+  const text = (key: string) => {
+    const value = annotations[key];
+    return typeof value === 'string' ? value.trim() : undefined;
+  };
+  const tier = text(DR_TIER_ANNOTATION);
+  const policy = tier === undefined ? undefined : policies.get(tier);
+  if (!policy) {
+    return undefined;
+  }
+  const strategy = text(DR_STRATEGY_ANNOTATION);
+  const duration = (key: string, fallback: number) => {
+    const value = text(key);
+    const parsed = value === undefined ? undefined : parseDuration(value);
+    return parsed?.ok ? parsed.seconds : fallback;
+  };
+  const cluster = (key: string) => {
+    const name = text(key);
+    return name !== undefined && knownClusters.includes(name)
+      ? name
+      : undefined;
+  };
+  const primaryCluster = cluster(DR_PRIMARY_CLUSTER_ANNOTATION);
+  const recoveryCluster = cluster(DR_RECOVERY_CLUSTER_ANNOTATION);
+  return {
+    tier: policy.name,
+    policy,
+    strategy: isDrStrategy(strategy) ? strategy : policy.strategies[0],
+    rpoSeconds: duration(DR_RPO_ANNOTATION, policy.maxRpoSeconds),
+    rtoSeconds: duration(DR_RTO_ANNOTATION, policy.maxRtoSeconds),
+    drillCadenceSeconds: duration(
+      DR_DRILL_CADENCE_ANNOTATION,
+      policy.maxDrillAgeSeconds,
+    ),
+    primaryCluster,
+    recoveryCluster:
+      recoveryCluster === primaryCluster ? undefined : recoveryCluster,
+  };
 }
 
 /** A service that fails the gate, and why in one line. */

@@ -65,9 +65,9 @@ describe('dr-check', () => {
           'component:default/orders-db     tier-1  pilot-light     compliant   20m / 1h             25m / 2h',
           'component:default/catalog-api   tier-2  backup-restore  at-risk     6h 20m / 12h         45m / 8h             The newest backup catalog-api-6h-20261125120000 is PartiallyFailed with 1 error.',
           'component:default/billing-db    tier-1  pilot-light     breached    3h 20m / 1h          40m / 2h             Achieved RPO 3h 20m is above the 1h target. (+1 more)',
-          'component:default/search-index  tier-2  warm-standby    invalid     -                    -                    disaster-recovery/strategy: "warm-standby" is not allowed for tier-2; use one of pilot-light, backup-restore (+1 more)',
+          'component:default/search-index  tier-2  warm-standby    invalid     none / 1d            - / 1d               disaster-recovery/strategy: "warm-standby" is not allowed for tier-2; use one of pilot-light, backup-restore (+1 more)',
           '',
-          '5 services at 2026-11-25T12:20:00Z: 1 compliant, 1 at-risk, 1 breached, 0 unknown, 1 invalid, 1 undeclared',
+          '5 services at 2026-11-25T12:20:00Z, 4 declared and judged: 1 compliant, 1 at-risk, 1 breached, 0 unknown, 1 invalid, 1 undeclared',
           '',
         ].join('\n'),
       );
@@ -77,6 +77,7 @@ describe('dr-check', () => {
       const { code, report } = runJson(...BASE);
       expect(code).toBe(0);
       expect(report.now).toBe(NOW);
+      expect(report.declaredServices).toBe(4);
       expect(verdicts(report)).toEqual({
         [ref('docs-site')]: 'undeclared',
         [ref('orders-db')]: 'compliant',
@@ -144,7 +145,9 @@ describe('dr-check', () => {
       const { report } = runJson(...BASE);
       const entities = loadCatalog([CATALOG]).entries;
       const { clusters } = loadClusterDumps(CLUSTERS);
-      const declared = report.services.filter(s => s.status);
+      const declared = report.services.filter(
+        s => s.status && s.verdict !== 'invalid',
+      );
       expect(declared.map(s => s.entityRef)).toEqual([
         ref('orders-db'),
         ref('catalog-api'),
@@ -188,6 +191,172 @@ describe('dr-check', () => {
       expect(code).toBe(0);
       expect(stdout).toContain('Usage: dr-check --catalog <file-or-dir>...');
       expect(stdout).toContain('--fail-on <tier>');
+    });
+  });
+
+  it("judges an invalid declaration's evidence with its valid parts: the tier's defaults for the rest", () => {
+    const { report } = runJson(...BASE);
+    const search = report.services.find(
+      s => s.entityRef === ref('search-index'),
+    )!;
+    expect(search.verdict).toBe('invalid');
+    // Nothing backs search-index up: its evidence is breached, with the tier's 24h RPO (its
+    // own "15 minutes" does not parse).
+    expect(search.evidenceVerdict).toBe('breached');
+    expect(search.status!.achievedRpoSeconds).toBeNull();
+    expect(search.status!.reasons.map(r => r.code)).toContain(
+      'no-recovery-point',
+    );
+  });
+
+  describe('a catalog without entities never passes', () => {
+    const emptyFile = () => {
+      const file = path.join(tmp, 'empty.yaml');
+      fs.writeFileSync(file, '# nothing yet\n');
+      return file;
+    };
+    const emptyFolder = () => {
+      const dir = path.join(tmp, 'empty-catalog');
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'README.md'), 'not YAML\n');
+      return dir;
+    };
+    const notEntities = () => {
+      const file = path.join(tmp, 'not-entities.yaml');
+      fs.writeFileSync(file, 'name: orders-db\n---\n- a list\n');
+      return file;
+    };
+    it.each([
+      [
+        'a mistyped path',
+        () => path.join(tmp, 'catalog', 'servces.yaml'),
+        (p: string) => `--catalog ${p}: no such file or directory`,
+      ],
+      [
+        'a glob that matches nothing',
+        () => path.join(tmp, 'catlog', '*.yaml'),
+        (p: string) => `--catalog ${p}: matched no file`,
+      ],
+      [
+        'an empty file',
+        emptyFile,
+        (p: string) =>
+          `--catalog ${p}: holds no entities: the file is empty or holds no document with kind and metadata.name`,
+      ],
+      [
+        'a folder without YAML files',
+        emptyFolder,
+        (p: string) =>
+          `--catalog ${p}: holds no entities: there is no .yaml or .yml file in it`,
+      ],
+      [
+        'a file of documents that are not entities',
+        notEntities,
+        (p: string) => `--catalog ${p}: holds no entities`,
+      ],
+    ])(
+      '%s: exits 2 naming --catalog and what it got, even with --fail-on',
+      (_what, make, message) => {
+        const catalog = make();
+        for (const extra of [[], ['--fail-on', 'tier-3']]) {
+          const { code, stdout, stderr } = run(
+            '--catalog',
+            catalog,
+            '--clusters',
+            CLUSTERS,
+            '--now',
+            NOW,
+            ...extra,
+          );
+          expect(code).toBe(2);
+          expect(stdout).toBe('');
+          expect(stderr).toContain(`dr-check: ${message(catalog)}`);
+        }
+      },
+    );
+
+    it('fails when one of several --catalog paths holds no entities', () => {
+      const { code, stderr } = run(...BASE, '--catalog', emptyFile());
+      expect(code).toBe(2);
+      expect(stderr).toContain('holds no entities');
+    });
+
+    it('expands a glob the shell left alone (quoted)', () => {
+      const { code, report } = runJson(
+        '--catalog',
+        path.join(CATALOG, '*.yaml'),
+        '--clusters',
+        CLUSTERS,
+        '--now',
+        NOW,
+      );
+      expect(code).toBe(0);
+      expect(report.services.map(s => s.entityRef)).toEqual([
+        ref('orders-db'),
+        ref('catalog-api'),
+        ref('billing-db'),
+        ref('search-index'),
+      ]);
+      expect(report.declaredServices).toBe(4);
+    });
+
+    it('does not pass a gate that judged no declared service (exit 2); without a gate it warns', () => {
+      const undeclared = path.join(CATALOG, 'more', 'docs-site.yaml');
+      const args = ['--catalog', undeclared, '--clusters', CLUSTERS];
+      const gated = run(...args, '--fail-on', 'tier-1');
+      expect(gated.code).toBe(2);
+      expect(gated.stderr).toBe(
+        `dr-check: --fail-on tier-1: none of the 2 entities of --catalog ${undeclared} declares disaster recovery (disaster-recovery/* annotations), so there is nothing to gate\n`,
+      );
+      const plain = runJson(...args);
+      expect(plain.code).toBe(0);
+      expect(plain.report.declaredServices).toBe(0);
+      expect(plain.stderr).toContain(
+        'dr-check: warning: none of the 2 entities',
+      );
+    });
+  });
+
+  describe('an object the evaluation does not expect', () => {
+    it('does not crash dr-check: a Schedule whose spec.schedule is not a string', () => {
+      const clusters = path.join(tmp, 'clusters-bad-schedule');
+      fs.cpSync(CLUSTERS, clusters, { recursive: true });
+      fs.writeFileSync(
+        path.join(clusters, 'prod-eu', 'schedule-number.yaml'),
+        [
+          'apiVersion: velero.io/v1',
+          'kind: Schedule',
+          'metadata: { name: orders-db-numeric, namespace: velero }',
+          'spec:',
+          '  schedule: 5',
+          '  template:',
+          '    includedNamespaces: [commerce]',
+          '    labelSelector: { matchLabels: { backstage.io/kubernetes-id: orders-db } }',
+          'status: { phase: Enabled }',
+          '',
+        ].join('\n'),
+      );
+      const { code, report, stderr } = runJson(
+        '--catalog',
+        CATALOG,
+        '--clusters',
+        clusters,
+        '--now',
+        NOW,
+      );
+      expect(stderr).not.toContain('internal error');
+      expect(code).toBe(0);
+      // The others are judged as usual.
+      expect(verdicts(report)).toMatchObject({
+        [ref('catalog-api')]: 'at-risk',
+        [ref('billing-db')]: 'breached',
+      });
+      // orders-db is judged too (by the evaluation, or unknown with "evaluation failed" when
+      // the evaluation throws: see drCheck.evaluationFailure.test.ts), rather than a crash.
+      const orders = report.services.find(
+        s => s.entityRef === ref('orders-db'),
+      )!;
+      expect(orders.status!.evaluatedAt).toBe(NOW);
     });
   });
 

@@ -5,7 +5,7 @@ import { DrCheckInputError } from './files';
 import { CatalogEntry, loadCatalog } from './loadCatalog';
 import { loadTierPolicies } from './loadConfig';
 import { loadClusterDumps } from './loadDumps';
-import { formatTable, toJsonReport } from './report';
+import { countDeclared, formatTable, toJsonReport } from './report';
 
 /** Where `dr-check` writes: each call gets a piece of text, newlines included. */
 export interface DrCheckIo {
@@ -84,6 +84,30 @@ function run(argv: string[], io: DrCheckIo): number {
       policies,
       now,
     });
+    for (const check of checks) {
+      if (check.verdict !== 'undeclared' && check.evaluationError) {
+        io.stderr(
+          `dr-check: error: ${check.entityRef}: evaluation failed, judged unknown; the other services were judged. Please report it with the dumps:\n${check.evaluationError}\n`,
+        );
+      }
+    }
+    const declared = countDeclared(checks);
+    if (declared === 0) {
+      const what = `${entries.length} entit${
+        entries.length === 1 ? 'y' : 'ies'
+      } of --catalog ${options.catalog.join(' ')}${
+        options.entities.length > 0 ? ' (--entity)' : ''
+      }`;
+      if (options.failOn !== undefined) {
+        // A gate that judged nothing must not pass.
+        throw new DrCheckInputError(
+          `--fail-on ${options.failOn}: none of the ${what} declares disaster recovery (disaster-recovery/* annotations), so there is nothing to gate`,
+        );
+      }
+      io.stderr(
+        `dr-check: warning: none of the ${what} declares disaster recovery (disaster-recovery/* annotations); no service was judged\n`,
+      );
+    }
     const gate =
       options.failOn === undefined
         ? undefined

@@ -1,4 +1,5 @@
 import {
+  DrDeclaration,
   DrDeclarationProblem,
   DrStatus,
   formatDuration,
@@ -10,10 +11,16 @@ export type CheckSummary = Record<(typeof CHECK_VERDICTS)[number], number>;
 
 /**
  * The `--json` report: the evaluation time (RFC 3339), one entry per service in catalog order,
- * the count of each verdict, and, with `--fail-on`, the gate's result.
+ * how many declared services were judged, the count of each verdict, and, with `--fail-on`,
+ * the gate's result.
  */
 export interface JsonReport {
   now: string;
+  /**
+   * How many of the services carry `disaster-recovery/*` annotations and were judged (every
+   * verdict but `undeclared`; an `invalid` declaration's evidence is judged too).
+   */
+  declaredServices: number;
   services: Array<{
     entityRef: string;
     /** The tier; for an invalid declaration, the annotation as written, if any. */
@@ -22,7 +29,15 @@ export interface JsonReport {
     verdict: ServiceCheck['verdict'];
     /** The problems of an invalid declaration. */
     problems?: DrDeclarationProblem[];
-    /** The whole evaluation of a declared service (durations in whole seconds). */
+    /**
+     * For an invalid declaration: the verdict of its evidence, judged with the valid parts of
+     * the declaration (absent when there is no valid tier or no way to find the workloads).
+     */
+    evidenceVerdict?: DrStatus['verdict'];
+    /**
+     * The whole evaluation of a declared service (durations in whole seconds); for an invalid
+     * declaration, of its evidence.
+     */
     status?: DrStatus;
   }>;
   summary: CheckSummary;
@@ -40,6 +55,11 @@ export function summarize(checks: readonly ServiceCheck[]): CheckSummary {
   return summary;
 }
 
+/** How many services were declared (every verdict but `undeclared`). */
+export function countDeclared(checks: readonly ServiceCheck[]): number {
+  return checks.filter(c => c.verdict !== 'undeclared').length;
+}
+
 /** Builds the `--json` report. `gate` is given when `--fail-on` was. */
 export function toJsonReport(
   now: Date,
@@ -48,6 +68,7 @@ export function toJsonReport(
 ): JsonReport {
   return {
     now: now.toISOString().replace(/\.000Z$/, 'Z'),
+    declaredServices: countDeclared(checks),
     services: checks.map(check => {
       if (check.verdict === 'undeclared') {
         return { entityRef: check.entityRef, verdict: check.verdict };
@@ -59,6 +80,9 @@ export function toJsonReport(
           strategy: check.strategy,
           verdict: check.verdict,
           problems: check.problems,
+          ...(check.status
+            ? { evidenceVerdict: check.evidenceVerdict, status: check.status }
+            : {}),
         };
       }
       return {
@@ -112,17 +136,35 @@ export function tableRow(check: ServiceCheck): string[] {
     ];
   }
   if (check.verdict === 'invalid') {
+    const figures =
+      check.status && check.declaration
+        ? targets(check.status, check.declaration)
+        : ['-', '-'];
     return [
       check.entityRef,
       check.tier ?? '-',
       check.strategy ?? '-',
       check.verdict,
-      '-',
-      '-',
+      ...figures,
       firstWithCount(check.problems.map(p => p.message)),
     ];
   }
   const { status, declaration } = check;
+  return [
+    check.entityRef,
+    check.tier,
+    check.strategy,
+    check.verdict,
+    ...targets(status, declaration),
+    firstWithCount(status.reasons.map(r => r.message)),
+  ];
+}
+
+/** The RPO and RTO cells: achieved against target, measured against target. */
+function targets(
+  status: DrStatus,
+  declaration: Pick<DrDeclaration, 'rpoSeconds' | 'rtoSeconds'>,
+): [string, string] {
   const achieved =
     status.achievedRpoSeconds === null
       ? 'none'
@@ -132,20 +174,15 @@ export function tableRow(check: ServiceCheck): string[] {
       ? '-'
       : formatDuration(status.measuredRtoSeconds);
   return [
-    check.entityRef,
-    check.tier,
-    check.strategy,
-    check.verdict,
     `${achieved} / ${formatDuration(declaration.rpoSeconds)}`,
     `${measured} / ${formatDuration(declaration.rtoSeconds)}`,
-    firstWithCount(status.reasons.map(r => r.message)),
   ];
 }
 
 /**
  * Formats the checks as a table with aligned columns (see {@link tableRow}), followed by a blank
- * line and a summary line such as
- * `5 services at 2026-11-25T12:20:00Z: 1 compliant, 1 at-risk, 1 breached, 0 unknown, 1 invalid, 1 undeclared`.
+ * line and a summary line that says how many declared services were judged, such as
+ * `5 services at 2026-11-25T12:20:00Z, 4 declared and judged: 1 compliant, 1 at-risk, 1 breached, 0 unknown, 1 invalid, 1 undeclared`.
  * Ends with a newline.
  */
 export function formatTable(
@@ -168,7 +205,9 @@ export function formatTable(
   const noun = checks.length === 1 ? 'service' : 'services';
   return `${lines.join('\n')}\n\n${
     checks.length
-  } ${noun} at ${when}: ${counts}\n`;
+  } ${noun} at ${when}, ${countDeclared(
+    checks,
+  )} declared and judged: ${counts}\n`;
 }
 
 function firstWithCount(messages: string[]): string {
