@@ -435,7 +435,7 @@ describe('the shipped fixtures', () => {
     expect(
       await list(
         'dr-us',
-        '/apis/volsync.backube/v1alpha1/replicationdestinations',
+        '/apis/volsync.backube/v1alpha1/namespaces/commerce/replicationdestinations',
       ),
     ).toHaveLength(2);
 
@@ -531,12 +531,39 @@ describe('the shipped fixtures follow the evaluation refinements (DOMAIN.md)', (
         spec: b.spec,
       })),
     ];
-    const snapshotsOnly = specs
+    // No backup that takes a PVC in keeps its volume snapshots on the cluster ...
+    const localSnapshotsOnly = specs
       .filter(({ spec }) => pvcs.some(pvc => takesIn(spec, pvc)))
-      .filter(({ spec }) => !movesData(spec))
+      .filter(({ spec }) => spec.snapshotVolumes !== false && !movesData(spec))
       .map(({ name }) => name);
-    expect(snapshotsOnly).toEqual([]);
-    // Manifest-only backups are those of the services without PVCs.
+    expect(localSnapshotsOnly).toEqual([]);
+    // ... and every PVC's data leaves prod-eu: in backups that move it, or by VolSync.
+    const sources = await list(
+      'prod-eu',
+      '/apis/volsync.backube/v1alpha1/replicationsources',
+    );
+    const dataLeaves = (pvc: Obj) =>
+      specs.some(({ spec }) => takesIn(spec, pvc) && movesData(spec)) ||
+      sources.some(
+        s =>
+          s.metadata.namespace === pvc.metadata.namespace &&
+          s.spec.sourcePVC === pvc.metadata.name,
+      );
+    expect(
+      pvcs
+        .filter(pvc => !dataLeaves(pvc))
+        .map(pvc => `${pvc.metadata.namespace}/${pvc.metadata.name}`)
+        .sort(),
+    ).toEqual([
+      // sessions-store: an invalid declaration, workloads only
+      'identity/data-sessions-store-0',
+      'identity/data-sessions-store-1',
+      'identity/data-sessions-store-2',
+      // ledger-db's WAL volume: backed up by nothing (breached)
+      'payments/wal-ledger-db-0',
+    ]);
+    // Manifest-only backups are those of the services without PVCs, and of identity-api, whose
+    // volume VolSync replicates.
     expect(
       [
         ...new Set(
@@ -735,6 +762,7 @@ describe('the shipped fixtures follow the evaluation refinements (DOMAIN.md)', (
         'scheduled backup restorable on dr-us',
       ],
       'identity-api (warm-standby)': [
+        'volsync',
         'scheduled backup restorable on dr-us',
         'serving on dr-us',
         'serving on prod-eu',
