@@ -19,9 +19,18 @@ function indexOf(backups: readonly VeleroBackup[]): BackupIndex {
   index = { buckets: new Map() };
   backups.forEach((backup, position) => {
     const spec = backup.spec ?? {};
-    const included = spec.includedNamespaces ?? [];
+    const expanded = backup.status?.wildcardNamespaces?.wildcardResult;
+    const included = Array.isArray(expanded)
+      ? expanded
+      : Array.isArray(spec.includedNamespaces)
+      ? spec.includedNamespaces
+      : [];
+    // Glob patterns (`app-*`) are not bucketed by name: such a backup is a candidate everywhere.
     const namespaces =
-      included.length === 0 || included.includes('*') ? ['*'] : included;
+      included.length === 0 ||
+      included.some(ns => typeof ns !== 'string' || /[*?[]/.test(ns))
+        ? ['*']
+        : included;
     const pair =
       spec.orLabelSelectors && spec.orLabelSelectors.length > 0
         ? ''

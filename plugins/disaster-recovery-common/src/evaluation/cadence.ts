@@ -43,14 +43,156 @@ export function formatGoDuration(seconds: number): string {
   return `${h}h${m}m${s}s`;
 }
 
+/**
+ * A Velero `Schedule.spec.schedule` as Velero reads it: robfig/cron v3's `ParseStandard`
+ * (Velero's schedule controller, `parseCronSchedule`): five fields (minute, hour, day of month,
+ * month, day of week; names like `MON` and `JAN`, `?` for "any" in the day fields), the
+ * descriptors `@yearly`/`@annually`, `@monthly`, `@weekly`, `@daily`/`@midnight`, `@hourly`,
+ * `@every <Go duration>`, and a leading `CRON_TZ=<zone>` or `TZ=<zone>` (default: UTC, the
+ * time zone of Velero's container).
+ *
+ * @public
+ */
+export type VeleroCron =
+  | { kind: 'every'; seconds: number; timeZone: string }
+  | { kind: 'cron'; fields: string; timeZone: string };
+
+const DESCRIPTORS: Record<string, string> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
+// Per field: numbers, names, `*`, `?` (day fields), ranges, lists and steps, as robfig/cron has them.
+const FIELD =
+  /^(\*|\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/\d+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/\d+)?)*$/;
+
+function isTimeZone(zone: string): boolean {
+  try {
+    // eslint-disable-next-line no-new
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads a schedule expression the way Velero does ({@link VeleroCron}).
+ *
+ * @returns the parsed expression, or `{ error }` saying why Velero would not accept it
+ * @public
+ */
+export function parseVeleroCron(text: unknown): VeleroCron | { error: string } {
+  if (typeof text !== 'string') {
+    return {
+      error: `is a ${
+        text === null ? 'null' : typeof text
+      }, not a cron expression`,
+    };
+  }
+  let expression = text.trim();
+  if (expression === '') return { error: 'is empty' };
+  let timeZone = 'UTC';
+  const tz = /^(?:CRON_TZ|TZ)=(\S+)\s+(.*)$/.exec(expression);
+  if (tz) {
+    if (!isTimeZone(tz[1])) {
+      return { error: `names an unknown time zone ${tz[1]}` };
+    }
+    timeZone = tz[1];
+    expression = tz[2].trim();
+  }
+  const every = /^@every\s+(\S+)$/.exec(expression);
+  if (every) {
+    const seconds = parseGoDuration(every[1]);
+    return seconds && seconds > 0
+      ? // robfig/cron rounds an @every interval up to whole seconds, at least one.
+        { kind: 'every', seconds: Math.max(1, Math.ceil(seconds)), timeZone }
+      : {
+          error: `@every needs a positive Go duration (30m, 1h), got ${every[1]}`,
+        };
+  }
+  if (expression.startsWith('@')) {
+    const fields = DESCRIPTORS[expression];
+    return fields
+      ? { kind: 'cron', fields, timeZone }
+      : { error: `${expression} is not a descriptor Velero knows` };
+  }
+  const fields = expression.split(/\s+/);
+  if (fields.length !== 5) {
+    return {
+      error: `has ${fields.length} fields; Velero takes 5 (minute hour day-of-month month day-of-week)`,
+    };
+  }
+  if (!fields.every(f => FIELD.test(f))) {
+    return { error: `is not a cron expression Velero reads` };
+  }
+  try {
+    CronExpressionParser.parse(
+      fields.map(f => (f === '?' ? '*' : f)).join(' '),
+      {
+        tz: timeZone,
+      },
+    );
+  } catch (e) {
+    return {
+      error: `is not a cron expression Velero reads (${(e as Error).message})`,
+    };
+  }
+  return {
+    kind: 'cron',
+    fields: fields.map(f => (f === '?' ? '*' : f)).join(' '),
+    timeZone,
+  };
+}
+
+/**
+ * The run times of a schedule after `from` (exclusive) up to `to` (inclusive), in epoch
+ * milliseconds, at most `max` of them. An `@every` schedule runs at its interval from `from`
+ * (Velero counts it from the last backup).
+ *
+ * @public
+ */
+export function scheduleRunTimes(
+  schedule: VeleroCron,
+  from: Date,
+  to: Date,
+  max: number,
+): number[] {
+  const times: number[] = [];
+  if (schedule.kind === 'every') {
+    for (
+      let t = from.getTime() + schedule.seconds * 1000;
+      t <= to.getTime() && times.length < max;
+      t += schedule.seconds * 1000
+    ) {
+      times.push(t);
+    }
+    return times;
+  }
+  const cron = CronExpressionParser.parse(schedule.fields, {
+    currentDate: from,
+    endDate: to,
+    tz: schedule.timeZone,
+  });
+  while (times.length < max && cron.hasNext()) {
+    times.push(cron.next().getTime());
+  }
+  return times;
+}
+
 const INTERVAL_CACHE_SIZE = 4096;
 const intervalCache = new Map<string, number | undefined>();
 
 /**
  * The longest gap, in seconds, between two consecutive runs of a schedule, over the week after
- * `from`: the worst-case age of its newest backup just before the next one starts. Reads Velero's
- * schedule forms: a five-field cron expression (UTC), `@every <Go duration>`, and the
- * descriptors `@yearly`, `@monthly`, `@weekly`, `@daily`, `@hourly`.
+ * `from`: the worst-case age of its newest backup just before the next one starts. Reads the
+ * schedule as Velero does ({@link parseVeleroCron}: five fields, descriptors, `@every`,
+ * `CRON_TZ=`/`TZ=`).
  *
  * @returns undefined when the expression cannot be read
  * @public
@@ -63,27 +205,23 @@ export function scheduleMaxIntervalSeconds(
   // eight days of ticks is done once per (expression, instant).
   const key = `${schedule}\u0000${from.getTime()}`;
   if (intervalCache.has(key)) return intervalCache.get(key);
-  const seconds = computeMaxIntervalSeconds(schedule, from);
+  const parsed = parseVeleroCron(schedule);
+  const seconds =
+    'error' in parsed ? undefined : computeMaxIntervalSeconds(parsed, from);
   if (intervalCache.size >= INTERVAL_CACHE_SIZE) intervalCache.clear();
   intervalCache.set(key, seconds);
   return seconds;
 }
 
 function computeMaxIntervalSeconds(
-  schedule: string,
+  schedule: VeleroCron,
   from: Date,
 ): number | undefined {
-  const expression = schedule.trim();
-  if (expression === '') return undefined;
-  const every = /^@every\s+(.+)$/.exec(expression);
-  if (every) {
-    const seconds = parseGoDuration(every[1]);
-    return seconds && seconds > 0 ? seconds : undefined;
-  }
+  if (schedule.kind === 'every') return schedule.seconds;
   try {
-    const cron = CronExpressionParser.parse(expression, {
+    const cron = CronExpressionParser.parse(schedule.fields, {
       currentDate: from,
-      tz: 'UTC',
+      tz: schedule.timeZone,
     });
     const horizon = from.getTime() + 8 * 86400_000;
     let previous = cron.next().getTime();

@@ -42,11 +42,21 @@ function declaration(overrides: Partial<DrDeclaration> = {}): DrDeclaration {
 
 const statefulSet: Workload = {
   metadata: { name: 'orders-db', namespace: NS, labels },
-  spec: { replicas: 2, volumeClaimTemplates: [{ metadata: { name: 'data' } }] },
+  spec: {
+    replicas: 2,
+    selector: { matchLabels: { app: 'orders' } },
+    template: { metadata: { labels: { app: 'orders' } } },
+    volumeClaimTemplates: [{ metadata: { name: 'data' } }],
+  },
+  status: { readyReplicas: 2 },
 };
-// PVCs made from the StatefulSet's template, without labels of their own.
+// PVCs made from the StatefulSet's template: Kubernetes gives them the selector's matchLabels.
 const pvc = (ordinal: number) => ({
-  metadata: { name: `data-orders-db-${ordinal}`, namespace: NS },
+  metadata: {
+    name: `data-orders-db-${ordinal}`,
+    namespace: NS,
+    labels: { app: 'orders' },
+  },
 });
 const location = (
   name: string,
@@ -54,7 +64,11 @@ const location = (
   isDefault = false,
 ): VeleroBackupStorageLocation => ({
   metadata: { name, namespace: 'velero' },
-  spec: { default: isDefault, provider: 'aws' },
+  spec: {
+    default: isDefault,
+    provider: 'aws',
+    objectStorage: { bucket: `acme-velero-${name}` },
+  },
   status: {
     phase,
     message: phase === 'Available' ? undefined : 'AccessDenied: s3:ListBucket',
@@ -65,6 +79,7 @@ const template: VeleroBackupSpec = {
   includedNamespaces: [NS],
   labelSelector: { matchLabels: { app: 'orders' } },
   snapshotVolumes: true,
+  snapshotMoveData: true,
   ttl: '720h0m0s',
   storageLocation: 'default',
 };
@@ -204,7 +219,7 @@ describe('evaluateDrStatus', () => {
         evidence({ backups: [backup('orders-hourly-1', 50)] }),
       );
       expect(status.verdict).toBe('at-risk');
-      expect(status.reasons).toEqual([
+      expect(status.reasons).toMatchObject([
         {
           severity: 'risk',
           code: 'rpo-near-target',
@@ -227,10 +242,11 @@ describe('evaluateDrStatus', () => {
       );
       expect(status.verdict).toBe('breached');
       expect(status.achievedRpoSeconds).toBe(185 * 60);
-      expect(status.reasons[0]).toEqual({
+      expect(status.reasons[0]).toMatchObject({
         severity: 'breach',
         code: 'rpo-exceeded',
-        message: 'Achieved RPO 3h 5m is above the 1h target.',
+        message:
+          'Achieved RPO 3h 5m is above the 1h target (set by PVC commerce/data-orders-db-0, last copied by Backup orders-hourly-1).',
       });
     });
 
@@ -267,12 +283,20 @@ describe('evaluateDrStatus', () => {
       );
       expect(status.verdict).toBe('at-risk');
       expect(status.achievedRpoSeconds).toBe(1800);
-      expect(status.reasons).toEqual([
+      expect(status.reasons).toMatchObject([
         {
           severity: 'risk',
           code: 'newest-backup-failed',
           message:
-            'The newest backup orders-hourly-2 is PartiallyFailed with 3 errors.',
+            'The newest backup, Backup velero/orders-hourly-2 on prod-eu, is PartiallyFailed with 3 errors.',
+          nextStep: expect.stringContaining(
+            'velero backup logs orders-hourly-2',
+          ),
+          object: {
+            cluster: 'prod-eu',
+            kind: 'Backup',
+            name: 'orders-hourly-2',
+          },
         },
       ]);
     });
@@ -320,14 +344,16 @@ describe('evaluateDrStatus', () => {
       );
       expect(status.verdict).toBe('breached');
       expect(status.recoveryPoints[0].reason).toBe(
-        'BackupStorageLocation secondary is Unavailable',
+        'BackupStorageLocation secondary on prod-eu is Unavailable',
       );
-      expect(status.reasons).toContainEqual({
-        severity: 'risk',
-        code: 'storage-location-unavailable',
-        message:
-          'BackupStorageLocation secondary on prod-eu is Unavailable: AccessDenied: s3:ListBucket.',
-      });
+      expect(status.reasons).toContainEqual(
+        expect.objectContaining({
+          severity: 'risk',
+          code: 'storage-location-unavailable',
+          message:
+            'BackupStorageLocation secondary on prod-eu is Unavailable: AccessDenied: s3:ListBucket.',
+        }),
+      );
     });
 
     it('uses the default storage location when the backup names none', () => {
@@ -414,12 +440,13 @@ describe('evaluateDrStatus', () => {
         }),
       );
       expect(status.verdict).toBe('breached');
-      expect(status.reasons).toEqual([
+      expect(status.reasons).toMatchObject([
         {
           severity: 'breach',
           code: 'pvc-uncovered',
           message:
-            'PVC commerce/wal-orders on prod-eu is not covered by any backup schedule or replication.',
+            'PVC commerce/wal-orders on prod-eu is not covered by any backup schedule, VolSync ReplicationSource or replica.',
+          object: { kind: 'PersistentVolumeClaim', name: 'wal-orders' },
         },
       ]);
     });
@@ -472,15 +499,21 @@ describe('evaluateDrStatus', () => {
         }),
       );
       expect(status.verdict).toBe('at-risk');
-      expect(status.reasons).toEqual([
+      expect(status.reasons).toMatchObject([
         {
           severity: 'risk',
           code: 'schedule-paused',
-          message: 'Schedule orders-hourly on prod-eu is paused.',
+          message:
+            'Schedule velero/orders-hourly on prod-eu is paused: it takes no new backups.',
         },
       ]);
       expect(status.coverage[0].coveredBy).toEqual([
-        { kind: 'Schedule', name: 'orders-hourly', paused: true },
+        {
+          kind: 'Schedule',
+          name: 'orders-hourly',
+          paused: true,
+          offCluster: true,
+        },
       ]);
     });
 
@@ -492,12 +525,12 @@ describe('evaluateDrStatus', () => {
         now: NOW,
       });
       expect(status.verdict).toBe('breached');
-      expect(status.reasons).toEqual([
+      expect(status.reasons).toMatchObject([
         {
           severity: 'breach',
           code: 'cadence-too-slow',
           message:
-            'Backups run at best every 1h, so they can never meet the 15m RPO target.',
+            'Schedule orders-hourly on prod-eu is the fastest copy of PVCs commerce/data-orders-db-0, commerce/data-orders-db-1, and runs only every 1h; the RPO target is 15m.',
         },
       ]);
     });
@@ -531,11 +564,28 @@ describe('evaluateDrStatus', () => {
         now: NOW,
       });
       expect(status.achievedRpoSeconds).toBe(8.5 * 60);
-      expect(status.recoveryPoints[0]).toMatchObject({
-        source: 'volsync',
-        counted: true,
-        time: ago(8.5),
-      });
+      // Per PVC: its newest counted point; the worst PVC sets the achieved RPO.
+      expect(
+        status.coverage.map(c => [c.pvc, c.newestPoint, c.achievedRpoSeconds]),
+      ).toEqual([
+        [
+          'data-orders-db-0',
+          {
+            time: ago(4),
+            source: 'volsync',
+            kind: 'ReplicationSource',
+            name: 'data-orders-db-0-to-dr',
+            namespace: NS,
+            cluster: 'dr-us',
+          },
+          240,
+        ],
+        [
+          'data-orders-db-1',
+          expect.objectContaining({ time: ago(8.5), source: 'volsync' }),
+          510,
+        ],
+      ]);
       expect(status.verdict).toBe('compliant');
       expect(status.replication.map(r => [r.name, r.lagSeconds])).toEqual([
         ['data-orders-db-0-to-dr', 240],
@@ -574,15 +624,56 @@ describe('evaluateDrStatus', () => {
       },
     });
 
+    // A CloudNativePG primary: its instances' PVCs carry cnpg.io/cluster (no StatefulSet).
+    const pgPrimary = (): ClusterObjects => ({
+      statefulSets: [],
+      postgresClusters: [
+        {
+          metadata: { name: 'orders-db', namespace: NS, labels },
+          status: { phase: 'Cluster in healthy state' },
+        },
+      ],
+      persistentVolumeClaims: ['orders-db-1', 'orders-db-1-wal'].map(name => ({
+        metadata: {
+          name,
+          namespace: NS,
+          labels: { ...labels, 'cnpg.io/cluster': 'orders-db' },
+        },
+      })),
+      backups: [backup('orders-hourly-1', 50)],
+    });
+
     it('counts a CloudNativePG replica at now − its measured lag', () => {
-      const clusters = evidence(
-        { backups: [backup('orders-hourly-1', 50)] },
-        { postgresClusters: [replica(true)] },
-      );
+      const clusters = evidence(pgPrimary(), {
+        postgresClusters: [replica(true)],
+      });
       clusters[1].postgresReplicationLagSeconds = { 'commerce/orders-db': 12 };
       const status = evaluate(clusters);
       expect(status.achievedRpoSeconds).toBe(12);
       expect(status.verdict).toBe('compliant');
+      expect(status.coverage.map(c => c.newestPoint?.source)).toEqual([
+        'cnpg-replica',
+        'cnpg-replica',
+      ]);
+    });
+
+    it('gives no point for an unmeasured lag, and none for a Cluster that is no longer a replica', () => {
+      const unmeasured = evaluate(
+        evidence(pgPrimary(), { postgresClusters: [replica(true)] }),
+      );
+      // The Velero backup (50m, every PVC moved off) is the newest counted point, not `now`.
+      expect(unmeasured.achievedRpoSeconds).toBe(50 * 60);
+      expect(codes(unmeasured)).toContain('replication-lag-unknown');
+
+      const promoted = replica(true);
+      promoted.spec = {
+        replica: { enabled: false, source: 'orders-db-prod-eu' },
+      };
+      const clusters = evidence(pgPrimary(), { postgresClusters: [promoted] });
+      clusters[1].postgresReplicationLagSeconds = { 'commerce/orders-db': 1 };
+      const status = evaluate(clusters);
+      expect(status.achievedRpoSeconds).toBe(50 * 60);
+      expect(codes(status)).toContain('postgres-not-replica');
     });
 
     it('is at risk when a replica lag is not measured, and when the replica is failing', () => {
@@ -678,12 +769,12 @@ describe('evaluateDrStatus', () => {
           { restores: [restore('old', 'orders-hourly-1', 100, 20)] },
         ),
       );
-      expect(status.reasons).toEqual([
+      expect(status.reasons).toMatchObject([
         {
           severity: 'risk',
           code: 'drill-overdue',
           message:
-            'The last drill was 100d ago, longer than the 90d drill cadence.',
+            'The last drill (Restore old) was 100d ago, longer than the 90d drill cadence.',
         },
       ]);
     });
@@ -696,11 +787,11 @@ describe('evaluateDrStatus', () => {
         ),
       );
       expect(status.verdict).toBe('breached');
-      expect(status.reasons).toEqual([
+      expect(status.reasons).toMatchObject([
         {
           severity: 'breach',
           code: 'rto-exceeded',
-          message: 'Measured RTO 1h 35m is above the 1h target.',
+          message: 'Measured RTO 1h 35m (Restore slow) is above the 1h target.',
         },
       ]);
     });
@@ -718,17 +809,54 @@ describe('evaluateDrStatus', () => {
       expect(codes(status)).toEqual(['never-drilled']);
     });
 
-    it('counts a restore of an expired backup of a covering schedule', () => {
+    it('counts a restore of the newest backup of a covering schedule (spec.scheduleName)', () => {
+      const fromSchedule = restore('quarterly', '', 5, 30);
+      fromSchedule.spec = { scheduleName: 'orders-hourly' };
       const status = evaluate(
         evidence(
           { backups: [backup('orders-hourly-9', 10)] },
-          { restores: [restore('quarterly', 'orders-hourly-1', 5, 30)] },
+          { restores: [fromSchedule] },
         ),
       );
       expect(status.lastDrill).toMatchObject({
         name: 'quarterly',
         measuredRtoSeconds: 1800,
       });
+    });
+
+    it('does not count a restore of a backup whose name only starts with the schedule name', () => {
+      const status = evaluate(
+        evidence(
+          { backups: [backup('orders-hourly-9', 10)] },
+          { restores: [restore('lookalike', 'orders-hourly-1', 5, 30)] },
+        ),
+      );
+      expect(status.lastDrill).toBeNull();
+      expect(codes(status)).toEqual(['never-drilled']);
+    });
+
+    it('does not count a restore whose own filters leave the service out', () => {
+      const other = restore('other-ns', 'orders-hourly-9', 5, 30);
+      other.spec!.includedNamespaces = ['billing'];
+      const mapped = restore('drill', 'orders-hourly-9', 5, 30);
+      mapped.spec!.includedNamespaces = [NS];
+      mapped.spec!.namespaceMapping = { [NS]: 'drill-orders' };
+      expect(
+        evaluate(
+          evidence(
+            { backups: [backup('orders-hourly-9', 10)] },
+            { restores: [other] },
+          ),
+        ).lastDrill,
+      ).toBeNull();
+      expect(
+        evaluate(
+          evidence(
+            { backups: [backup('orders-hourly-9', 10)] },
+            { restores: [mapped] },
+          ),
+        ).lastDrill,
+      ).toMatchObject({ name: 'drill' });
     });
 
     it('looks for drills in every other cluster when no recovery cluster is named', () => {
@@ -795,7 +923,7 @@ describe('evaluateDrStatus', () => {
       expect(status.unreadable).toEqual([
         { cluster: 'dr-us', reason: 'connect ECONNREFUSED 127.0.0.1:6444' },
       ]);
-      expect(status.reasons[0]).toEqual({
+      expect(status.reasons[0]).toMatchObject({
         severity: 'unknown',
         code: 'cluster-unreadable',
         message:
@@ -823,19 +951,26 @@ describe('evaluateDrStatus', () => {
       ];
       const status = evaluate(clusters);
       expect(status.verdict).toBe('unknown');
-      expect(codes(status)).toEqual(['cluster-unreadable']);
+      // The schedule's own runs were read on prod-eu: its missed runs are known.
+      expect(codes(status)).toEqual([
+        'cluster-unreadable',
+        'schedule-missed-runs',
+      ]);
     });
 
     it('keeps an RPO breach when only drill evidence could not be read', () => {
       const clusters = evidence({ backups: [backup('orders-hourly-1', 300)] });
       clusters[1] = {
         cluster: 'dr-us',
-        objects: {},
+        objects: {
+          backupStorageLocations: [location('default', 'Available', true)],
+        },
         failures: [{ resources: ['restores'], reason: '403 Forbidden' }],
       };
       expect(codes(evaluate(clusters))).toEqual([
         'rpo-exceeded',
         'cluster-unreadable',
+        'schedule-missed-runs',
       ]);
     });
 
@@ -868,7 +1003,7 @@ describe('evaluateDrStatus', () => {
       clusters: evidence({ backups: [backup('orders-hourly-1', 10)] }),
       now: NOW,
     });
-    expect(status.reasons[0]).toEqual({
+    expect(status.reasons[0]).toMatchObject({
       severity: 'breach',
       code: 'workloads-not-found',
       message:

@@ -6,3 +6,6 @@ export * from './target';
 export * from './types';
 export * from './resources';
 export * from './retention';
+export * from './locate';
+export * from './sanitize';
+export * from './velero';

@@ -37,13 +37,22 @@ export interface LabelSelector {
  * @public
  */
 export interface VeleroBackupSpec {
-  includedNamespaces?: string[];
-  excludedNamespaces?: string[];
-  includedResources?: string[];
-  excludedResources?: string[];
-  labelSelector?: LabelSelector;
-  orLabelSelectors?: LabelSelector[];
+  /** Namespace names or glob patterns (`*`, `?`, `[...]`, Velero 1.18). */
+  includedNamespaces?: string[] | null;
+  excludedNamespaces?: string[] | null;
+  /** Resource names as `kubectl` takes them (`pvc`, `persistentvolumeclaims`, `deployments.apps`). */
+  includedResources?: string[] | null;
+  excludedResources?: string[] | null;
+  /** The newer resource filters (Velero 1.11+); they cannot be mixed with the ones above. */
+  includedNamespaceScopedResources?: string[] | null;
+  excludedNamespaceScopedResources?: string[] | null;
+  includedClusterScopedResources?: string[] | null;
+  excludedClusterScopedResources?: string[] | null;
+  labelSelector?: LabelSelector | null;
+  orLabelSelectors?: LabelSelector[] | null;
   snapshotVolumes?: boolean | null;
+  /** CSI snapshot data movement: the snapshot's data is uploaded to the BackupStorageLocation. */
+  snapshotMoveData?: boolean | null;
   defaultVolumesToFsBackup?: boolean | null;
   /** A Go duration, e.g. `720h0m0s`. */
   ttl?: string;
@@ -65,6 +74,9 @@ export interface VeleroBackup extends KubeObject {
     errors?: number;
     warnings?: number;
     failureReason?: string;
+    validationErrors?: string[];
+    /** Velero 1.18: the namespaces its glob patterns expanded to. */
+    wildcardNamespaces?: { wildcardResult?: string[] | null } | null;
   };
 }
 
@@ -95,7 +107,12 @@ export interface VeleroSchedule extends KubeObject {
     paused?: boolean;
     template?: VeleroBackupSpec;
   };
-  status?: { phase?: string; lastBackup?: string; lastSkipped?: string };
+  status?: {
+    phase?: string;
+    lastBackup?: string;
+    lastSkipped?: string;
+    validationErrors?: string[];
+  };
 }
 
 /**
@@ -109,6 +126,12 @@ export interface VeleroRestore extends KubeObject {
     /** Restore the newest backup of this schedule. */
     scheduleName?: string;
     namespaceMapping?: Record<string, string>;
+    includedNamespaces?: string[] | null;
+    excludedNamespaces?: string[] | null;
+    includedResources?: string[] | null;
+    excludedResources?: string[] | null;
+    labelSelector?: LabelSelector | null;
+    orLabelSelectors?: LabelSelector[] | null;
   };
   status?: {
     phase?: string;
@@ -126,7 +149,15 @@ export interface VeleroRestore extends KubeObject {
  * @public
  */
 export interface VeleroBackupStorageLocation extends KubeObject {
-  spec?: { default?: boolean; provider?: string };
+  spec?: {
+    default?: boolean;
+    provider?: string;
+    /** `ReadWrite` (default) or `ReadOnly`: a read-only location takes no new backups. */
+    accessMode?: string;
+    objectStorage?: { bucket?: string; prefix?: string };
+    /** Provider settings, e.g. `s3Url` of an S3-compatible store. */
+    config?: Record<string, string>;
+  };
   status?: {
     phase?: string;
     lastValidationTime?: string;
@@ -170,6 +201,7 @@ export interface ReplicationSource extends KubeObject {
     /** A Go duration, e.g. `42.1s`. */
     lastSyncDuration?: string;
     nextSyncTime?: string;
+    lastManualSync?: string;
     conditions?: Condition[];
   };
 }
@@ -210,17 +242,20 @@ export interface PostgresCluster extends KubeObject {
 }
 
 /**
- * Whether a CloudNativePG `Cluster` is a replica cluster: `spec.replica.enabled`, or (distributed
- * topology) `spec.replica.primary` naming another cluster than `spec.replica.self`.
+ * Whether a CloudNativePG `Cluster` is a replica cluster, as CloudNativePG's own
+ * `Cluster.IsReplica()` decides it (api/v1/cluster_funcs.go): without `spec.replica`, no; when
+ * `spec.replica.enabled` is set, its value; otherwise (distributed topology) whether
+ * `spec.replica.primary` names another cluster than `spec.replica.self` (default: the
+ * Cluster's own name).
  *
  * @public
  */
 export function isPostgresReplica(cluster: PostgresCluster): boolean {
   const replica = cluster.spec?.replica;
-  return (
-    replica?.enabled === true ||
-    (replica?.primary !== undefined && replica.primary !== replica.self)
-  );
+  if (!replica) return false;
+  if (typeof replica.enabled === 'boolean') return replica.enabled;
+  const self = replica.self || cluster.metadata.name;
+  return self !== replica.primary;
 }
 
 /**
@@ -253,8 +288,25 @@ export type PersistentVolumeClaim = KubeObject;
  */
 export interface Workload extends KubeObject {
   spec?: {
+    /** Desired replicas; Kubernetes defaults it to 1 when unset. */
     replicas?: number;
-    volumeClaimTemplates?: Array<{ metadata?: { name?: string } }>;
+    selector?: { matchLabels?: Record<string, string> };
+    volumeClaimTemplates?: Array<{
+      metadata?: { name?: string; labels?: Record<string, string> };
+    }>;
+    /** The pod template: its labels and annotations are the pods'. */
+    template?: {
+      metadata?: {
+        labels?: Record<string, string>;
+        annotations?: Record<string, string>;
+      };
+      spec?: {
+        volumes?: Array<{
+          name: string;
+          persistentVolumeClaim?: { claimName: string };
+        }>;
+      };
+    };
   };
-  status?: { readyReplicas?: number };
+  status?: { readyReplicas?: number; replicas?: number };
 }

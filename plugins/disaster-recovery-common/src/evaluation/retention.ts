@@ -1,9 +1,6 @@
 import { DrDeclaration } from '../declaration';
-import {
-  backupTakesInService,
-  DrServiceLocation,
-  locateService,
-} from './evaluate';
+import { backupTakesInService } from './evaluate';
+import { DrServiceLocation, locateService } from './locate';
 import {
   KubeObject,
   VeleroBackup,

@@ -1,0 +1,334 @@
+import { minimatch } from 'minimatch';
+import {
+  KubeObject,
+  LabelSelector,
+  VeleroBackupSpec,
+  VeleroBackupStorageLocation,
+} from './kubernetes';
+import { matchesLabelSelector } from './selectors';
+
+/*
+ * Velero's filters as Velero applies them (velero.io/docs/v1.18 "Resource filtering" and
+ * "Namespace Glob Patterns"; pkg/util/collections/includes_excludes.go).
+ */
+
+/**
+ * Whether a namespace pattern is one Velero accepts: a name or a glob with `*`, `?`, `[...]`.
+ * Velero 1.18's documentation lists `**`, `|`, `(`, `)`, `!`, `{}` and `,` as unsupported
+ * ("will cause validation errors"), and empty or unclosed brackets as invalid; such a backup
+ * or schedule fails validation and takes in nothing.
+ */
+function namespacePatternProblem(pattern: string): string | undefined {
+  if (/\*\*|[|()!{},]/.test(pattern)) {
+    return `namespace pattern ${pattern} uses a form Velero 1.18 rejects (**, |, (), !, {}, ,)`;
+  }
+  const brackets = pattern.match(/\[[^\]]*\]?/g) ?? [];
+  if (brackets.some(b => b === '[]' || !b.endsWith(']'))) {
+    return `namespace pattern ${pattern} has an empty or unclosed [...]`;
+  }
+  if (pattern.includes(']') && !pattern.includes('[')) {
+    return `namespace pattern ${pattern} has an unmatched ]`;
+  }
+  return undefined;
+}
+
+function globMatch(pattern: string, value: string): boolean {
+  if (!/[*?[]/.test(pattern)) return pattern === value;
+  return minimatch(value, pattern, {
+    nobrace: true,
+    noext: true,
+    nonegate: true,
+    nocomment: true,
+    dot: true,
+  });
+}
+
+// Kubernetes' names of the namespaced resources the evaluation looks at: plural, singular and
+// short names (kubectl api-resources), each with its API group.
+const RESOURCE_NAMES: Record<string, { resource: string; group: string }> = {};
+for (const [resource, group, ...aliases] of [
+  ['persistentvolumeclaims', '', 'persistentvolumeclaim', 'pvc'],
+  ['pods', '', 'pod', 'po'],
+  ['statefulsets', 'apps', 'statefulset', 'sts'],
+  ['deployments', 'apps', 'deployment', 'deploy'],
+  ['clusters', 'postgresql.cnpg.io', 'cluster'],
+]) {
+  for (const name of [resource, ...aliases]) {
+    RESOURCE_NAMES[name] = { resource, group };
+  }
+}
+
+/**
+ * The `resource` or `resource.group` form of a name as Velero resolves it through discovery:
+ * `pvc`, `PersistentVolumeClaim`, `persistentvolumeclaims.` all give `persistentvolumeclaims`;
+ * `deploy.apps` gives `deployments`. Names of other resources are kept as written (lowercase).
+ */
+function resolveResource(name: string): string {
+  const lower = name.trim().toLowerCase();
+  if (lower === '*') return '*';
+  const dot = lower.indexOf('.');
+  const base = dot === -1 ? lower : lower.slice(0, dot);
+  const group = dot === -1 ? undefined : lower.slice(dot + 1);
+  const known = RESOURCE_NAMES[base];
+  if (known && (group === undefined || group === known.group)) {
+    return known.resource;
+  }
+  return lower;
+}
+
+/**
+ * A Velero backup, schedule template or restore spec, compiled once: which namespaces,
+ * namespaced resources and labels it takes in.
+ *
+ * @public
+ */
+export interface VeleroScope {
+  /** Why Velero would refuse the spec (it then takes in nothing). */
+  invalid?: string;
+  includesNamespace(namespace: string): boolean;
+  /** `resource`: the plural name, e.g. `persistentvolumeclaims`. */
+  includesResource(resource: string): boolean;
+  /** Whether its label selector (or any of its `orLabelSelectors`) matches. */
+  selects(labels: Record<string, string> | undefined): boolean;
+}
+
+const scopes = new WeakMap<object, VeleroScope>();
+
+const list = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter(v => typeof v === 'string') : [];
+
+/**
+ * Compiles the filters of a Velero `Backup.spec` (or `Schedule.spec.template`, or
+ * `Restore.spec`). `expandedNamespaces`: where Velero reported the namespaces its patterns
+ * expanded to (`status.wildcardNamespaces.wildcardResult`, Velero 1.18), those are used.
+ *
+ * Namespaces: empty or `*` takes in every namespace; otherwise names and glob patterns
+ * (`*`, `?`, `[...]`); an excluded match always wins. Resources: `includedResources` /
+ * `excludedResources`, or the newer `includedNamespaceScopedResources` /
+ * `excludedNamespaceScopedResources` (Velero refuses a spec that mixes the two styles), with
+ * short, singular, plural and `resource.group` names. Labels: `labelSelector` or
+ * `orLabelSelectors` (any of them); Velero refuses a spec with both.
+ *
+ * @public
+ */
+export function veleroScope(
+  spec: VeleroBackupSpec & {
+    includedResources?: string[] | null;
+  },
+  expandedNamespaces?: string[] | null,
+): VeleroScope {
+  const cached = expandedNamespaces ? undefined : scopes.get(spec);
+  if (cached) return cached;
+  const problems: string[] = [];
+  const included = expandedNamespaces
+    ? list(expandedNamespaces)
+    : list(spec.includedNamespaces);
+  const excluded = list(spec.excludedNamespaces);
+  if (!expandedNamespaces) {
+    for (const p of [...included, ...excluded]) {
+      const problem = p === '*' ? undefined : namespacePatternProblem(p);
+      if (problem) problems.push(problem);
+    }
+  }
+  const allNamespaces =
+    !expandedNamespaces && (included.length === 0 || included.includes('*'));
+
+  const oldStyle =
+    list(spec.includedResources).length > 0 ||
+    list(spec.excludedResources).length > 0;
+  const newStyle =
+    list(spec.includedNamespaceScopedResources).length > 0 ||
+    list(spec.excludedNamespaceScopedResources).length > 0 ||
+    list(spec.includedClusterScopedResources).length > 0 ||
+    list(spec.excludedClusterScopedResources).length > 0;
+  if (oldStyle && newStyle) {
+    problems.push(
+      'it mixes includedResources/excludedResources with the *ScopedResources filters, which Velero refuses',
+    );
+  }
+  const includedResources = (
+    newStyle
+      ? list(spec.includedNamespaceScopedResources)
+      : list(spec.includedResources)
+  ).map(resolveResource);
+  const excludedResources = (
+    newStyle
+      ? list(spec.excludedNamespaceScopedResources)
+      : list(spec.excludedResources)
+  ).map(resolveResource);
+
+  const selectors: LabelSelector[] = Array.isArray(spec.orLabelSelectors)
+    ? spec.orLabelSelectors.filter((s): s is LabelSelector => Boolean(s))
+    : [];
+  if (spec.labelSelector && selectors.length > 0) {
+    problems.push(
+      'it sets both labelSelector and orLabelSelectors, which Velero refuses',
+    );
+  }
+  const invalid = problems.length > 0 ? problems.join('; ') : undefined;
+  const scope: VeleroScope = {
+    invalid,
+    includesNamespace: namespace =>
+      !invalid &&
+      (allNamespaces || included.some(p => globMatch(p, namespace))) &&
+      !excluded.some(p => globMatch(p, namespace)),
+    includesResource: resource =>
+      !invalid &&
+      (includedResources.length === 0 ||
+        includedResources.includes('*') ||
+        includedResources.includes(resource)) &&
+      !excludedResources.includes(resource),
+    selects: labels => {
+      if (invalid) return false;
+      if (selectors.length > 0) {
+        return selectors.some(s => matchesLabelSelector(s, labels));
+      }
+      return spec.labelSelector
+        ? matchesLabelSelector(spec.labelSelector, labels)
+        : true;
+    },
+  };
+  if (!expandedNamespaces) scopes.set(spec, scope);
+  return scope;
+}
+
+/** Velero leaves out objects labelled `velero.io/exclude-from-backup=true`. */
+function excludedFromBackup(obj: KubeObject) {
+  return obj.metadata.labels?.['velero.io/exclude-from-backup'] === 'true';
+}
+
+/**
+ * A pod that mounts a PVC: the pod template's labels and annotations, and the name of the pod
+ * volume that mounts the claim.
+ *
+ * @public
+ */
+export interface DrPodMount {
+  /** The workload whose pods mount it, e.g. `StatefulSet orders-db`. */
+  workload: string;
+  volume: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/**
+ * What a Velero backup keeps of a PVC:
+ * - `fs`: its files, by file-system backup (kopia/restic) to the BackupStorageLocation;
+ * - `moved`: a CSI snapshot whose data is moved to the BackupStorageLocation (`snapshotMoveData`);
+ * - `local`: a CSI or native snapshot that stays on the cluster's storage;
+ * - `manifest`: the PVC object only, no data;
+ * - `none`: nothing (the PVC is not taken in).
+ *
+ * @public
+ */
+export type DrVolumeData = 'fs' | 'moved' | 'local' | 'manifest' | 'none';
+
+function annotationList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map(v => v.trim())
+    .filter(Boolean);
+}
+
+/**
+ * What a backup spec keeps of one PVC (see {@link DrVolumeData}), as Velero decides it:
+ *
+ * - the PVC is taken in when its namespace and `persistentvolumeclaims` are included, and its own
+ *   labels match the selector, or a pod that mounts it is taken in (Velero's pod backup item
+ *   action adds a pod's PVCs as additional items, which skip the label selector but not the
+ *   namespace and resource filters: pkg/backup/actions/pod_action.go);
+ * - file-system backup: a pod that mounts it is taken in and either names the volume in
+ *   `backup.velero.io/backup-volumes` (opt-in) or the spec sets `defaultVolumesToFsBackup: true`
+ *   and the pod does not name it in `backup.velero.io/backup-volumes-excludes` (opt-out);
+ * - otherwise, unless `snapshotVolumes: false`, a snapshot, moved off the cluster only with
+ *   `snapshotMoveData: true`.
+ *
+ * @public
+ */
+export function backupVolumeData(
+  scope: VeleroScope,
+  spec: VeleroBackupSpec,
+  pvc: KubeObject,
+  mounts: readonly DrPodMount[],
+): DrVolumeData {
+  const namespace = pvc.metadata.namespace ?? '';
+  if (
+    excludedFromBackup(pvc) ||
+    !scope.includesNamespace(namespace) ||
+    !scope.includesResource('persistentvolumeclaims')
+  ) {
+    return 'none';
+  }
+  const podsIncluded = scope.includesResource('pods');
+  const takenInPods = podsIncluded
+    ? mounts.filter(m => scope.selects(m.labels))
+    : [];
+  if (!scope.selects(pvc.metadata.labels) && takenInPods.length === 0) {
+    return 'none';
+  }
+  const fs = takenInPods.some(m => {
+    if (
+      annotationList(
+        m.annotations?.['backup.velero.io/backup-volumes'],
+      ).includes(m.volume)
+    ) {
+      return true;
+    }
+    return (
+      spec.defaultVolumesToFsBackup === true &&
+      !annotationList(
+        m.annotations?.['backup.velero.io/backup-volumes-excludes'],
+      ).includes(m.volume)
+    );
+  });
+  if (fs) return 'fs';
+  if (spec.snapshotVolumes === false) return 'manifest';
+  return spec.snapshotMoveData === true ? 'moved' : 'local';
+}
+
+/**
+ * Whether a spec takes in an object (namespace, resource and labels).
+ *
+ * @public
+ */
+export function scopeTakesIn(
+  scope: VeleroScope,
+  obj: KubeObject,
+  resource: string,
+): boolean {
+  return (
+    !excludedFromBackup(obj) &&
+    scope.includesNamespace(obj.metadata.namespace ?? '') &&
+    scope.includesResource(resource) &&
+    scope.selects(obj.metadata.labels)
+  );
+}
+
+/**
+ * Why a BackupStorageLocation's object storage would die with its cluster, or undefined: its
+ * `config.s3Url` names a host inside the cluster (a `.svc` or `.cluster.local` name, a bare
+ * service name without a dot, `localhost` or a loopback address).
+ *
+ * @public
+ */
+export function locationInsideCluster(
+  location: VeleroBackupStorageLocation,
+): string | undefined {
+  const url = location.spec?.config?.s3Url;
+  if (typeof url !== 'string' || url === '') return undefined;
+  let host: string;
+  try {
+    host = new URL(url.includes('://') ? url : `http://${url}`).hostname;
+  } catch {
+    return undefined;
+  }
+  host = host.toLowerCase().replace(/\.$/, '');
+  const inside =
+    host.endsWith('.svc') ||
+    host.endsWith('.cluster.local') ||
+    host === 'localhost' ||
+    /^127\./.test(host) ||
+    host === '[::1]' ||
+    (!host.includes('.') && !host.includes(':') && !/^\[/.test(host));
+  return inside ? `its s3Url ${url} is inside the cluster` : undefined;
+}
