@@ -46,13 +46,18 @@ const statefulSet = (s: Service): Workload => ({
   spec: { replicas: 1, volumeClaimTemplates: [{ metadata: { name: 'data' } }] },
 });
 const pvc = (s: Service): KubeObject => ({
-  metadata: { name: `data-${s.id}-0`, namespace: s.namespace },
+  metadata: {
+    name: `data-${s.id}-0`,
+    namespace: s.namespace,
+    labels: labelsOf(s.id),
+  },
 });
 
-/** Included namespaces: mostly the service's, sometimes every namespace (`*` or none). */
+/** Included namespaces: mostly the service's, sometimes every namespace (`*` or none) or a glob. */
 function namespacesOf(scope: number, namespace: string) {
   if (scope < 0.05) return ['*'];
   if (scope < 0.1) return undefined;
+  if (scope < 0.15) return [`${namespace.slice(0, 2)}*`];
   return [namespace];
 }
 
@@ -76,11 +81,14 @@ function backup(
     id?: string;
     location?: string;
     expiredMinutesAgo?: number;
+    /** Whether its volume snapshots' data is moved off the cluster; default true. */
+    moveData?: boolean;
   } = {},
 ): VeleroBackup {
   return {
     metadata: { name, namespace: 'velero' },
     spec: {
+      snapshotMoveData: options.moveData ?? true,
       includedNamespaces: options.namespaces,
       labelSelector: options.id
         ? { matchLabels: labelsOf(options.id) }
@@ -184,6 +192,8 @@ describe('RecoveryPointRetention', () => {
               location: pick([undefined, 'default', 'secondary']),
               expiredMinutesAgo:
                 next() < 0.2 ? Math.floor(next() * 1000) : undefined,
+              // Many backups hold only manifests and local snapshots.
+              moveData: next() < 0.3,
             },
           ),
         );
@@ -256,6 +266,54 @@ describe('RecoveryPointRetention', () => {
       'failed-1',
       'failed-2',
     ]);
+  });
+
+  it('keeps the newest backup holding a PVC’s data behind newer manifest-only ones', () => {
+    const orders = services[0];
+    const backups = [
+      backup('data', 600, 'Completed', { namespaces: ['shop'], id: 'orders' }),
+      ...[1, 2, 3, 4].map(i =>
+        backup(`manifests-${i}`, 60 * i, 'Completed', {
+          namespaces: ['sh*'],
+          id: 'orders',
+          moveData: false,
+        }),
+      ),
+    ];
+    const retention = new RecoveryPointRetention({
+      services: [{ declaration, target: orders.target }],
+      clusters: baseEvidence(),
+      now: NOW,
+      keepNewest: 2,
+    });
+    const kept = retain(retention, 'prod-eu', 'backups', backups, 2);
+    expect(kept.map(b => b.metadata.name)).toEqual([
+      'data',
+      'manifests-1',
+      'manifests-2',
+    ]);
+  });
+
+  it('keeps a malformed backup for the evaluation to report, without failing', () => {
+    const retention = new RecoveryPointRetention({
+      services: [{ declaration, target: services[0].target }],
+      clusters: baseEvidence(),
+      now: NOW,
+      keepNewest: 2,
+    });
+    const broken = {
+      metadata: { name: 'broken', namespace: 'velero' },
+      spec: { includedNamespaces: 'shop' },
+      status: { phase: 'Completed', startTimestamp: { seconds: 1 } },
+    } as unknown as KubeObject;
+    const nameless = { metadata: { namespace: 'velero' } } as KubeObject;
+    const kept = retain(retention, 'prod-eu', 'backups', [
+      broken,
+      nameless,
+      backup('good', 60, 'Completed', { namespaces: ['shop'], id: 'orders' }),
+    ]);
+    expect(kept).toContain(nameless);
+    expect(kept.map(b => b.metadata.name)).toContain('good');
   });
 
   it('keeps a backup a Restore names, and drops backups of no service', () => {

@@ -1,6 +1,8 @@
 import { DrDeclaration } from '../declaration';
 import { backupTakesInService } from './evaluate';
 import { DrServiceLocation, locateService } from './locate';
+import { carryProblems, sanitizeObject } from './sanitize';
+import { backupVolumeData, veleroScope } from './velero';
 import {
   KubeObject,
   VeleroBackup,
@@ -8,6 +10,7 @@ import {
   veleroBackupTime,
 } from './kubernetes';
 import { ClusterEvidence, DrServiceTarget } from './types';
+import { DrPodMount } from './velero';
 
 /**
  * The resources a {@link RecoveryPointRetention} thins out: the ones that grow with time
@@ -89,9 +92,14 @@ function projectBackup(backup: VeleroBackup): VeleroBackup {
       'excludedNamespaces',
       'includedResources',
       'excludedResources',
+      'includedNamespaceScopedResources',
+      'excludedNamespaceScopedResources',
+      'includedClusterScopedResources',
+      'excludedClusterScopedResources',
       'labelSelector',
       'orLabelSelectors',
       'snapshotVolumes',
+      'snapshotMoveData',
       'defaultVolumesToFsBackup',
       'ttl',
       'storageLocation',
@@ -104,6 +112,8 @@ function projectBackup(backup: VeleroBackup): VeleroBackup {
       'errors',
       'warnings',
       'failureReason',
+      'validationErrors',
+      'wildcardNamespaces',
     ]),
   };
 }
@@ -112,6 +122,10 @@ interface LocatedService {
   location: DrServiceLocation;
   /** Namespaces of the service's objects on its primary clusters. */
   namespaces: Set<string>;
+  /** The service's pod templates on its primary clusters. */
+  podTemplates: KubeObject[];
+  /** The service's PVCs on its primary clusters, with the pods that mount them. */
+  pvcs: Array<{ pvc: KubeObject; key: string; mounts: DrPodMount[] }>;
 }
 
 /**
@@ -163,13 +177,27 @@ export class RecoveryPointRetention {
         namespaces: new Set(
           location.primaryObjects.map(o => o.obj.metadata.namespace ?? ''),
         ),
+        podTemplates: location.primaries.flatMap(
+          c => location.podTemplates.get(c) ?? [],
+        ),
+        pvcs: location.primaries.flatMap(c =>
+          (location.pvcsByCluster.get(c) ?? []).map(pvc => {
+            const key = `${pvc.metadata.namespace ?? ''}/${pvc.metadata.name}`;
+            return {
+              pvc,
+              key,
+              mounts: location.mounts.get(`${c}/${key}`) ?? [],
+            };
+          }),
+        ),
       };
     });
     for (const evidence of options.clusters) {
-      for (const restore of evidence.objects.restores ?? []) {
-        if (restore.spec?.backupName) {
-          this.restoredBackups.add(restore.spec.backupName);
-        }
+      const restores = evidence.objects.restores;
+      for (const restore of Array.isArray(restores) ? restores : []) {
+        const name = (restore as { spec?: { backupName?: unknown } } | null)
+          ?.spec?.backupName;
+        if (typeof name === 'string' && name) this.restoredBackups.add(name);
       }
     }
   }
@@ -215,9 +243,16 @@ export class RecoveryPointRetention {
       seq = 0;
     };
     reset();
-    const hold = (n: number, backup: VeleroBackup) => {
+    const hold = (n: number, backup: KubeObject) => {
       holders.set(n, (holders.get(n) ?? 0) + 1);
-      if (!kept.has(n)) kept.set(n, projectBackup(backup));
+      if (!kept.has(n)) {
+        // An object that cannot be read at all is kept as it is: the evaluation reports it.
+        const projected = (backup as VeleroBackup).metadata?.name
+          ? projectBackup(backup as VeleroBackup)
+          : backup;
+        carryProblems(backup, projected);
+        kept.set(n, projected);
+      }
     };
     const release = (n: number) => {
       const count = (holders.get(n) ?? 1) - 1;
@@ -255,14 +290,22 @@ export class RecoveryPointRetention {
     return {
       offer: objects => {
         for (const object of objects) {
-          const backup = object as VeleroBackup;
           const n = seq++;
+          const backup = sanitizeObject('backups', object) as
+            | VeleroBackup
+            | undefined;
+          if (!backup) {
+            hold(n, object);
+            continue;
+          }
           if (this.restoredBackups.has(backup.metadata.name)) {
             hold(n, backup);
           }
-          const included = backup.spec?.includedNamespaces ?? [];
+          const expanded = backup.status?.wildcardNamespaces?.wildcardResult;
+          const included = expanded ?? backup.spec?.includedNamespaces ?? [];
           const candidates =
-            included.length === 0 || included.includes('*')
+            included.length === 0 ||
+            (!expanded && included.some(ns => /[*?[]/.test(ns)))
               ? all
               : [...new Set(included.flatMap(ns => byNamespace.get(ns) ?? []))];
           if (candidates.length === 0) continue;
@@ -275,9 +318,46 @@ export class RecoveryPointRetention {
             (phase === 'Completed' || phase === 'PartiallyFailed') &&
             Boolean(backup.status?.startTimestamp) &&
             !(expiration <= this.now);
+          const spec = backup.spec;
+          const scope = spec
+            ? veleroScope(
+                spec,
+                backup.status?.wildcardNamespaces?.wildcardResult,
+              )
+            : undefined;
+          const scheduleName =
+            backup.metadata.labels?.['velero.io/schedule-name'];
           for (const service of candidates) {
-            if (!backupTakesInService(backup, service.location.primaryObjects))
+            if (
+              !backupTakesInService(
+                backup,
+                service.location.primaryObjects,
+                service.podTemplates,
+              )
+            )
               continue;
+            // The newest Completed backup of each schedule: missed runs.
+            if (phase === 'Completed' && scheduleName) {
+              offerTo(service, `schedule:${scheduleName}`, time, n, backup);
+            }
+            // Per PVC, the newest that may count and holds its data (a newer backup may hold
+            // only manifests).
+            if (mayCount && scope && spec) {
+              for (const { pvc, key, mounts } of service.pvcs) {
+                const data = backupVolumeData(scope, spec, pvc, mounts);
+                if (data === 'fs' || data === 'moved' || data === 'local') {
+                  offerTo(
+                    service,
+                    `data:${key}:${
+                      data === 'local' ? 'local' : 'off'
+                    }:${phase}:${spec.storageLocation ?? ''}`,
+                    time,
+                    n,
+                    backup,
+                  );
+                }
+              }
+            }
             offerTo(service, '', time, n, backup);
             // Every storage location the service's backups use is judged, even by old backups.
             offerTo(

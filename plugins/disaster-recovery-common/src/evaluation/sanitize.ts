@@ -413,6 +413,32 @@ function sanitizeItem(
   return { problems, fatal: 'could not be read' };
 }
 
+/**
+ * Checks one object of a list as {@link sanitizeEvidence} does: the object the evaluation may
+ * read (fields of the wrong type removed, recorded for {@link objectProblems}), or undefined when
+ * it cannot be read at all.
+ *
+ * @public
+ */
+export function sanitizeObject(
+  resource: ClusterResource,
+  raw: unknown,
+): KubeObject | undefined {
+  const { item, problems } = sanitizeItem(resource, raw);
+  if (item && problems.length > 0) problemsOf.set(item, problems);
+  return item;
+}
+
+/**
+ * Makes `to` (a copy of `from` reduced to some fields) carry the problems found in `from`.
+ *
+ * @public
+ */
+export function carryProblems(from: object, to: object): void {
+  const problems = problemsOf.get(from);
+  if (problems) problemsOf.set(to, problems);
+}
+
 function sanitizeList(
   resource: ClusterResource,
   list: readonly unknown[],
