@@ -84,6 +84,8 @@ const record = {
     lastDrill: null,
     measuredRtoSeconds: null,
     unreadable: [],
+    primaryClusters: ['prod-eu'],
+    primarySource: 'annotation' as const,
   },
 };
 

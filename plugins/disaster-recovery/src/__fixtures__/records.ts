@@ -1,5 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import {
+  DrDeclarationProblem,
+  DrPvcCoverage,
   DrServiceRecord,
   DrStatus,
 } from '@backstage-dr/plugin-disaster-recovery-common';
@@ -79,6 +81,7 @@ export function compliantStatus(now = Date.now()): DrStatus {
         warnings: 2,
         expiresAt: new Date(now + 29 * 86400_000).toISOString(),
         storageLocation: 'default',
+        pvcs: ['payments/data-payments-api-0'],
       },
       {
         time: minutesAgo(24 * 60 + 12, now),
@@ -94,6 +97,7 @@ export function compliantStatus(now = Date.now()): DrStatus {
         warnings: 0,
         reason: 'phase PartiallyFailed',
         storageLocation: 'default',
+        pvcs: ['payments/data-payments-api-0'],
       },
     ],
     coverage: [
@@ -101,7 +105,24 @@ export function compliantStatus(now = Date.now()): DrStatus {
         cluster: 'prod-eu',
         namespace: 'payments',
         pvc: 'data-payments-api-0',
-        coveredBy: [{ kind: 'Schedule', name: 'nightly', paused: false }],
+        coveredBy: [
+          {
+            kind: 'Schedule',
+            name: 'nightly',
+            paused: false,
+            offCluster: true,
+          },
+        ],
+        newestPoint: {
+          time: minutesAgo(12, now),
+          source: 'velero-backup',
+          kind: 'Backup',
+          name: 'nightly-20261123',
+          namespace: 'velero',
+          cluster: 'prod-eu',
+        },
+        achievedRpoSeconds: 12 * 60,
+        cadenceSeconds: 3600,
       },
     ],
     schedules: [
@@ -111,8 +132,12 @@ export function compliantStatus(now = Date.now()): DrStatus {
         schedule: '0 * * * *',
         maxIntervalSeconds: 3600,
         paused: false,
+        phase: 'Enabled',
         storageLocation: 'default',
         lastBackup: minutesAgo(12, now),
+        lastSuccessfulBackup: minutesAgo(12, now),
+        missedRuns: 0,
+        movesData: true,
       },
     ],
     replication: [
@@ -145,6 +170,122 @@ export function compliantStatus(now = Date.now()): DrStatus {
     },
     measuredRtoSeconds: 38 * 60,
     unreadable: [],
+    primaryClusters: ['prod-eu'],
+    primarySource: 'annotation',
+  };
+}
+
+/** One PVC of a service on prod-eu, covered by the hourly `nightly` Schedule, 12 minutes old. */
+export function pvcCoverage(
+  pvc: string,
+  overrides: Partial<DrPvcCoverage> = {},
+  now = Date.now(),
+): DrPvcCoverage {
+  return {
+    ...compliantStatus(now).coverage[0],
+    pvc,
+    ...overrides,
+  };
+}
+
+/**
+ * A breached service with three PVCs: `data-payments-api-0` backed up 12 minutes ago,
+ * `wal-payments-api-0` replicated by VolSync 3 hours ago (the worst: it sets the achieved RPO
+ * of 3h) and `cache-payments-api-0` covered by a local-only Schedule and a paused
+ * ReplicationSource, replicated 40 minutes ago. Its reasons have next steps.
+ */
+export function perPvcStatus(now = Date.now()): DrStatus {
+  const base = compliantStatus(now);
+  const volsync = (name: string, minutes: number) => ({
+    time: minutesAgo(minutes, now),
+    source: 'volsync' as const,
+    kind: 'ReplicationSource',
+    name,
+    namespace: 'payments',
+    cluster: 'dr-us',
+  });
+  return {
+    ...base,
+    verdict: 'breached',
+    achievedRpoSeconds: 3 * 3600,
+    reasons: [
+      {
+        severity: 'breach',
+        code: 'rpo-exceeded',
+        message:
+          'PVC payments/wal-payments-api-0 on prod-eu: the newest counted recovery point is 3h old; the RPO target is 1h.',
+        nextStep:
+          'Check why ReplicationSource payments/wal-rs has not synced for 3h (kubectl describe replicationsource wal-rs -n payments).',
+        object: {
+          cluster: 'prod-eu',
+          kind: 'PersistentVolumeClaim',
+          namespace: 'payments',
+          name: 'wal-payments-api-0',
+        },
+      },
+      {
+        severity: 'risk',
+        code: 'replication-paused',
+        message: 'ReplicationSource payments/cache-rs on prod-eu is paused.',
+        nextStep: 'Resume it: set spec.paused to false.',
+      },
+      {
+        severity: 'risk',
+        code: 'pvc-local-only',
+        message:
+          'Schedule velero/nightly-snapshots on prod-eu keeps PVC payments/cache-payments-api-0 in local snapshots only.',
+        nextStep:
+          'Enable snapshotMoveData or file-system backup on nightly-snapshots.',
+      },
+    ],
+    recoveryPoints: [
+      { ...volsync('cache-rs', 40), usable: true, counted: true },
+      ...base.recoveryPoints,
+      { ...volsync('wal-rs', 180), usable: true, counted: true },
+    ],
+    coverage: [
+      pvcCoverage('data-payments-api-0', {}, now),
+      pvcCoverage(
+        'wal-payments-api-0',
+        {
+          coveredBy: [
+            {
+              kind: 'ReplicationSource',
+              name: 'wal-rs',
+              paused: false,
+              offCluster: true,
+            },
+          ],
+          newestPoint: volsync('wal-rs', 180),
+          achievedRpoSeconds: 3 * 3600,
+          cadenceSeconds: 15 * 60,
+        },
+        now,
+      ),
+      pvcCoverage(
+        'cache-payments-api-0',
+        {
+          coveredBy: [
+            {
+              kind: 'Schedule',
+              name: 'nightly-snapshots',
+              paused: false,
+              offCluster: false,
+            },
+            {
+              kind: 'ReplicationSource',
+              name: 'cache-rs',
+              paused: true,
+              offCluster: true,
+            },
+          ],
+          newestPoint: volsync('cache-rs', 40),
+          achievedRpoSeconds: 40 * 60,
+          cadenceSeconds: null,
+        },
+        now,
+      ),
+    ],
   };
 }
 
@@ -175,4 +316,35 @@ export function recordOf(
     updatedAt: minutesAgo(3, now),
     ...overrides,
   };
+}
+
+/** The problems of an invalid declaration: an RPO that is not a duration. */
+export const rpoProblems: DrDeclarationProblem[] = [
+  {
+    annotation: 'disaster-recovery/rpo',
+    value: '15 minutes',
+    message:
+      'disaster-recovery/rpo: "15 minutes" is not a duration; use ISO 8601 (PT15M) or 15m',
+  },
+];
+
+/**
+ * An invalid declaration whose evidence was judged with its valid parts (tier-1's RPO of 1h for
+ * the unreadable one): the record has verdict `invalid`, the problems, the status of the
+ * evidence and its verdict.
+ */
+export function invalidRecordWithEvidence(
+  status: DrStatus = perPvcStatus(),
+  now = Date.now(),
+): DrServiceRecord {
+  return recordOf(
+    status,
+    {
+      verdict: 'invalid',
+      problems: rpoProblems,
+      evidenceVerdict: status.verdict,
+      firstReason: rpoProblems[0].message,
+    },
+    now,
+  );
 }
