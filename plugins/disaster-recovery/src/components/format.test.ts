@@ -2,12 +2,20 @@ import { TierPolicies } from '@backstage-dr/plugin-disaster-recovery-common';
 import { mockApis } from '@backstage/test-utils';
 import {
   declarationSnippet,
+  describePvcPoint,
   formatAge,
+  formatClockTime,
+  formatDateTime,
   describeRecoveryPoint,
   formatRelativeTime,
   newestRecoveryPoint,
+  worstPvcs,
 } from './format';
-import { compliantStatus, declaredEntity } from '../__fixtures__/records';
+import {
+  compliantStatus,
+  declaredEntity,
+  perPvcStatus,
+} from '../__fixtures__/records';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 
@@ -52,6 +60,43 @@ describe('recovery points in words', () => {
     expect(
       newestRecoveryPoint(points.map(p => ({ ...p, usable: false }))),
     ).toBeUndefined();
+  });
+});
+
+describe('formatClockTime', () => {
+  it('shows the time of day on the same day, else the date too', () => {
+    const now = new Date(2026, 10, 23, 15, 0).getTime();
+    const morning = new Date(2026, 10, 23, 9, 0).toISOString();
+    expect(formatClockTime(morning, now)).toMatch(/^09:00/);
+    const yesterday = new Date(2026, 10, 22, 21, 0).toISOString();
+    expect(formatClockTime(yesterday, now)).toBe(formatDateTime(yesterday));
+  });
+});
+
+describe('PVCs', () => {
+  it('names what holds the newest counted point of a PVC', () => {
+    const [data, wal] = perPvcStatus(NOW).coverage;
+    expect(describePvcPoint(data.newestPoint!)).toBe(
+      'Backup velero/nightly-20261123 on prod-eu',
+    );
+    expect(
+      describePvcPoint({ ...wal.newestPoint!, namespace: undefined }),
+    ).toBe('ReplicationSource wal-rs on dr-us');
+  });
+
+  it('finds the worst PVCs: the oldest newest point, or every PVC without one', () => {
+    const coverage = perPvcStatus(NOW).coverage;
+    expect(worstPvcs(coverage).map(c => c.pvc)).toEqual(['wal-payments-api-0']);
+    const without = coverage.map(c =>
+      c.pvc === 'wal-payments-api-0'
+        ? c
+        : { ...c, newestPoint: null, achievedRpoSeconds: null },
+    );
+    expect(worstPvcs(without).map(c => c.pvc)).toEqual([
+      'data-payments-api-0',
+      'cache-payments-api-0',
+    ]);
+    expect(worstPvcs([])).toEqual([]);
   });
 });
 

@@ -7,7 +7,9 @@ import {
   DR_RUNBOOK_ANNOTATION,
   DR_STRATEGY_ANNOTATION,
   DR_TIER_ANNOTATION,
+  DrPvcCoverage,
   DrRecoveryPoint,
+  DrStatus,
   DrVerdict,
   TierPolicies,
   formatDuration,
@@ -92,6 +94,27 @@ export function formatDateTime(time: string): string {
   }).format(date);
 }
 
+/**
+ * A time of day when it is on the same local day as `now` (`09:00 AM`), else the local date and
+ * time (`Nov 22, 2026, 9:00 PM`).
+ */
+export function formatClockTime(
+  time: string,
+  now: number = Date.now(),
+): string {
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) {
+    return time;
+  }
+  if (date.toDateString() !== new Date(now).toDateString()) {
+    return formatDateTime(time);
+  }
+  return new Intl.DateTimeFormat(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(date);
+}
+
 /** A duration in seconds, or `not measured` for null. */
 export function formatSeconds(
   seconds: number | null | undefined,
@@ -113,6 +136,33 @@ export function describeRecoveryPoint(
     point.cluster
   }`;
   return point.time ? `${what}, ${formatRelativeTime(point.time, now)}` : what;
+}
+
+/**
+ * The object that holds a PVC's newest counted recovery point:
+ * `Backup velero/orders-db-hourly-20261123 on dr-us`.
+ */
+export function describePvcPoint(
+  point: NonNullable<DrPvcCoverage['newestPoint']>,
+): string {
+  const name = point.namespace
+    ? `${point.namespace}/${point.name}`
+    : point.name;
+  return `${point.kind} ${name} on ${point.cluster}`;
+}
+
+/**
+ * The PVCs that set the service's achieved RPO, the worst ones: those without a counted
+ * recovery point if any (the service then has none), else those whose newest counted point is
+ * the oldest. Empty when the service has no PVC.
+ */
+export function worstPvcs(coverage: DrStatus['coverage']): DrPvcCoverage[] {
+  const without = coverage.filter(c => c.achievedRpoSeconds === null);
+  if (without.length > 0) {
+    return without;
+  }
+  const worst = Math.max(...coverage.map(c => c.achievedRpoSeconds ?? 0));
+  return coverage.filter(c => c.achievedRpoSeconds === worst);
 }
 
 /**
