@@ -12,15 +12,23 @@ import { useDrStatus } from './useDrStatus';
 /**
  * Loads the entity's DR status and renders every state but the judged one itself: undeclared,
  * loading, error (with a retry), not judged yet, and an invalid declaration. A judged record
- * goes to `children`.
+ * goes to `children`; an invalid declaration whose evidence was judged with its valid parts goes
+ * to `invalidWithEvidence` when given.
  */
 export function DrStatusGate(props: {
   entity: Entity;
   children: (record: JudgedRecord) => ReactNode;
+  /** Renders an invalid declaration that has a status: its problems, then its evidence. */
+  invalidWithEvidence?: (record: JudgedRecord) => ReactNode;
   /** Wraps the non-judged states, e.g. in a card. */
   frame?: (state: ReactNode) => ReactNode;
 }) {
-  const { entity, children, frame = state => state } = props;
+  const {
+    entity,
+    children,
+    invalidWithEvidence,
+    frame = state => state,
+  } = props;
   const { declared, loading, error, value, retry } = useDrStatus(entity);
 
   if (!declared) {
@@ -52,12 +60,20 @@ export function DrStatusGate(props: {
     return <>{frame(<UndeclaredState entity={entity} />)}</>;
   }
   if (value?.verdict === 'invalid') {
+    if (value.status && invalidWithEvidence) {
+      return <>{invalidWithEvidence(value as JudgedRecord)}</>;
+    }
     return (
       <>
         {frame(
           <InvalidDeclaration
             entity={entity}
             problems={value.problems ?? []}
+            evidenceVerdict={
+              value.status
+                ? value.evidenceVerdict ?? value.status.verdict
+                : undefined
+            }
           />,
         )}
       </>

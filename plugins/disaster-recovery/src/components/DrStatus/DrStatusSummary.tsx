@@ -76,9 +76,16 @@ function headline(record: JudgedRecord): string {
   }
 }
 
+const SEVERITY_ORDER: Record<DrReason['severity'], number> = {
+  breach: 0,
+  unknown: 1,
+  risk: 2,
+};
+
 /**
- * The reasons of a verdict, with a reason for every unreadable cluster that no reason names
- * (the backend gives one per cluster; this keeps the card honest if it does not).
+ * The reasons of a verdict, most severe first (as the verdict weighs them: a breach, unknown
+ * evidence, a risk), with a reason for every unreadable cluster that no reason names (the
+ * backend gives one per cluster; this keeps the card honest if it does not).
  */
 export function reasonsOf(status: DrStatus): DrReason[] {
   const extra: DrReason[] = status.unreadable
@@ -93,7 +100,35 @@ export function reasonsOf(status: DrStatus): DrReason[] {
       code: 'cluster-unreadable',
       message: `Cluster ${u.cluster} could not be read: ${u.reason}`,
     }));
-  return [...status.reasons, ...extra];
+  return [...status.reasons, ...extra]
+    .map((reason, index) => ({ reason, index }))
+    .sort(
+      (a, b) =>
+        SEVERITY_ORDER[a.reason.severity] - SEVERITY_ORDER[b.reason.severity] ||
+        a.index - b.index,
+    )
+    .map(({ reason }) => reason);
+}
+
+/**
+ * The primary cluster: as declared, else as the evaluation found it (the one cluster where the
+ * service's workloads serve), else why it is not known.
+ */
+function primaryClusterText(declared: string | undefined, status: DrStatus) {
+  if (declared) {
+    return declared;
+  }
+  const clusters = status.primaryClusters ?? [];
+  switch (status.primarySource) {
+    case 'serving-workloads':
+      return `${clusters.join(', ')} (not declared: where its workloads serve)`;
+    case 'ambiguous':
+      return `not declared, and ambiguous: workloads serve on ${
+        clusters.join(', ') || 'several clusters'
+      }`;
+    default:
+      return clusters.length > 0 ? clusters.join(', ') : 'not declared';
+  }
 }
 
 /**
@@ -103,9 +138,11 @@ export function reasonsOf(status: DrStatus): DrReason[] {
 export function DrStatusSummary(props: {
   entity: Entity;
   record: JudgedRecord;
+  /** Show only the first reasons (the card); all by default (the tab). */
+  reasonLimit?: number;
   now?: number;
 }) {
-  const { entity, record, now = Date.now() } = props;
+  const { entity, record, reasonLimit, now = Date.now() } = props;
   const { status } = record;
   const classes = useStyles();
   const annotations = entity.metadata.annotations ?? {};
@@ -129,7 +166,7 @@ export function DrStatusSummary(props: {
   return (
     <>
       <VerdictBanner state={status.verdict}>{headline(record)}</VerdictBanner>
-      <ReasonList reasons={reasonsOf(status)} />
+      <ReasonList reasons={reasonsOf(status)} limit={reasonLimit} />
       <Grid container spacing={2} component="dl">
         <Fact label="Tier">{record.tier ?? 'none'}</Fact>
         <Fact label="Strategy">{record.strategy ?? 'none'}</Fact>
@@ -149,7 +186,10 @@ export function DrStatusSummary(props: {
           {newestText}
         </Fact>
         <Fact label="Primary cluster">
-          {annotations[DR_PRIMARY_CLUSTER_ANNOTATION] ?? 'not declared'}
+          {primaryClusterText(
+            annotations[DR_PRIMARY_CLUSTER_ANNOTATION],
+            status,
+          )}
         </Fact>
         <Fact label="Recovery cluster">
           {annotations[DR_RECOVERY_CLUSTER_ANNOTATION] ?? 'not declared'}

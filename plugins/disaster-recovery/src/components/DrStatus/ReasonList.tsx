@@ -4,6 +4,7 @@ import {
   StatusWarning,
 } from '@backstage/core-components';
 import { DrReason } from '@backstage-dr/plugin-disaster-recovery-common';
+import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 
 const SEVERITY_STATUS = {
@@ -19,25 +20,68 @@ const useStyles = makeStyles(theme => ({
     padding: 0,
     '& > li': { marginBottom: theme.spacing(0.5), overflowWrap: 'anywhere' },
   },
+  nextStep: {
+    display: 'block',
+    fontWeight: theme.typography.fontWeightRegular as number,
+  },
+  more: {
+    margin: theme.spacing(-1.5, 0, 2, 0),
+  },
 }));
 
-/** The reasons of a verdict, most severe first, each with its severity's status icon. */
-export function ReasonList(props: { reasons: DrReason[]; label?: string }) {
-  const { reasons, label = 'Reasons' } = props;
+/**
+ * The reasons of a verdict, most severe first, each with its severity's status icon and, below
+ * it, what to do about it. With `limit`, only the first reasons, and how many more there are.
+ */
+export function ReasonList(props: {
+  reasons: DrReason[];
+  label?: string;
+  limit?: number;
+}) {
+  const { reasons, label = 'Reasons', limit } = props;
   const classes = useStyles();
   if (reasons.length === 0) {
     return null;
   }
+  const shown = limit === undefined ? reasons : reasons.slice(0, limit);
+  const more = reasons.length - shown.length;
   return (
-    <ul className={classes.list} aria-label={label}>
-      {reasons.map((reason, index) => {
-        const Status = SEVERITY_STATUS[reason.severity];
-        return (
-          <li key={`${reason.code}-${index}`} data-severity={reason.severity}>
-            <Status>{reason.message}</Status>
-          </li>
-        );
-      })}
-    </ul>
+    <>
+      <ul className={classes.list} aria-label={label}>
+        {shown.map((reason, index) => {
+          const Status = SEVERITY_STATUS[reason.severity];
+          return (
+            <li key={`${reason.code}-${index}`} data-severity={reason.severity}>
+              <Status>
+                <span>
+                  <span>{reason.message}</span>
+                  {reason.nextStep && (
+                    <Typography
+                      component="span"
+                      variant="body2"
+                      color="textSecondary"
+                      className={classes.nextStep}
+                      data-testid="next-step"
+                    >
+                      {reason.nextStep}
+                    </Typography>
+                  )}
+                </span>
+              </Status>
+            </li>
+          );
+        })}
+      </ul>
+      {more > 0 && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          className={classes.more}
+        >
+          {more === 1 ? '1 more reason' : `${more} more reasons`} on the
+          Disaster recovery tab.
+        </Typography>
+      )}
+    </>
   );
 }

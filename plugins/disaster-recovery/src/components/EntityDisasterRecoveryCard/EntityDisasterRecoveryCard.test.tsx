@@ -13,8 +13,11 @@ import userEvent from '@testing-library/user-event';
 import {
   compliantStatus,
   declaredEntity,
+  invalidRecordWithEvidence,
   minutesAgo,
+  perPvcStatus,
   recordOf,
+  rpoProblems,
   undeclaredEntity,
 } from '../../__fixtures__/records';
 import { DisasterRecoveryApi, disasterRecoveryApiRef } from '../../api';
@@ -155,6 +158,77 @@ describe('EntityDisasterRecoveryCard', () => {
     expect(definition('RTO')).toHaveTextContent('not measured / 4h target');
     expect(definition('Newest recovery point')).toHaveTextContent(
       'CSI VolumeSnapshot data-payments-api-0-snap on prod-eu, 5 minutes ago (local only',
+    );
+  });
+
+  it('shows the first two reasons with their next steps, and how many more the tab has', async () => {
+    const status = perPvcStatus();
+    await renderCard(mockApi(async () => recordOf(status)));
+
+    const list = await screen.findByRole('list', { name: 'Reasons' });
+    const items = within(list).getAllByRole('listitem');
+    expect(items).toHaveLength(2);
+    status.reasons.slice(0, 2).forEach((reason, index) => {
+      const item = within(items[index]);
+      expect(item.getByText(reason.message)).toBeInTheDocument();
+      expect(item.getByText(reason.nextStep!)).toHaveClass(
+        'MuiTypography-colorTextSecondary',
+      );
+    });
+    expect(screen.queryByText(status.reasons[2].message)).toBeNull();
+    expect(screen.queryByText(status.reasons[2].nextStep!)).toBeNull();
+    expect(
+      screen.getByText('1 more reason on the Disaster recovery tab.'),
+    ).toBeInTheDocument();
+  });
+
+  it('puts an unreadable cluster that no reason names among the first reasons, before risks', async () => {
+    const status: DrStatus = {
+      ...perPvcStatus(),
+      verdict: 'unknown',
+      reasons: perPvcStatus().reasons.filter(r => r.severity === 'risk'),
+      unreadable: [{ cluster: 'dr-us', reason: 'HTTP 403 Forbidden' }],
+    };
+    await renderCard(mockApi(async () => recordOf(status)));
+    const items = within(
+      await screen.findByRole('list', { name: 'Reasons' }),
+    ).getAllByRole('listitem');
+    expect(items.map(i => i.getAttribute('data-severity'))).toEqual([
+      'unknown',
+      'risk',
+    ]);
+    expect(items[0]).toHaveTextContent(
+      'Cluster dr-us could not be read: HTTP 403 Forbidden',
+    );
+    expect(
+      screen.getByText('1 more reason on the Disaster recovery tab.'),
+    ).toBeInTheDocument();
+  });
+
+  it('names the primary cluster the evaluation found when none is declared', async () => {
+    const entity: Entity = {
+      ...declaredEntity,
+      metadata: {
+        ...declaredEntity.metadata,
+        annotations: Object.fromEntries(
+          Object.entries(declaredEntity.metadata.annotations!).filter(
+            ([key]) => key !== 'disaster-recovery/primary-cluster',
+          ),
+        ),
+      },
+    };
+    const status: DrStatus = {
+      ...compliantStatus(),
+      primaryClusters: ['prod-eu'],
+      primarySource: 'serving-workloads',
+    };
+    await renderCard(
+      mockApi(async () => recordOf(status)),
+      entity,
+    );
+    await screen.findByRole('status', { name: 'Disaster recovery: Compliant' });
+    expect(definition('Primary cluster')).toHaveTextContent(
+      'prod-eu (not declared: where its workloads serve)',
     );
   });
 
@@ -322,6 +396,31 @@ describe('EntityDisasterRecoveryCard', () => {
       screen.getByRole('list', { name: 'Declaration problems' }),
     ).getAllByRole('listitem');
     expect(items.map(i => i.textContent)).toEqual(problems.map(p => p.message));
+    expect(banner).toHaveTextContent('the service is not judged until');
+    expect(screen.queryByTestId('evidence-verdict')).toBeNull();
+  });
+
+  it('gives the verdict of the evidence of an invalid declaration judged with its valid parts', async () => {
+    await renderCard(mockApi(async () => invalidRecordWithEvidence()));
+
+    const banner = await screen.findByRole('status', {
+      name: 'Disaster recovery: Invalid declaration',
+    });
+    expect(banner).toHaveTextContent('have a problem');
+    expect(banner).toHaveTextContent(
+      'judged with the valid parts of the declaration only',
+    );
+    const items = within(
+      screen.getByRole('list', { name: 'Declaration problems' }),
+    ).getAllByRole('listitem');
+    expect(items.map(i => i.textContent)).toEqual(
+      rpoProblems.map(p => p.message),
+    );
+    expect(screen.getByTestId('evidence-verdict')).toHaveTextContent(
+      'the verdict of the evidence is Breached.',
+    );
+    // The card stays short: the evidence is on the tab.
+    expect(screen.queryByRole('table')).toBeNull();
   });
 
   it('says the first refresh has not judged a declared entity yet (404), and checks again', async () => {

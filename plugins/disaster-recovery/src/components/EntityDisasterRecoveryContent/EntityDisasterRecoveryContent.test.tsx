@@ -9,10 +9,14 @@ import userEvent from '@testing-library/user-event';
 import {
   compliantStatus,
   declaredEntity,
+  invalidRecordWithEvidence,
   minutesAgo,
+  perPvcStatus,
+  pvcCoverage,
   recordOf,
   undeclaredEntity,
 } from '../../__fixtures__/records';
+import { formatClockTime } from '../format';
 import { DisasterRecoveryApi, disasterRecoveryApiRef } from '../../api';
 import { EntityDisasterRecoveryContent } from './EntityDisasterRecoveryContent';
 import { giveElementsASize } from '../../__fixtures__/chartLayout';
@@ -116,65 +120,214 @@ describe('EntityDisasterRecoveryContent', () => {
     expect(failed.getByText('1d 12m')).toBeInTheDocument();
   });
 
-  it('highlights uncovered PVCs and names what covers the others', async () => {
+  it("shows each PVC's newest counted point and achieved RPO, and marks the worst", async () => {
+    await renderContent(mockApi(perPvcStatus()));
+
+    const coverage = await table('Coverage of PVCs');
+    expect(
+      screen.getByText(
+        'all 3 covered; achieved RPO set by payments/wal-payments-api-0',
+      ),
+    ).toBeInTheDocument();
+
+    // The worst PVC sets the service's achieved RPO of 3h.
+    const wal = rowOf(coverage, 'payments/wal-payments-api-0');
+    const worst = within(wal);
+    expect(
+      worst.getByText('ReplicationSource payments/wal-rs on dr-us'),
+    ).toBeInTheDocument();
+    expect(wal).toHaveTextContent('(3 hours ago)');
+    expect(worst.getByText('3h / 1h target')).toHaveClass(
+      'MuiTypography-colorError',
+    );
+    expect(
+      worst.getByText("Worst PVC: sets the service's achieved RPO"),
+    ).toBeInTheDocument();
+    expect(worst.getByText('ReplicationSource wal-rs')).toBeInTheDocument();
+    expect(worst.getByText('every 15m')).toBeInTheDocument();
+    expect(wal.style.backgroundColor).not.toBe('');
+
+    const data = rowOf(coverage, 'payments/data-payments-api-0');
+    const fresh = within(data);
+    expect(
+      fresh.getByText('Backup velero/nightly-20261123 on prod-eu'),
+    ).toBeInTheDocument();
+    expect(data).toHaveTextContent('(12 minutes ago)');
+    expect(
+      within(fresh.getByText('12m / 1h target')).getByTestId('status-ok'),
+    ).toBeInTheDocument();
+    expect(fresh.getByText('Schedule nightly')).toBeInTheDocument();
+    expect(fresh.getByText('every 1h')).toBeInTheDocument();
+    expect(fresh.queryByText(/Worst PVC/)).toBeNull();
+    expect(data.style.backgroundColor).toBe('');
+
+    // Local-only and paused coverage is marked.
+    const cache = within(rowOf(coverage, 'payments/cache-payments-api-0'));
+    expect(
+      within(
+        cache.getByText('Schedule nightly-snapshots (local only)'),
+      ).getByTestId('status-warning'),
+    ).toBeInTheDocument();
+    expect(
+      within(
+        cache.getByText('ReplicationSource cache-rs (paused)'),
+      ).getByTestId('status-warning'),
+    ).toBeInTheDocument();
+    expect(cache.getByText('40m / 1h target')).toBeInTheDocument();
+    expect(cache.getByText('no readable interval')).toBeInTheDocument();
+    expect(cache.queryByText(/Worst PVC/)).toBeNull();
+  });
+
+  it('says "none" in error colour for a PVC without a counted point, and highlights uncovered PVCs', async () => {
+    const base = perPvcStatus();
     const status: DrStatus = {
-      ...compliantStatus(),
-      verdict: 'breached',
-      reasons: [
-        {
-          severity: 'breach',
-          code: 'pvc-uncovered',
-          message:
-            'PVC payments/wal-payments-api-0 on prod-eu is not covered by any Schedule or ReplicationSource.',
-        },
-      ],
+      ...base,
+      achievedRpoSeconds: null,
       coverage: [
-        ...compliantStatus().coverage,
-        {
-          cluster: 'prod-eu',
-          namespace: 'payments',
-          pvc: 'wal-payments-api-0',
+        base.coverage[0],
+        base.coverage[1],
+        { ...base.coverage[2], newestPoint: null, achievedRpoSeconds: null },
+        pvcCoverage('tmp-payments-api-0', {
           coveredBy: [],
-        },
-        {
-          cluster: 'prod-eu',
-          namespace: 'payments',
-          pvc: 'cache-payments-api-0',
-          coveredBy: [
-            { kind: 'ReplicationSource', name: 'cache-rs', paused: true },
-          ],
-        },
+          newestPoint: null,
+          achievedRpoSeconds: null,
+          cadenceSeconds: null,
+        }),
       ],
     };
     await renderContent(mockApi(status));
 
     const coverage = await table('Coverage of PVCs');
-    expect(screen.getByText('1 of 3 not covered')).toBeInTheDocument();
-
-    const uncovered = rowOf(coverage, 'wal-payments-api-0');
     expect(
-      within(uncovered).getByText(
-        'Not covered: no Schedule or ReplicationSource backs it up',
+      screen.getByText(
+        '1 of 4 not covered; 2 without a counted recovery point, so the service has none',
       ),
     ).toBeInTheDocument();
-    expect(within(uncovered).getByTestId('status-error')).toBeInTheDocument();
-    expect(uncovered.style.backgroundColor).not.toBe('');
 
-    const covered = rowOf(coverage, 'data-payments-api-0');
-    expect(within(covered).getByText('Schedule nightly')).toBeInTheDocument();
-    expect(covered.style.backgroundColor).toBe('');
-
-    const paused = rowOf(coverage, 'cache-payments-api-0');
+    const cacheRow = rowOf(coverage, 'payments/cache-payments-api-0');
+    const cache = within(cacheRow);
+    const none = cache.getByText('none');
+    expect(none).toHaveClass('MuiTypography-colorError');
     expect(
-      within(paused).getByText('ReplicationSource cache-rs (paused)'),
+      within(none.parentElement as HTMLElement).getByTestId('status-error'),
     ).toBeInTheDocument();
-    expect(within(paused).getByTestId('status-warning')).toBeInTheDocument();
-    expect(paused.style.backgroundColor).toBe('');
+    expect(cache.getByText('none / 1h target')).toHaveClass(
+      'MuiTypography-colorError',
+    );
+    // Without a counted point it is the worst: the service has no achieved RPO.
+    expect(
+      cache.getByText("Worst PVC: sets the service's achieved RPO"),
+    ).toBeInTheDocument();
+    expect(cacheRow.style.backgroundColor).not.toBe('');
+
+    const uncoveredRow = rowOf(coverage, 'payments/tmp-payments-api-0');
+    const uncovered = within(uncoveredRow);
+    expect(
+      uncovered.getByText(
+        'Not covered: no Schedule, ReplicationSource or replica backs it up',
+      ),
+    ).toHaveClass('MuiTypography-colorError');
+    expect(uncovered.getByText('none')).toBeInTheDocument();
+    expect(uncovered.getByText(/Worst PVC/)).toBeInTheDocument();
+    expect(uncovered.getByText('—')).toBeInTheDocument();
+    expect(uncoveredRow.style.backgroundColor).not.toBe('');
+
+    // The PVC with the oldest point is no longer the worst.
+    const wal = within(rowOf(coverage, 'payments/wal-payments-api-0'));
+    expect(wal.getByText('3h / 1h target')).toBeInTheDocument();
+    expect(wal.queryByText(/Worst PVC/)).toBeNull();
   });
 
+  it('shows the next step of every reason under its message', async () => {
+    const status = perPvcStatus();
+    await renderContent(mockApi(status));
+
+    const reasons = within(
+      await screen.findByRole('list', { name: 'Reasons' }),
+    );
+    const items = reasons.getAllByRole('listitem');
+    expect(items).toHaveLength(3);
+    status.reasons.forEach((reason, index) => {
+      const item = within(items[index]);
+      expect(item.getByText(reason.message)).toBeInTheDocument();
+      const nextStep = item.getByText(reason.nextStep!);
+      expect(nextStep).toHaveClass('MuiTypography-colorTextSecondary');
+      // Under the message, not before it.
+      expect(
+        item.getByText(reason.message).compareDocumentPosition(nextStep) &
+          Node.DOCUMENT_POSITION_FOLLOWING,
+      ).toBeTruthy();
+    });
+    expect(screen.queryByText(/more reasons? on the/)).toBeNull();
+  });
+
+  it('shows the problems of an invalid declaration, then its evidence read with the valid parts', async () => {
+    const api = {
+      getStatus: jest.fn(async () => invalidRecordWithEvidence()),
+      getHistory: jest.fn(async () => ({ items: history() })),
+    };
+    await renderContent(api);
+
+    const banner = await screen.findByRole('status', {
+      name: 'Disaster recovery: Invalid declaration',
+    });
+    expect(banner).toHaveTextContent(
+      'judged with the valid parts of the declaration only',
+    );
+    const problems = screen.getByRole('list', { name: 'Declaration problems' });
+    expect(
+      within(problems).getByText(
+        'disaster-recovery/rpo: "15 minutes" is not a duration; use ISO 8601 (PT15M) or 15m',
+      ),
+    ).toBeInTheDocument();
+
+    const notes = screen.getAllByTestId('evidence-verdict');
+    expect(notes.length).toBeGreaterThan(0);
+    for (const note of notes) {
+      expect(note).toHaveTextContent(
+        'the verdict of the evidence is Breached.',
+      );
+    }
+    const evidence = screen.getByRole('list', { name: 'Evidence reasons' });
+    expect(
+      within(evidence).getByText('Resume it: set spec.paused to false.'),
+    ).toBeInTheDocument();
+
+    // Problems first, then the evidence.
+    const follows = (a: Element, b: Element) =>
+      Boolean(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+    const points = await screen.findByRole('heading', {
+      name: 'Recovery points',
+    });
+    expect(follows(problems, evidence)).toBe(true);
+    expect(follows(evidence, points)).toBe(true);
+
+    const coverage = await table('Coverage of PVCs');
+    expect(
+      within(rowOf(coverage, 'payments/wal-payments-api-0')).getByText(
+        "Worst PVC: sets the service's achieved RPO",
+      ),
+    ).toBeInTheDocument();
+    expect(
+      (await table('Recovery points')).getByText('payments/wal-rs'),
+    ).toBeInTheDocument();
+    expect(
+      (await table('Backup schedules')).getByText('nightly'),
+    ).toBeInTheDocument();
+    expect(
+      (await table('Replication')).getByText('payments/payments-db-replica'),
+    ).toBeInTheDocument();
+    // Not the judged view: no verdict of its own, no history.
+    expect(
+      screen.queryByRole('status', { name: 'Disaster recovery: Breached' }),
+    ).toBeNull();
+    expect(api.getHistory).not.toHaveBeenCalled();
+  });
   it('shows schedules, storage locations and replication with their health', async () => {
+    const now = Date.now();
+    const missedSince = minutesAgo(5 * 60, now);
     const status: DrStatus = {
-      ...compliantStatus(),
+      ...compliantStatus(now),
       schedules: [
         ...compliantStatus().schedules,
         {
@@ -184,6 +337,44 @@ describe('EntityDisasterRecoveryContent', () => {
           maxIntervalSeconds: 7 * 86400,
           paused: true,
           storageLocation: 'archive',
+          missedRuns: 0,
+          movesData: true,
+        },
+        {
+          cluster: 'prod-eu',
+          name: 'hourly',
+          schedule: '0 * * * *',
+          maxIntervalSeconds: 3600,
+          paused: false,
+          phase: 'Enabled',
+          storageLocation: 'default',
+          lastBackup: minutesAgo(30, now),
+          lastSuccessfulBackup: minutesAgo(5 * 60 + 10, now),
+          missedRuns: 5,
+          missedSince: missedSince,
+          movesData: true,
+        },
+        {
+          cluster: 'prod-eu',
+          name: 'broken',
+          schedule: 'every hour',
+          maxIntervalSeconds: null,
+          paused: false,
+          phase: 'FailedValidation',
+          missedRuns: 0,
+          movesData: true,
+        },
+        {
+          cluster: 'prod-eu',
+          name: 'manifests',
+          schedule: '0 2 * * *',
+          maxIntervalSeconds: 86400,
+          paused: false,
+          phase: 'Enabled',
+          storageLocation: 'default',
+          lastBackup: minutesAgo(60, now),
+          missedRuns: 0,
+          movesData: false,
         },
       ],
       storageLocations: [
@@ -229,10 +420,42 @@ describe('EntityDisasterRecoveryContent', () => {
     expect(
       weekly.getByText('7d (longer than the 1h RPO target)'),
     ).toBeInTheDocument();
-    // An unavailable location outweighs the pause.
+    // An unavailable location comes first, then the pause.
     expect(
       weekly.getByText('location archive Unavailable'),
     ).toBeInTheDocument();
+    expect(weekly.getByText('Paused')).toBeInTheDocument();
+    expect(nightly.getByText('PVC data, off the cluster')).toBeInTheDocument();
+
+    // Missed runs: a warning instead of a green "Enabled".
+    const hourly = within(rowOf(schedules, 'hourly'));
+    expect(
+      within(
+        hourly.getByText(
+          `missed 5 runs since ${formatClockTime(missedSince, now)}`,
+        ),
+      ).getByTestId('status-warning'),
+    ).toBeInTheDocument();
+    expect(hourly.queryByText('Enabled')).toBeNull();
+    expect(hourly.queryByTestId('status-ok')).toBeNull();
+    expect(hourly.getByText('30 minutes ago')).toBeInTheDocument();
+    expect(hourly.getByText('5 hours ago')).toBeInTheDocument();
+    expect(nightly.queryByText(/last successful/)).toBeNull();
+
+    const broken = within(rowOf(schedules, 'broken'));
+    expect(broken.getByText('FailedValidation')).toHaveClass(
+      'MuiTypography-colorError',
+    );
+    expect(broken.getByText('cannot read the expression')).toBeInTheDocument();
+    expect(broken.queryByText('Enabled')).toBeNull();
+
+    const manifests = within(rowOf(schedules, 'manifests'));
+    expect(
+      within(manifests.getByText('manifests/local snapshots only')).getByTestId(
+        'status-warning',
+      ),
+    ).toBeInTheDocument();
+    expect(manifests.getByText('Enabled')).toBeInTheDocument();
 
     const locations = await table('Backup storage locations');
     expect(

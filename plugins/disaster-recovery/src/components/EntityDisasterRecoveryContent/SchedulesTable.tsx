@@ -1,6 +1,7 @@
 import {
   StatusError,
   StatusOK,
+  StatusPending,
   StatusWarning,
   Table,
   TableColumn,
@@ -9,21 +10,75 @@ import {
   DrStatus,
   formatDuration,
 } from '@backstage-dr/plugin-disaster-recovery-common';
-import { TimeCell } from './cells';
+import Typography from '@material-ui/core/Typography';
+import { ReactNode } from 'react';
+import { formatClockTime } from '../format';
+import { ErrorText, TimeCell } from './cells';
 
 type Schedule = DrStatus['schedules'][number];
 type Row = Schedule & { id: string };
 
 /**
- * The Velero Schedules that take in the service, with their cadence, state, storage location
- * and last backup.
+ * What is wrong with a schedule, most serious first: its storage location, a failed validation,
+ * a pause, missed runs; else its phase (`Enabled` when not reported).
+ */
+function HealthCell(props: {
+  schedule: Schedule;
+  locationPhase?: string;
+  now: number;
+}) {
+  const { schedule: s, locationPhase, now } = props;
+  const problems: ReactNode[] = [];
+  if (locationPhase !== undefined && locationPhase !== 'Available') {
+    problems.push(
+      <StatusError key="location">
+        location {s.storageLocation ?? 'default'} {locationPhase}
+      </StatusError>,
+    );
+  }
+  if (s.phase === 'FailedValidation') {
+    problems.push(<ErrorText key="phase">FailedValidation</ErrorText>);
+  }
+  if (s.paused) {
+    problems.push(<StatusWarning key="paused">Paused</StatusWarning>);
+  }
+  if (s.missedRuns > 0) {
+    problems.push(
+      <StatusWarning key="missed">
+        {`missed ${s.missedRuns} run${s.missedRuns === 1 ? '' : 's'}${
+          s.missedSince ? ` since ${formatClockTime(s.missedSince, now)}` : ''
+        }`}
+      </StatusWarning>,
+    );
+  }
+  if (problems.length > 0) {
+    return <>{problems}</>;
+  }
+  if (s.phase === 'New') {
+    return <StatusPending>New: not validated yet</StatusPending>;
+  }
+  return <StatusOK>{s.phase || 'Enabled'}</StatusOK>;
+}
+
+/**
+ * The Velero Schedules that take in the service, with their cadence, state (phase, pause, missed
+ * runs), whether they move PVC data off the cluster, storage location and last backups.
  */
 export function SchedulesTable(props: {
   schedules: DrStatus['schedules'];
   storageLocations: DrStatus['storageLocations'];
   rpoSeconds?: number;
+  /** Whether the service has PVCs: then a schedule that moves no data is a warning. */
+  hasPvcs?: boolean;
+  now?: number;
 }) {
-  const { schedules, storageLocations, rpoSeconds } = props;
+  const {
+    schedules,
+    storageLocations,
+    rpoSeconds,
+    hasPvcs = false,
+    now = Date.now(),
+  } = props;
   const locationPhase = (row: Schedule) =>
     storageLocations.find(
       l =>
@@ -52,21 +107,20 @@ export function SchedulesTable(props: {
     },
     {
       title: 'Health',
-      cellStyle: { whiteSpace: 'nowrap' },
+      cellStyle: { minWidth: 160 },
+      render: s => (
+        <HealthCell schedule={s} locationPhase={locationPhase(s)} now={now} />
+      ),
+    },
+    {
+      title: 'Backs up',
+      field: 'movesData',
       render: s => {
-        const phase = locationPhase(s);
-        if (phase !== undefined && phase !== 'Available') {
-          return (
-            <StatusError>
-              location {s.storageLocation ?? 'default'} {phase}
-            </StatusError>
-          );
+        if (s.movesData) {
+          return 'PVC data, off the cluster';
         }
-        return s.paused ? (
-          <StatusWarning>Paused</StatusWarning>
-        ) : (
-          <StatusOK>Enabled</StatusOK>
-        );
+        const text = 'manifests/local snapshots only';
+        return hasPvcs ? <StatusWarning>{text}</StatusWarning> : text;
       },
     },
     {
@@ -77,7 +131,18 @@ export function SchedulesTable(props: {
     {
       title: 'Last backup',
       field: 'lastBackup',
-      render: s => <TimeCell time={s.lastBackup} relative />,
+      render: s => (
+        <>
+          <TimeCell time={s.lastBackup} relative />
+          {s.lastSuccessfulBackup &&
+            s.lastSuccessfulBackup !== s.lastBackup && (
+              <Typography variant="caption" color="textSecondary" component="p">
+                last successful:{' '}
+                <TimeCell time={s.lastSuccessfulBackup} relative />
+              </Typography>
+            )}
+        </>
+      ),
     },
   ];
   return (
