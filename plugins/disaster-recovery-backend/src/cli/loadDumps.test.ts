@@ -206,6 +206,68 @@ describe('loadClusterDumps', () => {
     ]);
   });
 
+  it('reads the replication lag of CloudNativePG replica clusters from metrics.yaml, not as objects', () => {
+    write(
+      'dr-us/metrics.yaml',
+      '# cnpg_pg_replication_lag of the designated primaries, seconds\ncnpg_pg_replication_lag:\n  orders/orders-db: 12\n  billing/billing-db: 0.5\n',
+    );
+    write(
+      'dr-us/cnpg.yaml',
+      'apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: { name: orders-db, namespace: orders }\n',
+    );
+    write(
+      'prod-eu/bsl.yaml',
+      'apiVersion: velero.io/v1\nkind: BackupStorageLocation\nmetadata: { name: default, namespace: velero }\n',
+    );
+    const { clusters, errors } = loadClusterDumps(tmp);
+    expect(errors).toEqual([]);
+    const [drUs, prodEu] = clusters;
+    expect(drUs.postgresReplicationLagSeconds).toEqual({
+      'orders/orders-db': 12,
+      'billing/billing-db': 0.5,
+    });
+    expect(names(drUs.objects.postgresClusters)).toEqual(['orders-db']);
+    expect(prodEu.postgresReplicationLagSeconds).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'a metric it does not read',
+      'cnpg_pg_replication_lag_seconds:\n  orders/orders-db: 12\n',
+      'cnpg_pg_replication_lag_seconds is not a metric dr-check reads; use cnpg_pg_replication_lag',
+    ],
+    [
+      'a key that is not namespace/name',
+      'cnpg_pg_replication_lag:\n  orders-db: 12\n',
+      'cnpg_pg_replication_lag: "orders-db" is not namespace/name of a Cluster',
+    ],
+    [
+      'a lag that is not a number',
+      'cnpg_pg_replication_lag:\n  orders/orders-db: 12s\n',
+      'cnpg_pg_replication_lag: orders/orders-db: "12s" is not a lag in seconds (a number, 0 or more)',
+    ],
+    [
+      'a negative lag',
+      'cnpg_pg_replication_lag:\n  orders/orders-db: -1\n',
+      'cnpg_pg_replication_lag: orders/orders-db: -1 is not a lag in seconds',
+    ],
+    ['a list', '- 12\n', 'a metrics file is a mapping'],
+  ])(
+    'reports a metrics file with %s as a failure of the postgresClusters',
+    (_what, text, message) => {
+      const file = write('dr-us/metrics.yaml', text);
+      const [drUs] = loadClusterDumps(tmp).clusters;
+      expect(drUs.postgresReplicationLagSeconds).toBeUndefined();
+      expect(drUs.failures).toEqual([
+        {
+          resources: ['postgresClusters'],
+          reason: expect.stringContaining(`${file}:1: `),
+        },
+      ]);
+      expect(drUs.failures![0].reason).toContain(message);
+    },
+  );
+
   it('throws for a folder without cluster sub-folders, or one that does not exist', () => {
     write('velero.yaml', 'kind: List\nitems: []\n');
     expect(() => loadClusterDumps(tmp)).toThrow(DrCheckInputError);

@@ -41,6 +41,10 @@ export const DUMP_EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
  * Objects are sorted into {@link ClusterObjects} by `resourceTypeOf(apiVersion, kind)`; other
  * kinds are ignored. An object listed twice (same resource, namespace and name) counts once.
  *
+ * A file named `metrics.yaml` (`.yml`, `.json`) holds metrics instead of objects (see
+ * {@link METRICS_FILE}): `cnpg_pg_replication_lag` gives
+ * `ClusterEvidence.postgresReplicationLagSeconds`, by `namespace/name` of the replica `Cluster`.
+ *
  * Never throws for bad content: a file that cannot be read or is not valid YAML, an object of a
  * read kind without `metadata.name`, or a cluster folder without dump files becomes a failure of
  * that cluster's evidence (a failure without `resources` covers the whole cluster, so its services are judged
@@ -82,8 +86,28 @@ export function loadClusterDumps(dir: string): LoadedDumps {
   return { clusters, errors };
 }
 
+/**
+ * The base name of a metrics file in a cluster folder (`metrics.yaml`, `metrics.yml` or
+ * `metrics.json`, at any depth). It is one mapping of metric name to values by object, e.g.
+ *
+ * ```yaml
+ * # cnpg_pg_replication_lag of each CloudNativePG replica cluster's designated primary, in seconds
+ * cnpg_pg_replication_lag:
+ *   orders/orders-db: 12
+ * ```
+ *
+ * The only metric read is `cnpg_pg_replication_lag` (seconds, by `namespace/name` of the
+ * replica `Cluster`). A malformed file (not a mapping, another metric, a key that is not
+ * `namespace/name`, a value that is not a number of seconds ≥ 0) is a failure of the cluster's
+ * `postgresClusters`: the services with a replica there are judged `unknown`.
+ */
+export const METRICS_FILE = 'metrics';
+
+const LAG_METRIC = 'cnpg_pg_replication_lag';
+
 function loadCluster(cluster: string, dir: string): ClusterEvidence {
   const objects: ClusterObjects = {};
+  let lag: Record<string, number> | undefined;
   const byResource = objects as Record<string, KubeObject[]>;
   const failures: NonNullable<ClusterEvidence['failures']> = [];
   const seen = new Set<string>();
@@ -105,6 +129,18 @@ function loadCluster(cluster: string, dir: string): ClusterEvidence {
     }
     if (!result.ok) {
       failures.push({ reason: describeYamlError(file, result) });
+      continue;
+    }
+    if (path.parse(file).name === METRICS_FILE) {
+      const read = readMetrics(file, result.documents);
+      if ('problem' in read) {
+        failures.push({
+          resources: ['postgresClusters'],
+          reason: read.problem,
+        });
+      } else {
+        lag = { ...lag, ...read.lag };
+      }
       continue;
     }
     for (const { value, line } of result.documents) {
@@ -141,9 +177,59 @@ function loadCluster(cluster: string, dir: string): ClusterEvidence {
       }
     }
   }
-  return failures.length > 0
-    ? { cluster, objects, failures }
-    : { cluster, objects };
+  return {
+    cluster,
+    objects,
+    ...(failures.length > 0 ? { failures } : {}),
+    ...(lag ? { postgresReplicationLagSeconds: lag } : {}),
+  };
+}
+
+/** The lags of a metrics file (see {@link METRICS_FILE}), or why it cannot be read. */
+function readMetrics(
+  file: string,
+  documents: ReadonlyArray<{ value: unknown; line: number }>,
+): { lag: Record<string, number> } | { problem: string } {
+  const lag: Record<string, number> = {};
+  for (const { value, line } of documents) {
+    if (!isRecord(value)) {
+      return {
+        problem: `${file}:${line}: a metrics file is a mapping, e.g. ${LAG_METRIC}: { orders/orders-db: 12 }`,
+      };
+    }
+    for (const [metric, values] of Object.entries(value)) {
+      if (metric !== LAG_METRIC) {
+        return {
+          problem: `${file}:${line}: ${metric} is not a metric dr-check reads; use ${LAG_METRIC}`,
+        };
+      }
+      if (!isRecord(values)) {
+        return {
+          problem: `${file}:${line}: ${LAG_METRIC} maps namespace/name of a replica Cluster to its lag in seconds, e.g. orders/orders-db: 12`,
+        };
+      }
+      for (const [key, seconds] of Object.entries(values)) {
+        if (!/^[^/\s]+\/[^/\s]+$/.test(key)) {
+          return {
+            problem: `${file}:${line}: ${LAG_METRIC}: "${key}" is not namespace/name of a Cluster`,
+          };
+        }
+        if (
+          typeof seconds !== 'number' ||
+          !Number.isFinite(seconds) ||
+          seconds < 0
+        ) {
+          return {
+            problem: `${file}:${line}: ${LAG_METRIC}: ${key}: ${JSON.stringify(
+              seconds,
+            )} is not a lag in seconds (a number, 0 or more)`,
+          };
+        }
+        lag[key] = seconds;
+      }
+    }
+  }
+  return { lag };
 }
 
 /**
