@@ -10,8 +10,14 @@ import { ManifestValidator } from '../__testUtils__/validateManifests';
 import { createGenerateDrConfigAction } from './generateConfig';
 import { examples } from './generateConfig.examples';
 
+// Backups every 2 minutes at most, as the active-active example needs for tier-0's 5m RPO.
 const action = createGenerateDrConfigAction({
-  settings: readDrScaffolderSettings(new ConfigReader({}), '/srv'),
+  settings: readDrScaffolderSettings(
+    new ConfigReader({
+      disasterRecovery: { scaffolder: { minBackupInterval: '2m' } },
+    }),
+    '/srv',
+  ),
 });
 const mockDir = createMockDirectory();
 let validator: ManifestValidator;

@@ -81,7 +81,7 @@ export const examples: TemplateExample[] = [
   },
   {
     description:
-      'An active-active service: replication is its own, with a Velero safety net; files under deploy/dr',
+      'An active-active service: replication is its own, so its Velero backups, the recovery points the DR evaluation counts, run every half RPO (for tier-0, with disasterRecovery.scaffolder.minBackupInterval 2m30s or less); files under deploy/dr',
     example: yaml.stringify({
       steps: [
         {
@@ -93,7 +93,7 @@ export const examples: TemplateExample[] = [
             namespace: 'payments',
             tier: 'tier-0',
             strategy: 'active-active',
-            rpo: '0s',
+            rpo: '5m',
             rto: '10m',
             primaryCluster: 'prod-eu',
             recoveryCluster: 'dr-us',

@@ -125,9 +125,10 @@ describe('disaster-recovery:config:generate', () => {
     )!;
     expect(syncGap).toBeLessThanOrEqual((15 * 60) / 2);
     expect(syncGap).toBeGreaterThanOrEqual(5 * 60);
-    // The Velero schedule is a safety net: hourly, covering the service's labelled PVCs.
+    // The Velero schedule is a safety net within the RPO, covering the service's labelled PVCs
+    // and moving their data off the cluster.
     expect(scheduleMaxIntervalSeconds(out.backupSchedule, new Date())).toBe(
-      3600,
+      15 * 60,
     );
     expect(schedule.spec.template).toEqual({
       includedNamespaces: ['commerce'],
@@ -239,6 +240,10 @@ describe('disaster-recovery:config:generate', () => {
     expect(replica.spec.inheritedMetadata.labels).toEqual({
       'backstage.io/kubernetes-id': 'payments-db',
     });
+    // CloudNativePG labels the database's PVCs and pods with these, for Velero and the evaluation.
+    expect(patch.spec.inheritedMetadata.labels).toEqual({
+      'backstage.io/kubernetes-id': 'payments-db',
+    });
     expect(patch.spec.replica).toEqual({
       self: 'payments-db',
       primary: 'payments-db',
@@ -253,17 +258,29 @@ describe('disaster-recovery:config:generate', () => {
     );
   });
 
-  it('says replication is the application’s own for active-active, with a backup safety net', async () => {
-    const out = await run({
-      ...base,
-      name: 'payments-api',
-      namespace: 'payments',
-      tier: 'tier-0',
-      strategy: 'active-active',
-      rpo: '0s',
-      rto: '10m',
-      targetPath: 'deploy/dr',
+  it('says replication is the application’s own for active-active, with backups every half RPO', async () => {
+    const minuteBackups = createGenerateDrConfigAction({
+      settings: { ...settings, minBackupIntervalSeconds: 60 },
     });
+    const ctx = mockActionContext({
+      input: {
+        ...base,
+        name: 'payments-api',
+        namespace: 'payments',
+        tier: 'tier-0',
+        strategy: 'active-active',
+        rpo: '5m',
+        rto: '10m',
+        targetPath: 'deploy/dr',
+      },
+      workspacePath: mockDir.path,
+    });
+    await minuteBackups.handler(ctx);
+    const out = ctx.outputs as { files: string[]; backupSchedule: string };
+    // The evaluation counts only the backups: at most every half RPO.
+    expect(scheduleMaxIntervalSeconds(out.backupSchedule, new Date())).toBe(
+      2 * 60,
+    );
     expect(out.files).toEqual([
       'deploy/dr/primary/velero-schedule.yaml',
       'deploy/dr/catalog-annotations.yaml',
@@ -275,6 +292,9 @@ describe('disaster-recovery:config:generate', () => {
       'utf8',
     );
     expect(readme).toContain("Replication is the application's own");
+    expect(readme).toContain(
+      'serving (ready replicas) on both prod-eu and dr-us',
+    );
     expect(readme).toContain('[DR.md](../../DR.md)');
     validator.validate(readObjects('deploy/dr/primary/velero-schedule.yaml'));
   });
@@ -354,6 +374,11 @@ describe('disaster-recovery:config:generate', () => {
         'zero RPO for a CNPG replica cluster',
         { tier: 'tier-0', strategy: 'warm-standby', rpo: '0s', cnpg: true },
         /rpo: "0s" needs synchronous replication/,
+      ],
+      [
+        'an RPO active-active backups cannot give (tier-0 needs a minBackupInterval of 2m30s or less)',
+        { tier: 'tier-0', strategy: 'active-active', rpo: '0s' },
+        /rpo: "0s" is shorter than Velero backups can give: with active-active the application's own replication is not evidence the DR evaluation can read.* use 10m or more .*, a shorter minBackupInterval, or warm-standby/,
       ],
       [
         'active-active for a CNPG database',

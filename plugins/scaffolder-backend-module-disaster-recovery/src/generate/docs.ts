@@ -28,9 +28,14 @@ function replicationText(plan: DrConfigPlan): string {
       return [
         "Replication is the application's own: with `active-active`, both clusters serve and the",
         "application keeps its data in step across them (its database's multi-region replication,",
-        'a CRDT store, Kafka MirrorMaker 2, ...). Nothing here replicates volumes. The Velero',
-        'Schedule is a safety net against corruption and the loss of both sides, not the way the RPO',
-        "is met: make sure the application's replication lag stays under the RPO.",
+        'a CRDT store, Kafka MirrorMaker 2, ...). Nothing here replicates volumes. The DR evaluation',
+        "cannot read the application's replication, so the recovery points it counts are the Velero",
+        `backups: every ${formatDuration(
+          plan.backup.cadence.intervalSeconds,
+        )} (\`${
+          plan.backup.cadence.cron
+        }\`), at most half the RPO, with the volumes' data moved to the`,
+        `BackupStorageLocation \`${plan.backup.storageLocation}\`. Keep the application's replication lag under the RPO too.`,
       ].join('\n');
     case 'volsync':
       return [
@@ -40,20 +45,22 @@ function replicationText(plan: DrConfigPlan): string {
         }\`, every ${formatDuration(
           plan.replicationCadence!.intervalSeconds,
         )}) into a ReplicationDestination that keeps`,
-        'the last sync as a VolumeSnapshot. The Velero Schedule is a safety net.',
+        'the last sync as a VolumeSnapshot. The Velero Schedule is a safety net that also moves the',
+        "volumes' data off the cluster, within the RPO.",
       ].join('\n');
     case 'cnpg':
       return [
         `The database streams WAL to the replica CloudNativePG Cluster \`${plan.cnpgReplicaName}\``,
         `on ${plan.declaration.recoveryCluster} (distributed topology: \`spec.replica.primary\` names the`,
-        'primary on both sides). The Velero Schedule is a safety net.',
+        "primary on both sides). The Velero Schedule is a safety net that also moves the volumes'",
+        'data off the cluster.',
       ].join('\n');
     default:
       return [
         `Backups are the only recovery points: Velero backs the service up every ${formatDuration(
           plan.backup.cadence.intervalSeconds,
         )}`,
-        `(\`${plan.backup.cadence.cron}\`), at most half the RPO, into the BackupStorageLocation`,
+        `(\`${plan.backup.cadence.cron}\`), at most half the RPO, moving the volumes' data into the BackupStorageLocation`,
         `\`${plan.backup.storageLocation}\`, which ${plan.declaration.recoveryCluster} must be able to read.`,
       ].join('\n');
   }
@@ -104,7 +111,13 @@ export function drReadme(plan: DrConfigPlan, layout: DrFileLayout): string {
   const needs: string[] = [];
   if (layout.sourcesFile) {
     needs.push(
-      `- The StatefulSet \`${plan.statefulSet}\` applied to ${d.recoveryCluster} too, with \`replicas: 0\` until a failover (its PVCs are made from the replicated images then).`,
+      `- The StatefulSet \`${plan.statefulSet}\` applied to ${
+        d.recoveryCluster
+      } too, with \`replicas: 0\` until a failover (its PVCs are made from the replicated images then)${
+        d.strategy === 'warm-standby'
+          ? ': the DR evaluation checks that a warm standby has its workloads there'
+          : ''
+      }.`,
       `- A Secret \`volsync-rsync-tls-<pvc>\` with the same \`psk.txt\` in namespace \`${request.namespace}\` of both clusters, one per PVC.`,
       `- The destinations' Services reachable from ${d.primaryCluster} as \`volsync-rsync-tls-dst-<pvc>.${request.namespace}.${plan.crossClusterDomain}\` (export them, e.g. with a ServiceExport).`,
     );
@@ -113,6 +126,11 @@ export function drReadme(plan: DrConfigPlan, layout: DrFileLayout): string {
     needs.push(
       `- The Secrets \`${plan.cnpgClusterName}-replication\` (client certificate of \`streaming_replica\`: \`tls.crt\`, \`tls.key\`) and \`${plan.cnpgClusterName}-ca\` (\`ca.crt\`) in both clusters.`,
       `- Each side's \`-rw\` Service reachable from the other as \`<cluster>-rw.${request.namespace}.${plan.crossClusterDomain}\`.`,
+    );
+  }
+  if (d.strategy === 'active-active') {
+    needs.push(
+      `- The workload deployed and serving (ready replicas) on both ${d.primaryCluster} and ${d.recoveryCluster}: the DR evaluation checks that both sides serve.`,
     );
   }
   needs.push(

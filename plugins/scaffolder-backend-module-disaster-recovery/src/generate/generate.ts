@@ -89,7 +89,7 @@ export function generateDrFiles(
           plan.request.name
         } every ${formatDuration(plan.backup.cadence.intervalSeconds)}${
           plan.backup.meetsRpo ? ' (at most half its RPO)' : ' (safety net)'
-        }.`,
+        }, moving volume data to the BackupStorageLocation.`,
         [veleroSchedule(plan)],
       ),
     },

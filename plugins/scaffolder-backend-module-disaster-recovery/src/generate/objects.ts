@@ -178,13 +178,16 @@ export function cnpgReplicaCluster(plan: DrConfigPlan): KubeManifest {
 /**
  * The part of the primary CNPG `Cluster` that joins it to the distributed topology: its
  * `replica` stanza (it is the primary; after a switchover it streams from the replica) and the
- * external clusters. A merge patch for the existing `Cluster` on the primary cluster.
+ * external clusters; and the service's labels in `inheritedMetadata`, which CloudNativePG puts on
+ * the PVCs and pods it makes, so that the Velero Schedule's label selector and the DR evaluation
+ * find the database's volumes. A merge patch for the existing `Cluster` on the primary cluster.
  */
 export function cnpgPrimaryPatch(plan: DrConfigPlan): {
   spec: Record<string, unknown>;
 } {
   return {
     spec: {
+      inheritedMetadata: { labels: { ...plan.labels } },
       replica: {
         self: plan.cnpgClusterName,
         primary: plan.cnpgClusterName,

@@ -154,10 +154,15 @@ function primaryMechanism(strategy: DrStrategy, cnpg: boolean): DrMechanism {
  *   `minBackupIntervalSeconds`, so the RPO must be at least twice that;
  * - VolSync syncs run at most every half RPO on a cron schedule, at most once a minute: 2m or more;
  * - a CloudNativePG replica cluster streams WAL asynchronously: any RPO above 0s;
- * - `active-active` replication is the application's own: any RPO.
+ * - `active-active` replication is the application's own, which the DR evaluation cannot read:
+ *   the Velero backups are the recovery points it counts, so they too run at most every half RPO
+ *   and no more often than `minBackupIntervalSeconds`: the RPO must be at least twice that.
  *
  * Half the RPO leaves the other half for the backup or sync to run, so the achieved RPO stays
  * under the evaluation's at-risk line (80% of the target) while backups take up to 30% of it.
+ * Next to replication, the Velero Schedule is a safety net that still runs within the RPO
+ * (every half RPO from 2h up, else every RPO up to an hour), never more often than
+ * `minBackupIntervalSeconds`.
  *
  * @throws InputError naming every bad field, the value and the accepted form
  * @public
@@ -232,7 +237,7 @@ export function planDrConfig(
   }
 
   const replicating = declaration.policy.strategies.filter(
-    s => s === 'pilot-light' || s === 'warm-standby' || s === 'active-active',
+    s => s === 'pilot-light' || s === 'warm-standby',
   );
   const orReplicate =
     replicating.length > 0
@@ -257,16 +262,36 @@ export function planDrConfig(
   }
 
   const minBackup = settings.minBackupIntervalSeconds;
-  const backupMeetsRpo = mechanism === 'velero';
-  const backupCadence = backupMeetsRpo
-    ? cadenceAtMost(Math.floor(rpo / 2), minBackup, seed, now)
-    : // A safety net next to replication: hourly or less often, at most every half RPO when that is longer.
-      cadenceAtMost(
-        Math.max(Math.floor(rpo / 2), HOUR, minBackup),
-        Math.max(minBackup, HOUR),
-        seed,
-        now,
-      );
+  // Whether the backups are the recovery points the evaluation counts for the RPO: with
+  // backup-restore, and with active-active, whose replication is the application's own.
+  const backupMeetsRpo = mechanism === 'velero' || mechanism === 'application';
+  let backupCadence: Cadence | undefined;
+  if (backupMeetsRpo) {
+    backupCadence = cadenceAtMost(Math.floor(rpo / 2), minBackup, seed, now);
+  } else {
+    // A safety net next to replication, still within the RPO target: every half RPO when that
+    // is an hour or more, else every RPO up to an hour; never more often than minBackupInterval
+    // (so above the RPO only when the RPO is shorter than that, which replication meets).
+    backupCadence = cadenceAtMost(
+      Math.max(Math.floor(rpo / 2), Math.min(rpo, HOUR), minBackup),
+      minBackup,
+      seed,
+      now,
+    );
+  }
+  if (!backupCadence && mechanism === 'application') {
+    throw new InputError(
+      `rpo: "${rpoText}" is shorter than Velero backups can give: with active-active the application's own replication is not evidence the DR evaluation can read, so the Velero backups are the recovery points it counts; they run at most every half RPO and no more often than every ${formatDuration(
+        minBackup,
+      )} (disasterRecovery.scaffolder.minBackupInterval); use ${formatShortDuration(
+        2 * minBackup,
+      )} or more (${DURATION_FORMS}), a shorter minBackupInterval${
+        declaration.policy.strategies.includes('warm-standby')
+          ? ', or warm-standby, which replicates the volumes (VolSync) or the database (a CloudNativePG replica cluster)'
+          : ''
+      }`,
+    );
+  }
   if (!backupCadence) {
     throw new InputError(
       `rpo: "${rpoText}" is shorter than Velero backups can give: backups run at most every half RPO and no more often than every ${formatDuration(
