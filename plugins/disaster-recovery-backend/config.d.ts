@@ -9,6 +9,13 @@ export interface Config {
     atRiskRatio?: number;
     /** Count `PartiallyFailed` Velero backups as usable recovery points. Default false. */
     countPartiallyFailedBackups?: boolean;
+    /**
+     * Count CSI or native volume snapshots that stay on the cluster's own storage (no
+     * `snapshotMoveData`, no file-system backup) as surviving the loss of the cluster, for setups
+     * that copy snapshots away by other means (storage replication). Default false: such
+     * snapshots are local recovery points and never set the achieved RPO.
+     */
+    localSnapshotsSurviveClusterLoss?: boolean;
     /** How the DR status is refreshed from the clusters. */
     refresh?: {
       /** When the refresh runs; default every 5 minutes, timeout 4 minutes. */

@@ -69,6 +69,7 @@ const prodEu: Record<string, object[]> = {
         schedule: '0 * * * *',
         template: {
           includedNamespaces: ['commerce'],
+          snapshotMoveData: true,
           storageLocation: 'default',
         },
       },
@@ -77,7 +78,11 @@ const prodEu: Record<string, object[]> = {
   '/apis/velero.io/v1/backups': [
     {
       metadata: { name: 'commerce-hourly-1', namespace: 'velero' },
-      spec: { includedNamespaces: ['commerce'], storageLocation: 'default' },
+      spec: {
+        includedNamespaces: ['commerce'],
+        snapshotMoveData: true,
+        storageLocation: 'default',
+      },
       status: {
         phase: 'Completed',
         startTimestamp: ago(30),
@@ -337,9 +342,10 @@ describe('disasterRecoveryPlugin', () => {
       expect(overview.body.items).toHaveLength(1);
       expect(overview.body.counts).toEqual({
         verdict: { compliant: 1, invalid: 1, undeclared: 1 },
-        tier: { 'tier-2': 1 },
+        // billing-worker's declaration is invalid, but its tier is valid: it counts in tier-1.
+        tier: { 'tier-1': 1, 'tier-2': 1 },
         owner: { 'group:default/commerce-team': 3 },
-        tierVerdict: { 'tier-2': { compliant: 1 } },
+        tierVerdict: { 'tier-1': { invalid: 1 }, 'tier-2': { compliant: 1 } },
         ownerVerdict: {
           'group:default/commerce-team': {
             compliant: 1,
@@ -349,7 +355,7 @@ describe('disasterRecoveryPlugin', () => {
         },
       });
       expect(overview.body.facets).toEqual({
-        tier: ['tier-2'],
+        tier: ['tier-1', 'tier-2'],
         owner: ['group:default/commerce-team'],
         cluster: ['dr-us', 'prod-eu'],
         strategy: ['backup-restore'],
@@ -415,18 +421,80 @@ describe('disasterRecoveryPlugin', () => {
     }
   });
 
+  it('judges an invalid declaration’s evidence with its valid parts', async () => {
+    const backend = await startBackend();
+    try {
+      const status = await refreshAndWait(
+        backend.server,
+        'component/default/billing-worker',
+      );
+      // Invalid first, with its problems; the evidence read with tier-1 is still shown.
+      expect(status).toMatchObject({
+        verdict: 'invalid',
+        tier: 'tier-1',
+        evidenceVerdict: 'breached',
+        problems: [expect.objectContaining({ annotation: expect.any(String) })],
+      });
+      expect(
+        status.status.reasons.map((r: { code: string }) => r.code),
+      ).toContain('workloads-not-found');
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('judges every other service when one object is malformed', async () => {
+    const statefulSets = prodEu['/apis/apps/v1/statefulsets'];
+    prodEu['/apis/apps/v1/statefulsets'] = [
+      {
+        metadata: { name: 'orders-db', namespace: 'commerce', labels },
+        spec: { volumeClaimTemplates: 'oops' },
+      },
+    ];
+    const backend = await startBackend();
+    try {
+      const status = await refreshAndWait(backend.server);
+      expect(status.verdict).toBe('unknown');
+      expect(status.status.reasons).toContainEqual(
+        expect.objectContaining({
+          code: 'malformed-object',
+          message: expect.stringContaining(
+            'StatefulSet commerce/orders-db on prod-eu: spec.volumeClaimTemplates expected list, got string',
+          ),
+          object: expect.objectContaining({
+            field: 'spec.volumeClaimTemplates',
+          }),
+        }),
+      );
+      const other = await request(backend.server).get(
+        '/api/disaster-recovery/entities/component/default/billing-worker/status',
+      );
+      expect(other.body.updatedAt).toBe(status.updatedAt);
+    } finally {
+      prodEu['/apis/apps/v1/statefulsets'] = statefulSets;
+      await backend.stop();
+    }
+  });
+
   it('makes only the evidence of a failing cluster unknown', async () => {
     const backend = await startBackend();
     try {
       drUsDown = true;
       const status = await refreshAndWait(backend.server);
       expect(status.verdict).toBe('unknown');
-      expect(status.status.reasons).toContainEqual({
-        severity: 'unknown',
-        code: 'cluster-unreadable',
-        message:
-          "Cluster dr-us could not be read: dr-us could not be reached: Cluster 'dr-us' request failed",
-      });
+      // One reason for the cluster, whichever resource types failed.
+      expect(
+        status.status.reasons.filter(
+          (r: { code: string }) => r.code === 'cluster-unreadable',
+        ),
+      ).toEqual([
+        expect.objectContaining({
+          severity: 'unknown',
+          message: expect.stringContaining(
+            "dr-us could not be reached: Cluster 'dr-us' request failed",
+          ),
+        }),
+      ]);
       expect(status.status.recoveryPoints[0]).toMatchObject({
         name: 'commerce-hourly-1',
         cluster: 'prod-eu',

@@ -106,6 +106,9 @@ export const disasterRecoveryPlugin = createBackendPlugin({
             countPartiallyFailedBackups: config.getOptionalBoolean(
               'disasterRecovery.countPartiallyFailedBackups',
             ),
+            localSnapshotsSurviveClusterLoss: config.getOptionalBoolean(
+              'disasterRecovery.localSnapshotsSurviveClusterLoss',
+            ),
           },
         });
         const schedule = refreshConfig?.has('schedule')

@@ -375,7 +375,52 @@ describe('parseDrDeclaration', () => {
             'disaster-recovery/rpo: "2m" is looser than gold allows; use 1m or less (ISO 8601 (PT15M) or 15m)',
         },
       ],
+      // The valid parts, to read and judge the evidence with: the declared RPO as written.
+      partial: expect.objectContaining({
+        tier: 'gold',
+        strategy: 'active-active',
+        rpoSeconds: 120,
+        rtoSeconds: 600,
+        drillCadenceSeconds: 86400,
+      }),
     });
+  });
+
+  it('gives the valid parts of an invalid declaration, leaving out what is invalid', () => {
+    const result = parseDrDeclaration(
+      entity({
+        'disaster-recovery/tier': 'tier-1',
+        'disaster-recovery/strategy': 'sideways',
+        'disaster-recovery/rpo': 'soon',
+        'disaster-recovery/primary-cluster': 'prod-eu',
+        'disaster-recovery/recovery-cluster': 'mars-1',
+        'disaster-recovery/runbook': 'not a url',
+      }),
+      TierPolicies.default(),
+      { knownClusters: ['prod-eu', 'dr-us'] },
+    );
+    expect(result.status).toBe('invalid');
+    const partial = result.status === 'invalid' ? result.partial : undefined;
+    expect(partial).toMatchObject({
+      tier: 'tier-1',
+      rpoSeconds: 3600,
+      primaryCluster: 'prod-eu',
+    });
+    expect(partial?.strategy).toBeUndefined();
+    expect(partial?.recoveryCluster).toBeUndefined();
+    expect(partial?.runbookUrl).toBeUndefined();
+  });
+
+  it('gives no valid parts without a valid tier', () => {
+    const result = parseDrDeclaration(
+      entity({
+        'disaster-recovery/tier': 'platinum',
+        'disaster-recovery/strategy': 'pilot-light',
+      }),
+      TierPolicies.default(),
+    );
+    expect(result).toMatchObject({ status: 'invalid' });
+    expect(result.status === 'invalid' && result.partial).toBeUndefined();
   });
 });
 

@@ -74,8 +74,27 @@ export interface DrDeclarationProblem {
  */
 export type DrDeclarationResult =
   | { status: 'declared'; declaration: DrDeclaration }
-  | { status: 'invalid'; problems: DrDeclarationProblem[] }
+  | {
+      status: 'invalid';
+      problems: DrDeclarationProblem[];
+      /**
+       * The valid parts, when the tier is valid: the evidence is still read and judged with
+       * them (DOMAIN.md: "An invalid declaration still shows its evidence").
+       */
+      partial?: DrPartialDeclaration;
+    }
   | { status: 'undeclared' };
+
+/**
+ * The valid parts of an invalid declaration: a valid tier and its policy; each target that
+ * parses (as declared, even when looser than the tier allows), else the tier's; the strategy
+ * only when it is one of the four; the clusters only when known and distinct.
+ *
+ * @public
+ */
+export type DrPartialDeclaration = Omit<DrDeclaration, 'strategy'> & {
+  strategy?: DrStrategy;
+};
 
 /**
  * Options of {@link parseDrDeclaration}.
@@ -231,6 +250,7 @@ export function parseDrDeclaration(
   );
 
   // Clusters
+  const unknownClusters = new Set<string>();
   const cluster = (annotation: string): string | undefined => {
     const value = annotations[annotation];
     if (value === undefined) {
@@ -246,6 +266,7 @@ export function parseDrDeclaration(
       return undefined;
     }
     if (options.knownClusters && !options.knownClusters.includes(name)) {
+      unknownClusters.add(name);
       problem(
         annotation,
         value,
@@ -289,7 +310,26 @@ export function parseDrDeclaration(
     rtoSeconds === undefined ||
     drillCadenceSeconds === undefined
   ) {
-    return { status: 'invalid', problems };
+    const known = (name: string | undefined) =>
+      name && !unknownClusters.has(name) ? name : undefined;
+    return {
+      status: 'invalid',
+      problems,
+      partial: policy && {
+        tier: policy.name,
+        policy,
+        strategy,
+        rpoSeconds: rpoSeconds ?? policy.maxRpoSeconds,
+        rtoSeconds: rtoSeconds ?? policy.maxRtoSeconds,
+        drillCadenceSeconds: drillCadenceSeconds ?? policy.maxDrillAgeSeconds,
+        primaryCluster: known(primaryCluster),
+        recoveryCluster:
+          primaryCluster === recoveryCluster
+            ? undefined
+            : known(recoveryCluster),
+        runbookUrl,
+      },
+    };
   }
   return {
     status: 'declared',

@@ -63,6 +63,7 @@ function toRecord(row: Row, withDetails: boolean): DrServiceRecord {
     clusters: row.clusters ? row.clusters.split(',') : [],
     status: details?.status,
     problems: details?.problems,
+    evidenceVerdict: details?.evidenceVerdict,
     updatedAt: row.updated_at,
   };
 }
@@ -91,6 +92,7 @@ function toRow(record: DrServiceRecord): Row {
     status: JSON.stringify({
       status: record.status,
       problems: record.problems,
+      evidenceVerdict: record.evidenceVerdict,
     }),
     updated_at: record.updatedAt,
   };

@@ -81,7 +81,7 @@ describe('readPostgresReplicationLag', () => {
         cluster: 'prod-eu',
         objects: {
           // The primary side is not a replica: not read.
-          postgresClusters: [pg('payments-db', {}, 'payments-db-1')],
+          postgresClusters: [pg('payments-db', undefined, 'payments-db-1')],
         },
       },
       {

@@ -8,7 +8,8 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   ClusterEvidence,
-  DrDeclaration,
+  DrDeclarationProblem,
+  DrEvaluatedDeclaration,
   DrServiceTarget,
   RETAINED_RESOURCES,
   RecoveryPointRetention,
@@ -20,6 +21,7 @@ import {
   parseDrDeclaration,
   serviceTargetFromEntity,
   DrServiceRecord,
+  DrStatus,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { DrStatusProvider } from '@backstage-dr/plugin-disaster-recovery-node';
 import { DrStatusStore } from '../database/DrStatusStore';
@@ -53,13 +55,18 @@ function refOf(value: unknown, defaultKind: string, defaultNamespace: string) {
   }
 }
 
-/** An entity after its declaration is read: its record when there is nothing to evaluate. */
+/**
+ * An entity after its declaration is read: its record when there is nothing to evaluate, else
+ * what its evaluation needs. An invalid declaration with a valid tier is evaluated with its valid
+ * parts (`problems` set): its record stays `invalid`, with the evidence and `evidenceVerdict`.
+ */
 type Prepared =
   | { record: DrServiceRecord }
   | {
       declared: Omit<DrServiceRecord, 'verdict'>;
-      declaration: DrDeclaration;
+      declaration: DrEvaluatedDeclaration;
       target: DrServiceTarget;
+      problems?: DrDeclarationProblem[];
     };
 
 /**
@@ -205,23 +212,30 @@ export class DrStatusService {
     if (result.status === 'undeclared') {
       return { record: { ...base, verdict: 'undeclared', clusters: [] } };
     }
-    if (result.status === 'invalid') {
-      return {
-        record: {
-          ...base,
-          verdict: 'invalid',
-          firstReason: result.problems[0]?.message,
-          problems: result.problems,
-          clusters: [],
-        },
-      };
+    const invalidRecord = (
+      problems: DrDeclarationProblem[],
+      extra: Partial<DrServiceRecord> = {},
+    ): Prepared => ({
+      record: {
+        ...base,
+        ...extra,
+        verdict: 'invalid',
+        firstReason: problems[0]?.message,
+        problems,
+        clusters: extra.clusters ?? [],
+      },
+    });
+    if (result.status === 'invalid' && !result.partial) {
+      return invalidRecord(result.problems);
     }
-    const { declaration } = result;
+    const declaration =
+      result.status === 'invalid' ? result.partial! : result.declaration;
+    const problems = result.status === 'invalid' ? result.problems : undefined;
     const declared = {
       ...base,
       tier: declaration.tier,
       tierRank: this.options.policies.rank(declaration.tier),
-      strategy: declaration.strategy,
+      strategy: declaration.strategy ?? undefined,
       rpoSeconds: declaration.rpoSeconds,
       rtoSeconds: declaration.rtoSeconds,
       clusters: [
@@ -236,30 +250,26 @@ export class DrStatusService {
       const message = `backstage.io/kubernetes-label-selector: ${
         (error as Error).message
       }`;
-      return {
-        record: {
-          ...declared,
-          verdict: 'invalid',
-          firstReason: message,
-          problems: [
-            { annotation: 'backstage.io/kubernetes-label-selector', message },
-          ],
-        },
-      };
+      return invalidRecord(
+        [
+          ...(problems ?? []),
+          { annotation: 'backstage.io/kubernetes-label-selector', message },
+        ],
+        declared,
+      );
     }
     if (!target) {
       const message =
         'backstage.io/kubernetes-id: is missing; the DR status needs the Kubernetes plugin annotations to find the service';
-      return {
-        record: {
-          ...declared,
-          verdict: 'invalid',
-          firstReason: message,
-          problems: [{ annotation: 'backstage.io/kubernetes-id', message }],
-        },
-      };
+      return invalidRecord(
+        [
+          ...(problems ?? []),
+          { annotation: 'backstage.io/kubernetes-id', message },
+        ],
+        declared,
+      );
     }
-    return { declared, declaration, target };
+    return { declared, declaration, target, problems };
   }
 
   private evaluate(
@@ -268,20 +278,50 @@ export class DrStatusService {
     now: Date,
     updatedAt: string,
   ): DrServiceRecord {
-    const { declared, declaration, target } = prepared;
-    const status = evaluateDrStatus({
-      declaration,
-      target,
-      clusters: evidence,
-      now,
-      options: this.options.evaluation,
-    });
+    const { declared, declaration, target, problems } = prepared;
+    let status: DrStatus;
+    try {
+      status = evaluateDrStatus({
+        declaration,
+        target,
+        clusters: evidence,
+        now,
+        options: this.options.evaluation,
+      });
+    } catch (error) {
+      // One service whose evidence cannot be evaluated never stops the refresh of the others.
+      this.options.logger.warn(
+        `DR evaluation of ${declared.entityRef} failed: ${error}`,
+      );
+      status = evaluationFailed(error, now, declared.clusters);
+    }
+    if (problems) {
+      return {
+        ...declared,
+        updatedAt,
+        verdict: 'invalid',
+        evidenceVerdict: status.verdict,
+        firstReason: problems[0]?.message,
+        problems,
+        achievedRpoSeconds: status.achievedRpoSeconds ?? undefined,
+        measuredRtoSeconds: status.measuredRtoSeconds ?? undefined,
+        lastDrillAt: status.lastDrill?.completedAt,
+        newestRecoveryPointAt: status.recoveryPoints.find(
+          p => p.counted && p.time,
+        )?.time,
+        clusters:
+          declared.clusters.length > 0
+            ? declared.clusters
+            : evidence.map(e => e.cluster),
+        status,
+      };
+    }
     const newest = status.recoveryPoints.find(p => p.counted && p.time);
     return {
       ...declared,
       updatedAt,
       verdict: status.verdict,
-      firstReason: status.reasons[0]?.message,
+      firstReason: status.reasons[0] && reasonText(status.reasons[0]),
       achievedRpoSeconds: status.achievedRpoSeconds ?? undefined,
       measuredRtoSeconds: status.measuredRtoSeconds ?? undefined,
       lastDrillAt: status.lastDrill?.completedAt,
@@ -293,4 +333,44 @@ export class DrStatusService {
       status,
     };
   }
+}
+
+/** A reason as one line: what is wrong, then what to do. */
+function reasonText(reason: DrStatus['reasons'][number]): string {
+  return reason.nextStep
+    ? `${reason.message} ${reason.nextStep}`
+    : reason.message;
+}
+
+/** The status of a service whose evaluation threw: `unknown`, with the error as its reason. */
+function evaluationFailed(
+  error: unknown,
+  now: Date,
+  clusters: string[],
+): DrStatus {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    verdict: 'unknown',
+    reasons: [
+      {
+        severity: 'unknown',
+        code: 'evaluation-failed',
+        message: `The evidence could not be evaluated: ${message}`,
+        nextStep:
+          'Report this with the objects of the service (kubectl get -o yaml) to the DR plugin maintainers.',
+      },
+    ],
+    evaluatedAt: now.toISOString(),
+    achievedRpoSeconds: null,
+    recoveryPoints: [],
+    coverage: [],
+    schedules: [],
+    replication: [],
+    storageLocations: [],
+    lastDrill: null,
+    measuredRtoSeconds: null,
+    unreadable: [],
+    primaryClusters: clusters.slice(0, 1),
+    primarySource: 'none',
+  };
 }

@@ -183,7 +183,8 @@ function criticalRecoveryPoints(
   return {
     services: critical.length,
     withoutRecoveryPoint: critical.filter(
-      r => !r.newestRecoveryPointAt && r.verdict !== 'invalid',
+      // An invalid declaration's service is exposed too when nothing of it can be recovered.
+      r => !r.newestRecoveryPointAt,
     ).length,
     oldest: oldest && {
       entityRef: oldest.entityRef,

@@ -1,6 +1,5 @@
-import { DrDeclaration } from '../declaration';
+import { DrPartialDeclaration } from '../declaration';
 import { formatDuration } from '../duration';
-import { DrStrategy } from '../strategies';
 import { candidateBackups } from './backupIndex';
 import {
   parseGoDuration,
@@ -53,9 +52,7 @@ import {
  *
  * @public
  */
-export type DrEvaluatedDeclaration = Omit<DrDeclaration, 'strategy'> & {
-  strategy?: DrStrategy;
-};
+export type DrEvaluatedDeclaration = DrPartialDeclaration;
 
 /**
  * The input of {@link evaluateDrStatus}.

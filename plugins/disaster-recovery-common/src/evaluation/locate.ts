@@ -248,15 +248,37 @@ export function locateService(
   let pointsUncertain = unreadable.length > 0;
   let drillsUncertain = unreadable.length > 0;
   for (const evidence of scope) {
+    // One entry per cluster: the whole cluster, or the resource types that failed, by reason.
+    const byReason = new Map<string, ClusterResource[]>();
+    let whole: string | undefined;
     for (const failure of evidence.failures ?? []) {
       const affects = (resources: ClusterResource[]) =>
         !failure.resources ||
         failure.resources.some(r => resources.includes(r));
       if (affects(EVIDENCE_RESOURCES)) {
-        unreadable.push({ cluster: evidence.cluster, reason: failure.reason });
+        if (!failure.resources) whole ??= failure.reason;
+        else {
+          const types = byReason.get(failure.reason) ?? [];
+          types.push(
+            ...failure.resources.filter(r => EVIDENCE_RESOURCES.includes(r)),
+          );
+          byReason.set(failure.reason, types);
+        }
       }
       pointsUncertain ||= affects(POINT_RESOURCES);
       drillsUncertain ||= affects(['restores']);
+    }
+    if (whole !== undefined) {
+      unreadable.push({ cluster: evidence.cluster, reason: whole });
+    } else if (byReason.size > 0) {
+      unreadable.push({
+        cluster: evidence.cluster,
+        reason: [...byReason.entries()]
+          .map(
+            ([reason, types]) => `${[...new Set(types)].join(', ')}: ${reason}`,
+          )
+          .join('; '),
+      });
     }
   }
 

@@ -156,7 +156,10 @@ export class RecoveryPointRetention {
   private readonly now: number;
 
   constructor(options: {
-    services: Array<{ declaration: DrDeclaration; target: DrServiceTarget }>;
+    services: Array<{
+      declaration: Pick<DrDeclaration, 'primaryCluster' | 'recoveryCluster'>;
+      target: DrServiceTarget;
+    }>;
     /** What was read of every cluster, without the retained resources. */
     clusters: ClusterEvidence[];
     now: Date;
