@@ -91,7 +91,17 @@ interface Simulated {
  * Available, the replication synced, a drill restored the newest backup into the recovery
  * cluster, and the service's workloads run where its strategy puts them.
  */
-function simulate(plan: DrConfigPlan, files: GeneratedFile[]): Simulated {
+/**
+ * When the last runs started: a minute ago for the backup and two for the sync (`recent`), or
+ * each a whole interval of its schedule ago, the moment before its next run (`due`).
+ */
+type Moment = 'recent' | 'due';
+
+function simulate(
+  plan: DrConfigPlan,
+  files: GeneratedFile[],
+  moment: Moment = 'recent',
+): Simulated {
   const { layout } = generateDrFiles(plan);
   const { request, declaration } = plan;
   const ns = request.namespace;
@@ -99,7 +109,13 @@ function simulate(plan: DrConfigPlan, files: GeneratedFile[]): Simulated {
   const strategy = declaration.strategy;
 
   const [schedule] = objectsOf(files, layout.scheduleFile);
-  const startedAgo = MINUTE;
+  const startedAgo =
+    moment === 'recent' ? MINUTE : plan.backup.cadence.intervalSeconds * 1000;
+  const syncStartedAgo =
+    moment === 'recent' || !plan.replicationCadence
+      ? 2 * MINUTE
+      : plan.replicationCadence.intervalSeconds * 1000;
+  const syncDuration = Math.min(40_000, syncStartedAgo / 4);
   const backupName = scheduledBackupName(schedule.metadata.name, startedAgo);
   const ttlMs = parseGoDuration(schedule.spec.template.ttl)! * 1000;
   const backup: Obj = {
@@ -273,9 +289,9 @@ function simulate(plan: DrConfigPlan, files: GeneratedFile[]): Simulated {
       source => ({
         ...source,
         status: {
-          lastSyncStartTime: at(2 * MINUTE),
-          lastSyncTime: at(2 * MINUTE - 40_000),
-          lastSyncDuration: '40s',
+          lastSyncStartTime: at(syncStartedAgo),
+          lastSyncTime: at(syncStartedAgo - syncDuration),
+          lastSyncDuration: `${syncDuration / 1000}s`,
           nextSyncTime: at(-MINUTE),
           conditions: [
             {
@@ -283,7 +299,7 @@ function simulate(plan: DrConfigPlan, files: GeneratedFile[]): Simulated {
               status: 'False',
               reason: 'WaitingForSchedule',
               message: 'Waiting for next scheduled synchronization',
-              lastTransitionTime: at(2 * MINUTE - 40_000),
+              lastTransitionTime: at(syncStartedAgo - syncDuration),
             },
           ],
         },
@@ -295,9 +311,9 @@ function simulate(plan: DrConfigPlan, files: GeneratedFile[]): Simulated {
     ).map(destination => ({
       ...destination,
       status: {
-        lastSyncStartTime: at(2 * MINUTE),
-        lastSyncTime: at(2 * MINUTE - 40_000),
-        lastSyncDuration: '40s',
+        lastSyncStartTime: at(syncStartedAgo),
+        lastSyncTime: at(syncStartedAgo - syncDuration),
+        lastSyncDuration: `${syncDuration / 1000}s`,
         conditions: [
           { type: 'Synchronizing', status: 'True', reason: 'SyncInProgress' },
         ],
@@ -480,11 +496,20 @@ describe('generated DR config, applied and run, is judged compliant by the evalu
         ),
       );
     }
-    const status = evaluate(plan, simulated);
-    const shown = {
+    const judged = (status: DrStatus) => ({
       verdict: status.verdict,
       reasons: status.reasons.map(r => `${r.severity} ${r.code}: ${r.message}`),
-    };
-    expect(shown).toEqual({ verdict: 'compliant', reasons: [] });
+    });
+    // Right after the runs: the backup started a minute ago, the sync two minutes ago.
+    expect(judged(evaluate(plan, simulated))).toEqual({
+      verdict: 'compliant',
+      reasons: [],
+    });
+    // The moment before the next run: each schedule's last run a whole interval ago. Half the
+    // RPO (or replication next to a safety net) keeps the service compliant all the time.
+    expect(judged(evaluate(plan, simulate(plan, files, 'due')))).toEqual({
+      verdict: 'compliant',
+      reasons: [],
+    });
   });
 });
