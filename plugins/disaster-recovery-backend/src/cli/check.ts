@@ -1,23 +1,17 @@
 import {
   ClusterEvidence,
-  DR_DRILL_CADENCE_ANNOTATION,
-  DR_PRIMARY_CLUSTER_ANNOTATION,
-  DR_RECOVERY_CLUSTER_ANNOTATION,
-  DR_RPO_ANNOTATION,
-  DR_RTO_ANNOTATION,
   DR_STRATEGY_ANNOTATION,
   DR_TIER_ANNOTATION,
   DrDeclaration,
   DR_VERDICTS,
   DrDeclarationProblem,
+  DrPartialDeclaration,
   DrServiceTarget,
   DrStatus,
   TierPolicies,
   evaluateDrStatus,
   hasDrAnnotations,
-  isDrStrategy,
   parseDrDeclaration,
-  parseDuration,
   serviceTargetFromEntity,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { isRecord } from './files';
@@ -37,8 +31,8 @@ interface Source {
  * - `invalid`: its declaration has problems (from `parseDrDeclaration`, or the entity fails the
  *   catalog schema, or it names no workloads to look for); `tier` and `strategy` are the
  *   annotation values as written, when present. Its evidence is still judged with the valid
- *   parts of the declaration (see {@link evidenceDeclaration}): `status` and `evidenceVerdict`,
- *   when there is a valid tier and the workloads can be found;
+ *   parts of the declaration (`parseDrDeclaration`'s `partial`, as the backend does): `status`
+ *   and `evidenceVerdict`, when there is a valid tier and the workloads can be found;
  * - otherwise the verdict of `evaluateDrStatus`, with the declaration and the whole status.
  *
  * When the evaluation throws for an entity (a bug, or an object it did not expect), that entity
@@ -53,7 +47,7 @@ export type ServiceCheck =
       strategy?: string;
       problems: DrDeclarationProblem[];
       /** The declaration the evidence was judged with: the valid parts, the tier's defaults for the rest. */
-      declaration?: DrDeclaration;
+      declaration?: DrPartialDeclaration;
       /** The evidence judged with `declaration`. */
       status?: DrStatus;
       /** `status.verdict`: what the evidence says, whatever the declaration's problems. */
@@ -139,11 +133,7 @@ export function checkServices(input: CheckServicesInput): ServiceCheck[] {
         'problem' in target
           ? [...parsed.problems, target.problem]
           : parsed.problems;
-      const declaration = evidenceDeclaration(
-        entity,
-        input.policies,
-        knownClusters,
-      );
+      const declaration = parsed.partial;
       if (!declaration || 'problem' in target) {
         checks.push({ ...source, ...written, verdict: 'invalid', problems });
         continue;
@@ -191,7 +181,7 @@ export function checkServices(input: CheckServicesInput): ServiceCheck[] {
  * (code `evaluation-failed`), and `error` is the exception's stack.
  */
 function judge(
-  declaration: DrDeclaration,
+  declaration: DrPartialDeclaration,
   target: DrServiceTarget,
   input: CheckServicesInput,
 ): { status: DrStatus; error?: string } {
@@ -217,7 +207,7 @@ function judge(
 
 /** The status of a service whose evaluation threw: `unknown`, with nothing judged. */
 function failedStatus(
-  declaration: DrDeclaration,
+  declaration: DrPartialDeclaration,
   now: Date,
   message: string,
 ): DrStatus {
@@ -246,66 +236,6 @@ function failedStatus(
       ? [declaration.primaryCluster]
       : [],
     primarySource: declaration.primaryCluster ? 'annotation' : 'none',
-  };
-}
-
-/**
- * The declaration an invalid declaration's evidence is judged with (DOMAIN.md: "An invalid
- * declaration still shows its evidence"): its valid parts, and the tier's defaults for the rest.
- *
- * - no valid tier: undefined (nothing can be judged);
- * - strategy: the annotation when it names a strategy (even one the tier does not allow), else
- *   the tier's first strategy;
- * - RPO, RTO and drill cadence: the annotation when it parses (even when looser than the tier
- *   allows), else the tier's maximum;
- * - primary and recovery cluster: the annotation when it names a known cluster (the recovery
- *   cluster only when it differs from the primary), else not named.
- */
-export function evidenceDeclaration(
-  entity: CatalogEntry['entity'],
-  policies: TierPolicies,
-  knownClusters: readonly string[],
-): DrDeclaration | undefined {
-  const annotations = (entity.metadata.annotations ?? {}) as Record<
-    string,
-    unknown
-  >;
-  const text = (key: string) => {
-    const value = annotations[key];
-    return typeof value === 'string' ? value.trim() : undefined;
-  };
-  const tier = text(DR_TIER_ANNOTATION);
-  const policy = tier === undefined ? undefined : policies.get(tier);
-  if (!policy) {
-    return undefined;
-  }
-  const strategy = text(DR_STRATEGY_ANNOTATION);
-  const duration = (key: string, fallback: number) => {
-    const value = text(key);
-    const parsed = value === undefined ? undefined : parseDuration(value);
-    return parsed?.ok ? parsed.seconds : fallback;
-  };
-  const cluster = (key: string) => {
-    const name = text(key);
-    return name !== undefined && knownClusters.includes(name)
-      ? name
-      : undefined;
-  };
-  const primaryCluster = cluster(DR_PRIMARY_CLUSTER_ANNOTATION);
-  const recoveryCluster = cluster(DR_RECOVERY_CLUSTER_ANNOTATION);
-  return {
-    tier: policy.name,
-    policy,
-    strategy: isDrStrategy(strategy) ? strategy : policy.strategies[0],
-    rpoSeconds: duration(DR_RPO_ANNOTATION, policy.maxRpoSeconds),
-    rtoSeconds: duration(DR_RTO_ANNOTATION, policy.maxRtoSeconds),
-    drillCadenceSeconds: duration(
-      DR_DRILL_CADENCE_ANNOTATION,
-      policy.maxDrillAgeSeconds,
-    ),
-    primaryCluster,
-    recoveryCluster:
-      recoveryCluster === primaryCluster ? undefined : recoveryCluster,
   };
 }
 
