@@ -1,4 +1,4 @@
-import { KubeObject, VeleroBackup } from './kubernetes';
+import { KubeObject, VeleroBackup, VeleroSchedule } from './kubernetes';
 
 /**
  * The backups of one cluster bucketed by the namespaces their spec includes and the first
@@ -77,4 +77,40 @@ export function candidateBackups(
     }
   }
   return [...positions].sort((a, b) => a - b).map(p => backups[p]);
+}
+
+/** Schedules seen as backups of their templates, once per list, for {@link candidateSchedules}. */
+const scheduleTemplates = new WeakMap<
+  readonly VeleroSchedule[],
+  {
+    asBackups: VeleroBackup[];
+    schedules: VeleroSchedule[];
+    positions: Map<VeleroBackup, number>;
+  }
+>();
+
+/**
+ * The Schedules of a cluster whose templates may take in at least one of the given objects (a
+ * superset of those that do), in their original order; indexed like {@link candidateBackups}.
+ */
+export function candidateSchedules(
+  schedules: readonly VeleroSchedule[],
+  objects: readonly KubeObject[],
+): VeleroSchedule[] {
+  let entry = scheduleTemplates.get(schedules);
+  if (!entry) {
+    const withTemplate = schedules.filter(s => s.spec?.template);
+    const asBackups: VeleroBackup[] = withTemplate.map(s => ({
+      metadata: s.metadata,
+      spec: s.spec!.template!,
+    }));
+    entry = {
+      schedules: withTemplate,
+      asBackups,
+      positions: new Map(asBackups.map((b, i) => [b, i])),
+    };
+    scheduleTemplates.set(schedules, entry);
+  }
+  const { asBackups, schedules: list, positions } = entry;
+  return candidateBackups(asBackups, objects).map(b => list[positions.get(b)!]);
 }

@@ -1,6 +1,6 @@
 import { DrPartialDeclaration } from '../declaration';
 import { formatDuration } from '../duration';
-import { candidateBackups } from './backupIndex';
+import { candidateBackups, candidateSchedules } from './backupIndex';
 import {
   parseGoDuration,
   parseVeleroCron,
@@ -153,6 +153,54 @@ function backupNames(list: readonly VeleroBackup[] | undefined): Set<string> {
   }
   return names;
 }
+const scheduleNameSets = new WeakMap<readonly VeleroSchedule[], Set<string>>();
+function scheduleNames(
+  list: readonly VeleroSchedule[] | undefined,
+): Set<string> {
+  if (!list) return new Set();
+  let names = scheduleNameSets.get(list);
+  if (!names) {
+    names = new Set(list.map(s => s.metadata.name));
+    scheduleNameSets.set(list, names);
+  }
+  return names;
+}
+
+/** A list's Restores by `spec.backupName` and by schedule name, built once per list. */
+const restoreIndexes = new WeakMap<
+  readonly VeleroRestore[],
+  {
+    byBackup: Map<string, VeleroRestore[]>;
+    bySchedule: Map<string, VeleroRestore[]>;
+  }
+>();
+function restoreIndex(list: readonly VeleroRestore[]) {
+  let index = restoreIndexes.get(list);
+  if (!index) {
+    index = { byBackup: new Map(), bySchedule: new Map() };
+    const add = (
+      map: Map<string, VeleroRestore[]>,
+      key: unknown,
+      r: VeleroRestore,
+    ) => {
+      if (typeof key !== 'string' || key === '') return;
+      const l = map.get(key);
+      if (l) l.push(r);
+      else map.set(key, [r]);
+    };
+    for (const r of list) {
+      add(index.byBackup, r.spec?.backupName, r);
+      add(
+        index.bySchedule,
+        r.spec?.scheduleName ?? r.metadata.labels?.[SCHEDULE_NAME_LABEL],
+        r,
+      );
+    }
+    restoreIndexes.set(list, index);
+  }
+  return index;
+}
+
 const bySchedule = new WeakMap<
   readonly VeleroBackup[],
   Map<string, VeleroBackup[]>
@@ -388,15 +436,19 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
       data === 'moved' ||
       (data === 'local' && options.localSnapshotsSurviveClusterLoss === true));
 
-  const primaryBackupNames = new Set<string>();
-  const primaryScheduleNames = new Set<string>();
-  for (const cluster of primaries) {
-    const e = evidenceOf(cluster);
-    for (const name of backupNames(e?.objects.backups))
-      primaryBackupNames.add(name);
-    for (const s of e?.objects.schedules ?? [])
-      primaryScheduleNames.add(s.metadata.name);
-  }
+  // Names of the primaries' backups and schedules (sets built once per list, shared by services).
+  const primaryBackupSets = primaries.map(c =>
+    backupNames(evidenceOf(c)?.objects.backups),
+  );
+  const primaryScheduleSets = primaries.map(c =>
+    scheduleNames(evidenceOf(c)?.objects.schedules),
+  );
+  const primaryBackupNames = {
+    has: (name: string) => primaryBackupSets.some(set => set.has(name)),
+  };
+  const primaryScheduleNames = {
+    has: (name: string) => primaryScheduleSets.some(set => set.has(name)),
+  };
 
   interface BackupCopy {
     backup: VeleroBackup;
@@ -631,7 +683,10 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
   for (const cluster of primaries) {
     const evidence = evidenceOf(cluster);
     if (!evidence) continue;
-    for (const s of evidence.objects.schedules ?? []) {
+    for (const s of candidateSchedules(
+      evidence.objects.schedules ?? [],
+      indexObjects,
+    )) {
       const template = s.spec?.template;
       if (!template) continue;
       const scope_ = veleroScope(template);
@@ -1517,6 +1572,7 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
   const lastDrill = findLastDrill(
     input,
     restoresService,
+    { backups: serviceBackupNames, schedules: coveringSchedules },
     declaration.recoveryCluster ? scope : input.clusters,
     isPrimary,
   );
@@ -1622,6 +1678,7 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
 function findLastDrill(
   input: DrEvaluationInput,
   restoresService: (restore: VeleroRestore) => boolean,
+  names: { backups: Set<string>; schedules: Set<string> },
   clusters: ClusterEvidence[],
   isPrimary: (cluster: string) => boolean,
 ): DrStatus['lastDrill'] {
@@ -1648,7 +1705,16 @@ function findLastDrill(
   }
   for (const raw of clusters) {
     if (isPrimary(raw.cluster)) continue;
-    for (const restore of sanitizeEvidence(raw).objects.restores ?? []) {
+    // Only the restores of the service's backups and schedules, through the list's index.
+    const index = restoreIndex(sanitizeEvidence(raw).objects.restores ?? []);
+    const restores = new Set<VeleroRestore>();
+    for (const name of names.backups) {
+      for (const r of index.byBackup.get(name) ?? []) restores.add(r);
+    }
+    for (const name of names.schedules) {
+      for (const r of index.bySchedule.get(name) ?? []) restores.add(r);
+    }
+    for (const restore of restores) {
       const { startTimestamp, completionTimestamp, phase } =
         restore.status ?? {};
       if (phase !== 'Completed') continue;
