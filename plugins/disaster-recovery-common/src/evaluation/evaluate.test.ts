@@ -536,6 +536,51 @@ describe('evaluateDrStatus', () => {
     });
   });
 
+  describe('whose backup', () => {
+    it('does not count a backup synced into the primary from the recovery cluster’s own schedule', () => {
+      const synced = backup('dr-us-own-1', 10);
+      synced.metadata.labels = { 'velero.io/schedule-name': 'dr-us-own' };
+      const drSchedule = schedule('*/5 * * * *');
+      drSchedule.metadata.name = 'dr-us-own';
+      const status = evaluate(
+        evidence(
+          { backups: [synced, backup('orders-hourly-1', 50)] },
+          { schedules: [drSchedule] },
+        ),
+      );
+      expect(status.achievedRpoSeconds).toBe(50 * 60);
+      expect(
+        status.recoveryPoints.find(p => p.name === 'dr-us-own-1'),
+      ).toMatchObject({
+        counted: false,
+        reason: expect.stringContaining('made by Velero on dr-us'),
+      });
+    });
+
+    it('counts a recovery cluster’s copy of a primary backup once, by the copy that counts', () => {
+      const primaryCopy = backup('orders-hourly-1', 10);
+      primaryCopy.spec = { ...template, storageLocation: 'secondary' };
+      const drCopy = backup('orders-hourly-1', 10);
+      const status = evaluate(
+        evidence(
+          {
+            backups: [primaryCopy],
+            backupStorageLocations: [
+              location('default', 'Available', true),
+              location('secondary', 'Unavailable'),
+            ],
+          },
+          { backups: [drCopy] },
+        ),
+      );
+      expect(status.achievedRpoSeconds).toBe(600);
+      expect(
+        status.recoveryPoints.filter(p => p.name === 'orders-hourly-1'),
+      ).toEqual([expect.objectContaining({ cluster: 'dr-us', counted: true })]);
+      expect(codes(status)).toContain('primary-location-unavailable');
+    });
+  });
+
   describe('replication', () => {
     const source = (
       claim: string,

@@ -494,6 +494,25 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
           });
           continue;
         }
+      } else {
+        // A backup synced into the primary from another cluster's Velero: its schedule is not
+        // the primary's but another cluster's. It holds that cluster's data.
+        const scheduleName = backup.metadata.labels?.[SCHEDULE_NAME_LABEL];
+        const maker =
+          scheduleName !== undefined && !primaryScheduleNames.has(scheduleName)
+            ? scope.find(
+                e =>
+                  !isPrimary(e.cluster) &&
+                  scheduleNames(e.objects.schedules).has(scheduleName),
+              )?.cluster
+            : undefined;
+        if (maker) {
+          recoveryPoints.push({
+            ...basePoint(backup, evidence.cluster),
+            reason: `made by Velero on ${maker} (Schedule ${scheduleName}), synced into ${evidence.cluster}: it backs up ${maker}`,
+          });
+          continue;
+        }
       }
       const list = copiesByName.get(backup.metadata.name);
       const entry = { backup, cluster: evidence.cluster, primary };
