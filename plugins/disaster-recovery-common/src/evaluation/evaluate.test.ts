@@ -581,6 +581,66 @@ describe('evaluateDrStatus', () => {
     });
   });
 
+  describe('strategy and missed runs', () => {
+    const deployment: Workload = {
+      metadata: { name: 'orders-api', namespace: NS, labels },
+      spec: { replicas: 2, template: { metadata: { labels } } },
+      status: { readyReplicas: 2 },
+    };
+
+    it('needs only the workloads on the recovery cluster for a warm standby without volumes', () => {
+      const stateless = (dr: ClusterObjects) =>
+        evaluateDrStatus({
+          declaration: declaration({ strategy: 'warm-standby' }),
+          target: { id: ID, namespace: NS },
+          clusters: evidence(
+            {
+              statefulSets: [],
+              deployments: [deployment],
+              persistentVolumeClaims: [],
+              backups: [backup('orders-hourly-1', 10)],
+            },
+            dr,
+          ),
+          now: NOW,
+        });
+      expect(codes(stateless({}))).toEqual(['strategy-not-in-place']);
+      expect(
+        codes(
+          stateless({
+            deployments: [{ ...deployment, spec: { replicas: 0 } }],
+          }),
+        ),
+      ).toEqual([]);
+    });
+
+    it('says a schedule’s runs fail, rather than that Velero is down, when they ran and failed', () => {
+      const status = evaluate(
+        evidence({
+          backups: [
+            backup('orders-hourly-2', 30, 'PartiallyFailed'),
+            backup('orders-hourly-1', 200),
+          ],
+        }),
+      );
+      const missed = status.reasons.find(
+        r => r.code === 'schedule-missed-runs',
+      );
+      expect(missed?.message).toContain(
+        'its runs fail (newest: Backup orders-hourly-2 PartiallyFailed)',
+      );
+      expect(missed?.nextStep).toContain(
+        'velero backup describe orders-hourly-2',
+      );
+      const down = evaluate(
+        evidence({ backups: [backup('orders-hourly-1', 200)] }),
+      ).reasons.find(r => r.code === 'schedule-missed-runs');
+      // Last success 08:40; runs at 09:00, 10:00 and 11:00 are past the 6-minute grace.
+      expect(down?.message).toMatch(/missed 3 runs since 2026-11-25T09:00:00Z/);
+      expect(down?.nextStep).toContain('Velero on prod-eu may be down');
+    });
+  });
+
   describe('replication', () => {
     const source = (
       claim: string,

@@ -840,7 +840,8 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
 
     // Missed runs: the last successful backup is older than the longest interval plus a grace
     // of 10% or 5 minutes, whichever is longer.
-    const completed = backupsOfSchedule(evidence.objects.backups, name)
+    const ofSchedule = backupsOfSchedule(evidence.objects.backups, name);
+    const completed = ofSchedule
       .filter(b => b.status?.phase === 'Completed')
       .map(b => parseTime(b.status?.startTimestamp))
       .filter((t): t is number => t !== undefined && t <= nowMs + skewMs);
@@ -871,16 +872,41 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
     if (missed.length === 0) return;
     entry.missedRuns = missed.length;
     entry.missedSince = iso(missed[0]);
-    risk(
-      'schedule-missed-runs',
-      `${label} missed ${plural(missed.length, 'run')} since ${iso(missed[0])}${
-        lastSuccess !== undefined
-          ? ` (last successful backup ${iso(lastSuccess)})`
-          : ' (no successful backup seen)'
-      }.`,
-      `Velero on ${cluster} may be down: check its pod and logs (kubectl -n velero logs deploy/velero) and velero schedule describe ${name}.`,
-      obj,
-    );
+    const lastSeen =
+      lastSuccess !== undefined
+        ? ` (last successful backup ${iso(lastSuccess)})`
+        : ' (no successful backup seen)';
+    // Runs that happened but failed point at their errors, not at Velero being down.
+    const failedSince = ofSchedule
+      .filter(
+        b =>
+          FAILED_BACKUP_PHASES.includes(b.status?.phase ?? '') &&
+          veleroBackupTime(b) > since,
+      )
+      .sort((a, b) => veleroBackupTime(b) - veleroBackupTime(a));
+    if (failedSince.length > 0) {
+      const newest = failedSince[0];
+      risk(
+        'schedule-missed-runs',
+        `${label} has had no successful backup for ${plural(
+          missed.length,
+          'run',
+        )} since ${iso(missed[0])}${lastSeen}: its runs fail (newest: Backup ${
+          newest.metadata.name
+        } ${newest.status?.phase}).`,
+        `Read the failing backup's errors (velero backup describe ${newest.metadata.name} --details) and fix their cause.`,
+        obj,
+      );
+    } else {
+      risk(
+        'schedule-missed-runs',
+        `${label} missed ${plural(missed.length, 'run')} since ${iso(
+          missed[0],
+        )}${lastSeen}.`,
+        `Velero on ${cluster} may be down: check its pod and logs (kubectl -n velero logs deploy/velero) and velero schedule describe ${name}.`,
+        obj,
+      );
+    }
   }
 
   // ---- VolSync: per PVC, the newest successful sync over its sources.
@@ -1483,7 +1509,12 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
       }
       return;
     }
+    // A service without volumes has no data to replicate: only its workloads must be there.
+    const hasData =
+      hasPvcs ||
+      primaries.some(c => (location.postgresClusters.get(c) ?? []).length > 0);
     const replicated =
+      !hasData ||
       pvcStates.some(s => s.coveredBy.some(c => c.kind !== 'Schedule')) ||
       replicaLinks > 0 ||
       recovery.some(
