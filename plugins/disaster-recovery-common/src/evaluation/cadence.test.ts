@@ -95,10 +95,14 @@ describe('parseVeleroCron', () => {
     });
   });
 
-  it('refuses @every 0s, a negative or unitless duration, and @every alone', () => {
+  it('takes @every 0s as every second (as robfig/cron does), and refuses a negative or unitless duration and @every alone', () => {
+    // robfig/cron's Every() runs at least every second, dropping fractions: Velero takes both.
     expect(parseVeleroCron('@every 0s')).toEqual({
-      error: '@every needs a positive Go duration (30m, 1h), got 0s',
+      kind: 'every',
+      seconds: 1,
+      timeZone: 'UTC',
     });
+    expect(parseVeleroCron('@every 1.5s')).toMatchObject({ seconds: 1 });
     expect(parseVeleroCron('@every -5m')).toHaveProperty('error');
     expect(parseVeleroCron('@every 30')).toHaveProperty('error');
     expect(parseVeleroCron('@every')).toHaveProperty('error');
@@ -163,6 +167,23 @@ describe('parseVeleroCron', () => {
     expect(parseVeleroCron({ cron: '0 2 * * *' })).toHaveProperty('error');
     expect(parseVeleroCron('')).toEqual({ error: 'is empty' });
     expect(parseVeleroCron('   ')).toEqual({ error: 'is empty' });
+  });
+});
+
+describe('parseVeleroCron: what robfig/cron does not read', () => {
+  it.each([
+    '0 2 L * *',
+    '0 2 * * 5L',
+    'H * * * *',
+    '0 0 LW * *',
+    '0 0 * * 1#2',
+  ])('refuses %s', expression => {
+    expect(parseVeleroCron(expression)).toHaveProperty('error');
+  });
+  it('reads month and day names', () => {
+    expect(parseVeleroCron('0 2 * JAN-MAR MON-FRI')).toMatchObject({
+      kind: 'cron',
+    });
   });
 });
 
@@ -363,7 +384,7 @@ describe('scheduleMaxIntervalSeconds', () => {
 
   it('gives undefined for an expression Velero cannot read', () => {
     expect(scheduleMaxIntervalSeconds('0 0 2 * * *', from)).toBeUndefined();
-    expect(scheduleMaxIntervalSeconds('@every 0s', from)).toBeUndefined();
+    expect(scheduleMaxIntervalSeconds('@every', from)).toBeUndefined();
     expect(
       scheduleMaxIntervalSeconds('CRON_TZ=Nowhere/Else 0 2 * * *', from),
     ).toBeUndefined();

@@ -68,8 +68,9 @@ const DESCRIPTORS: Record<string, string> = {
 };
 
 // Per field: numbers, names, `*`, `?` (day fields), ranges, lists and steps, as robfig/cron has them.
+// Values are numbers or three-letter names (robfig/cron has no L, W, # or H).
 const FIELD =
-  /^(\*|\?|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/\d+)?(,(\*|[0-9A-Za-z]+(-[0-9A-Za-z]+)?)(\/\d+)?)*$/;
+  /^(\*|\?|(\d+|[A-Za-z]{3})(-(\d+|[A-Za-z]{3}))?)(\/\d+)?(,(\*|(\d+|[A-Za-z]{3})(-(\d+|[A-Za-z]{3}))?)(\/\d+)?)*$/;
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -109,12 +110,11 @@ export function parseVeleroCron(text: unknown): VeleroCron | { error: string } {
   const every = /^@every\s+(\S+)$/.exec(expression);
   if (every) {
     const seconds = parseGoDuration(every[1]);
-    return seconds && seconds > 0
-      ? // robfig/cron rounds an @every interval up to whole seconds, at least one.
-        { kind: 'every', seconds: Math.max(1, Math.ceil(seconds)), timeZone }
-      : {
-          error: `@every needs a positive Go duration (30m, 1h), got ${every[1]}`,
-        };
+    // robfig/cron's Every() drops fractions of a second and runs at least every second
+    // (so Velero takes `@every 0s` as every second).
+    return seconds !== undefined
+      ? { kind: 'every', seconds: Math.max(1, Math.floor(seconds)), timeZone }
+      : { error: `@every needs a Go duration (30m, 1h), got ${every[1]}` };
   }
   if (expression.startsWith('@')) {
     const fields = DESCRIPTORS[expression];

@@ -397,3 +397,50 @@ describe('sanitizeObject and carryProblems', () => {
     expect(objectProblems({})).toEqual([]);
   });
 });
+
+describe('sanitizeEvidence: a malformed entry of a list', () => {
+  it('removes the entry, names its field, and keeps the object', () => {
+    const source = {
+      apiVersion: 'volsync.backube/v1alpha1',
+      kind: 'ReplicationSource',
+      metadata: { name: 'data-orders-db-0', namespace: 'commerce' },
+      spec: {
+        sourcePVC: 'data-orders-db-0',
+        trigger: { schedule: '*/5 * * * *' },
+      },
+      status: {
+        lastSyncTime: '2026-11-25T11:55:00Z',
+        conditions: [
+          {
+            type: 'Synchronizing',
+            status: false,
+            reason: 'WaitingForSchedule',
+          },
+          { type: 'Ready', reason: 'no status at all' },
+        ],
+      },
+    };
+    const evidence: ClusterEvidence = {
+      cluster: 'prod-eu',
+      objects: { replicationSources: [source as any] },
+    };
+    const { objects, malformed } = sanitizeEvidence(evidence);
+    expect(malformed).toEqual([]);
+    const read = objects.replicationSources![0];
+    expect(read.spec?.sourcePVC).toBe('data-orders-db-0');
+    expect(read.status?.lastSyncTime).toBe('2026-11-25T11:55:00Z');
+    expect(read.status?.conditions).toEqual([]);
+    expect(objectProblems(read).map(p => p.field)).toEqual([
+      'status.conditions[0].status',
+      'status.conditions[0].status',
+    ]);
+  });
+
+  it('says an empty name is empty', () => {
+    const { malformed } = sanitizeEvidence({
+      cluster: 'prod-eu',
+      objects: { schedules: [{ metadata: { name: '', namespace: 'velero' } }] },
+    });
+    expect(malformed[0].message).toContain('metadata.name: is empty');
+  });
+});

@@ -363,16 +363,14 @@ function sanitizeItem(
   const schema = SCHEMAS[resource];
   let current: any = raw;
   const problems: DrObjectProblem[] = [];
-  for (let attempt = 0; attempt < 8; attempt++) {
+  let justRemoved: string | undefined;
+  // One issue at a time: removing a list item shifts the indexes of the others.
+  for (let attempt = 0; attempt < 64; attempt++) {
     const result = schema.safeParse(current);
     if (result.success) {
       return { item: current as KubeObject, problems };
     }
-    // Issues inside a list are removed from the end first, so indexes stay right.
-    const issues = [...result.error.issues].sort((a, b) =>
-      formatPath(b.path).localeCompare(formatPath(a.path)),
-    );
-    for (const issue of issues) {
+    for (const issue of result.error.issues.slice(0, 1)) {
       const path = issue.path;
       if (
         path.length === 0 ||
@@ -386,6 +384,8 @@ function sanitizeItem(
               : `${formatPath(path)}: ${
                   valueAt(current, path) === undefined
                     ? 'is missing'
+                    : valueAt(current, path) === ''
+                    ? 'is empty'
                     : `expected ${
                         path.length === 1 ? 'map' : 'string'
                       }, got ${typeName(valueAt(current, path))}`
@@ -393,6 +393,22 @@ function sanitizeItem(
         };
       }
       const value = valueAt(current, path);
+      if (value === undefined) {
+        // A required field missing (or removed): the list item or map that needs it goes.
+        const last = [...path].reverse().findIndex(p => typeof p === 'number');
+        const cut =
+          last === -1 ? path.slice(0, -1) : path.slice(0, path.length - last);
+        if (cut.length === 0 || (cut[0] === 'metadata' && cut.length === 1)) {
+          return { problems, fatal: `${formatPath(path)}: is missing` };
+        }
+        // A field just removed for its type is not reported a second time as missing.
+        if (justRemoved !== formatPath(path)) {
+          problems.push({ field: formatPath(path), problem: 'is missing' });
+        }
+        justRemoved = undefined;
+        current = without(current, cut);
+        continue;
+      }
       const expected = /expected (\w+)/.exec(issue.message)?.[1];
       problems.push({
         field: formatPath(path),
@@ -408,6 +424,7 @@ function sanitizeItem(
               }, got ${typeName(value)}`,
       });
       current = without(current, path);
+      justRemoved = formatPath(path);
     }
   }
   return { problems, fatal: 'could not be read' };

@@ -223,12 +223,31 @@ describe('veleroScope: resources', () => {
       expect(scope.includesResource('persistentvolumeclaims')).toBe(false);
       expect(scope.includesResource('pods')).toBe(true);
     }
+    // An item both included and excluded: Velero's ValidateIncludesExcludes refuses the spec.
+    const both = veleroScope({
+      includedResources: ['pvc', 'pods'],
+      excludedResources: ['pods'],
+    });
+    expect(both.invalid).toContain('pods both included and excluded');
+    expect(both.includesResource('persistentvolumeclaims')).toBe(false);
+  });
+
+  it('refuses what Velero’s ValidateIncludesExcludes refuses, and reads * in the newer excludes', () => {
+    expect(veleroScope({ excludedResources: ['*'] }).invalid).toContain(
+      'excluded resources cannot contain *',
+    );
     expect(
-      takesPvcs({
-        includedResources: ['pvc', 'pods'],
-        excludedResources: ['pods'],
-      }),
-    ).toBe(true);
+      veleroScope({ includedNamespaces: ['*', 'commerce'] }).invalid,
+    ).toContain('must be * alone');
+    expect(
+      veleroScope({
+        includedNamespaces: ['commerce'],
+        excludedNamespaces: ['commerce'],
+      }).invalid,
+    ).toContain('commerce both included and excluded namespaces');
+    const none = veleroScope({ excludedNamespaceScopedResources: ['*'] });
+    expect(none.invalid).toBeUndefined();
+    expect(none.includesResource('persistentvolumeclaims')).toBe(false);
   });
 
   it('reads the newer includedNamespaceScopedResources / excludedNamespaceScopedResources', () => {
@@ -385,6 +404,16 @@ describe('backupVolumeData: what a backup keeps of a PVC', () => {
     expect(
       data({ ...base, defaultVolumesToFsBackup: true, snapshotVolumes: false }),
     ).toBe('fs');
+  });
+
+  it('does not back up the files of a pod labelled velero.io/exclude-from-backup=true', () => {
+    const excludedPod: DrPodMount = {
+      ...mount(),
+      labels: { ...mount().labels, 'velero.io/exclude-from-backup': 'true' },
+    };
+    expect(
+      data({ ...base, defaultVolumesToFsBackup: true }, pvc(), [excludedPod]),
+    ).toBe('local');
   });
 
   it('does not back up files of a volume the pod names in backup.velero.io/backup-volumes-excludes', () => {

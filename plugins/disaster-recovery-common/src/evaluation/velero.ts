@@ -165,6 +165,20 @@ export function veleroScope(
       'it sets both labelSelector and orLabelSelectors, which Velero refuses',
     );
   }
+  // Velero's ValidateIncludesExcludes (pkg/util/collections/includes_excludes.go) refuses an
+  // excludes list with `*`, an includes list mixing `*` with names, and an item in both lists.
+  const validate = (what: string, inc: string[], exc: string[]) => {
+    if (exc.includes('*')) problems.push(`excluded ${what} cannot contain *`);
+    if (inc.includes('*') && inc.length > 1) {
+      problems.push(`included ${what} must be * alone or a list of names`);
+    }
+    const both = inc.filter(i => i !== '*' && exc.includes(i));
+    if (both.length > 0) {
+      problems.push(`${both.join(', ')} both included and excluded ${what}`);
+    }
+  };
+  if (!expandedNamespaces) validate('namespaces', included, excluded);
+  if (!newStyle) validate('resources', includedResources, excludedResources);
   const invalid = problems.length > 0 ? problems.join('; ') : undefined;
   const scope: VeleroScope = {
     invalid,
@@ -177,7 +191,9 @@ export function veleroScope(
       (includedResources.length === 0 ||
         includedResources.includes('*') ||
         includedResources.includes(resource)) &&
-      !excludedResources.includes(resource),
+      !excludedResources.includes(resource) &&
+      // The newer filters take `*` in their excludes: every namespaced resource.
+      !excludedResources.includes('*'),
     selects: labels => {
       if (invalid) return false;
       if (selectors.length > 0) {
@@ -261,7 +277,11 @@ export function backupVolumeData(
   }
   const podsIncluded = scope.includesResource('pods');
   const takenInPods = podsIncluded
-    ? mounts.filter(m => scope.selects(m.labels))
+    ? mounts.filter(
+        m =>
+          scope.selects(m.labels) &&
+          m.labels?.['velero.io/exclude-from-backup'] !== 'true',
+      )
     : [];
   if (!scope.selects(pvc.metadata.labels) && takenInPods.length === 0) {
     return 'none';
