@@ -56,7 +56,8 @@ describe('the DR overview page in the running app', () => {
     );
     await page.setViewportSize({ width: 1600, height: 1900 });
     const tiles = page.getByRole('group', { name: 'By verdict' });
-    await tiles.waitFor({ timeout: 60_000 });
+    // The first visit may wait for the development server to compile the page.
+    await tiles.waitFor({ timeout: 150_000 });
 
     // The tiles: every verdict's count, adding up to the services.
     let sum = 0;
