@@ -1,3 +1,4 @@
+import { DrRunState, DrRunType } from './runs';
 import { DrDeclarationProblem } from './declaration';
 import { ClusterResource, DrStatus, DrVerdict } from './evaluation';
 
@@ -43,6 +44,17 @@ export interface DrServiceRecord {
    * Undefined when nothing could be judged (no valid tier, no Kubernetes annotations).
    */
   evidenceVerdict?: DrStatus['verdict'];
+  /**
+   * Where the service runs after a completed failover (the recovery cluster) until a failback
+   * completes; undefined while it runs on its declared primary. The evaluation then judges the
+   * active cluster as the primary.
+   */
+  activeCluster?: string;
+  /** RFC 3339: since when it runs on `activeCluster`, and the failover run that moved it. */
+  activeSince?: string;
+  activeRunId?: string;
+  /** The entity's active (not finished) drill, failover or failback run, if any. */
+  activeRun?: { id: string; type: DrRunType; state: DrRunState };
   /** RFC 3339: when this status was computed. */
   updatedAt: string;
 }

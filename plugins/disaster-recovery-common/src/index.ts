@@ -12,5 +12,6 @@ export * from './declaration';
 export * from './duration';
 export * from './evaluation';
 export * from './permissions';
+export * from './runs';
 export * from './strategies';
 export * from './tiers';

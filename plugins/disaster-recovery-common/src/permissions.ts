@@ -58,6 +58,18 @@ export const drRunUpdatePermission = createPermission({
 });
 
 /**
+ * See the drill, failover and failback runs of an entity (`GET /runs`). A resource permission on
+ * the catalog entity.
+ *
+ * @public
+ */
+export const drRunReadPermission = createPermission({
+  name: 'disaster-recovery.run.read',
+  attributes: { action: 'read' },
+  resourceType: 'catalog-entity',
+});
+
+/**
  * Every permission of the DR suite, for `createPermissionIntegrationRouter`.
  *
  * @public
@@ -68,4 +80,5 @@ export const drPermissions = [
   drFailoverCreatePermission,
   drFailbackCreatePermission,
   drRunUpdatePermission,
+  drRunReadPermission,
 ];
