@@ -294,9 +294,12 @@ export class RecoveryPointRetention {
       offer: objects => {
         for (const object of objects) {
           const n = seq++;
-          const backup = sanitizeObject('backups', object) as
-            | VeleroBackup
-            | undefined;
+          // Well-formed backups (nearly all) skip the full check; the others are repaired.
+          const backup = (
+            isWellFormedBackup(object)
+              ? object
+              : sanitizeObject('backups', object)
+          ) as VeleroBackup | undefined;
           if (!backup) {
             hold(n, object);
             continue;
@@ -432,4 +435,83 @@ export class RecoveryPointRetention {
         [...kept.entries()].sort((a, b) => a[0] - b[0]).map(([, o]) => o),
     };
   }
+}
+
+const isMap = (v: unknown) =>
+  v === undefined || v === null || (typeof v === 'object' && !Array.isArray(v));
+const isStrings = (v: unknown) =>
+  v === undefined ||
+  v === null ||
+  (Array.isArray(v) && v.every(x => typeof x === 'string'));
+const isString = (v: unknown) =>
+  v === undefined || v === null || typeof v === 'string';
+const isStringMap = (v: unknown) =>
+  v === undefined ||
+  v === null ||
+  (isMap(v) && Object.values(v as object).every(x => typeof x === 'string'));
+const isSelector = (v: unknown): boolean =>
+  v === undefined ||
+  v === null ||
+  (isMap(v) &&
+    isStringMap((v as { matchLabels?: unknown }).matchLabels) &&
+    ((v as { matchExpressions?: unknown }).matchExpressions === undefined ||
+      Array.isArray((v as { matchExpressions?: unknown }).matchExpressions)));
+
+/**
+ * A cheap check of the fields the retention reads; a backup that fails it goes through the full
+ * check (`sanitizeObject`), which removes and records what is malformed.
+ */
+function isWellFormedBackup(object: unknown): object is VeleroBackup {
+  if (!object || typeof object !== 'object') return false;
+  const { metadata, spec, status } = object as Record<string, any>;
+  if (
+    !metadata ||
+    typeof metadata !== 'object' ||
+    typeof metadata.name !== 'string' ||
+    metadata.name === '' ||
+    !isString(metadata.namespace) ||
+    !isStringMap(metadata.labels)
+  ) {
+    return false;
+  }
+  if (!isMap(spec) || !isMap(status)) return false;
+  if (spec) {
+    for (const key of [
+      'includedNamespaces',
+      'excludedNamespaces',
+      'includedResources',
+      'excludedResources',
+      'includedNamespaceScopedResources',
+      'excludedNamespaceScopedResources',
+      'includedClusterScopedResources',
+      'excludedClusterScopedResources',
+    ]) {
+      if (!isStrings(spec[key])) return false;
+    }
+    if (!isSelector(spec.labelSelector)) return false;
+    if (
+      !(
+        spec.orLabelSelectors === undefined ||
+        spec.orLabelSelectors === null ||
+        (Array.isArray(spec.orLabelSelectors) &&
+          spec.orLabelSelectors.every(isSelector))
+      )
+    ) {
+      return false;
+    }
+    if (!isString(spec.storageLocation) || !isString(spec.ttl)) return false;
+  }
+  if (status) {
+    for (const key of [
+      'phase',
+      'startTimestamp',
+      'completionTimestamp',
+      'expiration',
+      'failureReason',
+    ]) {
+      if (!isString(status[key])) return false;
+    }
+    if (!isMap(status.wildcardNamespaces)) return false;
+  }
+  return true;
 }

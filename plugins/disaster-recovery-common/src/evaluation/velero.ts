@@ -93,6 +93,26 @@ export interface VeleroScope {
 }
 
 const scopes = new WeakMap<object, VeleroScope>();
+// Backups of one schedule share their filters: compiled once per distinct content, not per
+// object (a refresh pages through a million backups). Bounded: cleared when full.
+const scopesByContent = new Map<string, VeleroScope>();
+const CONTENT_CACHE_SIZE = 20_000;
+
+function contentKey(spec: VeleroBackupSpec, expanded: unknown): string {
+  return JSON.stringify([
+    spec.includedNamespaces,
+    spec.excludedNamespaces,
+    spec.includedResources,
+    spec.excludedResources,
+    spec.includedNamespaceScopedResources,
+    spec.excludedNamespaceScopedResources,
+    spec.includedClusterScopedResources,
+    spec.excludedClusterScopedResources,
+    spec.labelSelector,
+    spec.orLabelSelectors,
+    expanded,
+  ]);
+}
 
 const list = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter(v => typeof v === 'string') : [];
@@ -119,6 +139,12 @@ export function veleroScope(
 ): VeleroScope {
   const cached = expandedNamespaces ? undefined : scopes.get(spec);
   if (cached) return cached;
+  const key = contentKey(spec, expandedNamespaces);
+  const same = scopesByContent.get(key);
+  if (same) {
+    if (!expandedNamespaces) scopes.set(spec, same);
+    return same;
+  }
   const problems: string[] = [];
   const included = expandedNamespaces
     ? list(expandedNamespaces)
@@ -205,6 +231,8 @@ export function veleroScope(
     },
   };
   if (!expandedNamespaces) scopes.set(spec, scope);
+  if (scopesByContent.size >= CONTENT_CACHE_SIZE) scopesByContent.clear();
+  scopesByContent.set(key, scope);
   return scope;
 }
 
