@@ -71,6 +71,8 @@ export interface DrEvaluationInput {
 }
 
 const SCHEDULE_NAME_LABEL = 'velero.io/schedule-name';
+/** Missed runs are counted up to this many. */
+const MAX_COUNTED_RUNS = 1000;
 const FAILED_BACKUP_PHASES = [
   'Failed',
   'PartiallyFailed',
@@ -867,10 +869,15 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
       cron,
       new Date(since),
       new Date(nowMs - graceMs),
-      10_000,
+      MAX_COUNTED_RUNS + 1,
     );
     if (missed.length === 0) return;
-    entry.missedRuns = missed.length;
+    // Counted up to a bound, so a long outage of a frequent schedule costs little.
+    const runs =
+      missed.length > MAX_COUNTED_RUNS
+        ? `more than ${MAX_COUNTED_RUNS} runs`
+        : plural(missed.length, 'run');
+    entry.missedRuns = Math.min(missed.length, MAX_COUNTED_RUNS);
     entry.missedSince = iso(missed[0]);
     const lastSeen =
       lastSuccess !== undefined
@@ -888,21 +895,18 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
       const newest = failedSince[0];
       risk(
         'schedule-missed-runs',
-        `${label} has had no successful backup for ${plural(
-          missed.length,
-          'run',
-        )} since ${iso(missed[0])}${lastSeen}: its runs fail (newest: Backup ${
-          newest.metadata.name
-        } ${newest.status?.phase}).`,
+        `${label} has had no successful backup for ${runs} since ${iso(
+          missed[0],
+        )}${lastSeen}: its runs fail (newest: Backup ${newest.metadata.name} ${
+          newest.status?.phase
+        }).`,
         `Read the failing backup's errors (velero backup describe ${newest.metadata.name} --details) and fix their cause.`,
         obj,
       );
     } else {
       risk(
         'schedule-missed-runs',
-        `${label} missed ${plural(missed.length, 'run')} since ${iso(
-          missed[0],
-        )}${lastSeen}.`,
+        `${label} missed ${runs} since ${iso(missed[0])}${lastSeen}.`,
         `Velero on ${cluster} may be down: check its pod and logs (kubectl -n velero logs deploy/velero) and velero schedule describe ${name}.`,
         obj,
       );
