@@ -283,7 +283,7 @@ export class KubeWriterClient implements KubeWriter {
         message || `cluster ${cluster} is not known to the Kubernetes backend`,
       );
     }
-    if (status === 404 && !kubeStatus.details?.name) {
+    if (status === 404 && !kubeStatus?.details?.name) {
       // The API server does not serve the path at all: the resource's CRD is not installed.
       return error('not-installed');
     }
