@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything on a fresh machine (Node 22 if needed, the workspace's dependencies, Debian's
-# chromium for the browser tests) and runs every check: typecheck (tsc), lint (backstage-cli repo
-# lint), the unit tests (jest, every package) and the browser tests (packages/e2e-tests, which
-# start the app on the example data unless one is already running on :3000/:7007).
+# chromium for the browser tests, Debian's postgresql for the database tests) and runs every check:
+# typecheck (tsc), lint (backstage-cli repo lint), the unit tests (jest, every package) and the
+# browser tests (packages/e2e-tests, which start the app on the example data unless one is already
+# running on :3000/:7007).
+# The jest tests run with a throwaway PostgreSQL server (started here on loopback, stopped at the end):
+# store and multi-instance tests run on it as well as on SQLite. A server that cannot be started
+# counts as one failed check.
 # Writes .test-results/summary.json and ends with the line `N passed, N failed`, where the
 # typecheck and the lint count as one check each and every jest test as one.
 set -euo pipefail
@@ -10,12 +14,20 @@ source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
 install_dependencies
 install_chromium
+install_postgresql || echo "[test] Debian's postgresql could not be installed"
 
 results="$REPO_ROOT/.test-results"
 rm -rf "$results"
 mkdir -p "$results"
 static_passed=0
 static_failed=0
+
+echo "[test] PostgreSQL for the database tests"
+trap stop_test_postgres EXIT
+if ! start_test_postgres; then
+  echo "[test] PostgreSQL could not be started: the database tests run on SQLite only"
+  static_failed=$((static_failed + 1))
+fi
 
 echo "[test] typecheck"
 if yarn tsc; then static_passed=$((static_passed + 1)); else static_failed=$((static_failed + 1)); fi
