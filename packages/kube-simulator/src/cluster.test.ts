@@ -61,3 +61,68 @@ describe('Cluster time tokens', () => {
     expect(startOf('living')).toBe('2026-11-25T11:57:00Z');
   });
 });
+
+describe('Cluster history', () => {
+  it('answers what a resource held at a past time, undoing later API writes but not loads', () => {
+    let now = START;
+    const cluster = new Cluster('prod-eu', registry, () => now, START);
+    const namespaces = registry.byApiVersionKind('v1', 'Namespace')!;
+    const options = { dryRun: false, fieldValidation: 'Strict' } as const;
+    cluster.keepHistory();
+    cluster.load([
+      {
+        source: 'ns.yaml',
+        object: {
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'velero' },
+        },
+      },
+      { source: 'a.yaml', object: backup('loaded', '{{now-3m}}') },
+    ]);
+    const names = (at: Date) =>
+      cluster
+        .objectsAt(backups, 'velero', at.getTime())
+        .map(object => (object.metadata as any).name)
+        .sort();
+
+    now = new Date('2026-11-25T10:05:00Z');
+    cluster.create(
+      backups,
+      'velero',
+      backup('created', '2026-11-25T10:05:00Z'),
+      options,
+    );
+    cluster.patch(
+      backups,
+      'velero',
+      'loaded',
+      'main',
+      'application/merge-patch+json',
+      { spec: { ttl: '1h0m0s' } },
+      options,
+    );
+    now = new Date('2026-11-25T10:10:00Z');
+    cluster.remove(namespaces, '', 'velero', options);
+
+    expect(names(START)).toEqual(['loaded']);
+    const before = cluster.objectsAt(backups, 'velero', START.getTime());
+    expect((before[0].spec as any).ttl).toBeUndefined();
+    expect(names(new Date('2026-11-25T10:06:00Z'))).toEqual([
+      'created',
+      'loaded',
+    ]);
+    expect(
+      cluster
+        .objectsAt(
+          backups,
+          'velero',
+          new Date('2026-11-25T10:06:00Z').getTime(),
+        )
+        .map(object => (object.spec as any).ttl),
+    ).toContain('1h0m0s');
+    expect(names(now)).toEqual([]);
+    expect(cluster.objectsAt(namespaces, '', START.getTime())).toHaveLength(1);
+    expect(cluster.objectsAt(namespaces, '', now.getTime())).toHaveLength(0);
+  });
+});

@@ -74,6 +74,28 @@ export interface LoadEntry {
   object: object;
 }
 
+/**
+ * A change made through the API (or by a controller): what `onChange` listeners get. `before` is
+ * absent for a create, `after` for a delete; `part` says whether the main resource or only its
+ * status was written.
+ */
+export interface ObjectChange {
+  type: ResourceType;
+  /** `''` for cluster-scoped resources. */
+  namespace: string;
+  name: string;
+  part: ObjectPart;
+  before?: JsonObject;
+  after?: JsonObject;
+}
+
+/** One earlier version of an object changed through the API; `previous` is absent after a create. */
+interface HistoryEntry {
+  /** When the change was made, in milliseconds of the cluster's clock. */
+  at: number;
+  previous?: JsonObject;
+}
+
 const JSON_PATCH = 'application/json-patch+json';
 const MERGE_PATCH = 'application/merge-patch+json';
 const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
@@ -242,6 +264,14 @@ export class Cluster {
   /** Bytes of API response bodies sent. */
   bytesSent = 0;
 
+  private readonly changeListeners: Array<(change: ObjectChange) => void> = [];
+  private readonly faultListeners: Array<() => void> = [];
+  /**
+   * Earlier versions of the objects changed through the API, by `<resource> <namespace>` then
+   * name, oldest first; kept only after `keepHistory()` (what a backup held at its start).
+   */
+  private history: Map<string, Map<string, HistoryEntry[]>> | undefined;
+
   /** Objects loaded with time tokens, by store key: where the tokens were, and the version. */
   private readonly living = new Map<
     string,
@@ -269,6 +299,86 @@ export class Cluster {
    */
   setFaults(faults: unknown): void {
     this.faults = parseFaults(faults, this.registry.crdNames());
+    this.faultListeners.forEach(listener => listener());
+  }
+
+  /** Removes every fault. */
+  clearFaults(): void {
+    this.faults = {};
+    this.faultListeners.forEach(listener => listener());
+  }
+
+  /** Calls `listener` after every change the faults go through (`setFaults`, `clearFaults`). */
+  onFaultsChange(listener: () => void): void {
+    this.faultListeners.push(listener);
+  }
+
+  /**
+   * Calls `listener` after every stored write made through the API or `write` (not `load`,
+   * not dry runs, not writes that change nothing), synchronously, once the store holds it.
+   */
+  onChange(listener: (change: ObjectChange) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  /**
+   * From now on, remembers the earlier version of every object changed through the API, so
+   * `objectsAt` can answer what a resource held at a past time. Loaded objects count as having
+   * always been there.
+   */
+  keepHistory(): void {
+    this.history ??= new Map();
+  }
+
+  /** The cluster's current time. */
+  now(): Date {
+    return this.clock();
+  }
+
+  private changed(change: ObjectChange, previous: JsonObject | undefined) {
+    if (this.history) {
+      const bucketKey = `${storageKey(change.type)} ${change.namespace}`;
+      let bucket = this.history.get(bucketKey);
+      if (!bucket) {
+        bucket = new Map();
+        this.history.set(bucketKey, bucket);
+      }
+      const entries = bucket.get(change.name) ?? [];
+      entries.push({ at: this.clock().getTime(), previous });
+      bucket.set(change.name, entries);
+    }
+    this.changeListeners.forEach(listener => listener(change));
+  }
+
+  /**
+   * The objects of one resource in one namespace (`''` for cluster-scoped ones) as they were at
+   * `at` (milliseconds of the cluster's clock), as stored (time tokens as loaded): the current
+   * objects with every change made through the API after `at` undone. Without `keepHistory()`,
+   * the current objects.
+   */
+  objectsAt(
+    type: { group: string; plural: string },
+    namespace: string,
+    at: number,
+  ): JsonObject[] {
+    const key = storageKey(type);
+    const changed = this.history?.get(`${key} ${namespace}`);
+    const objects: JsonObject[] = [];
+    for (const object of this.store.list(key, { namespace }).items) {
+      if (!changed?.has(str(metadataOf(object).name) ?? '')) {
+        objects.push(object);
+      }
+    }
+    for (const [name, entries] of changed ?? []) {
+      const firstLater = entries.find(entry => entry.at > at);
+      const then = firstLater
+        ? firstLater.previous
+        : this.store.get(key, namespace, name);
+      if (then) {
+        objects.push(then);
+      }
+    }
+    return objects;
   }
 
   /** False for resource types hidden by the `missingCrds` fault. */
@@ -607,11 +717,17 @@ export class Cluster {
     );
     if (!options.dryRun) {
       metadataOf(admitted).resourceVersion = this.store.nextResourceVersion();
-      this.store.put(
-        storageKey(type),
-        type.namespaced ? namespace : '',
-        name,
-        admitted,
+      const objectNamespace = type.namespaced ? namespace : '';
+      this.store.put(storageKey(type), objectNamespace, name, admitted);
+      this.changed(
+        {
+          type,
+          namespace: objectNamespace,
+          name,
+          part: 'main',
+          after: admitted,
+        },
+        undefined,
       );
     }
     return { object: this.versioned(type, admitted), warnings };
@@ -698,14 +814,42 @@ export class Cluster {
     }
     if (!options.dryRun) {
       meta.resourceVersion = this.store.nextResourceVersion();
-      this.store.put(
-        storageKey(type),
-        type.namespaced ? namespace : '',
-        name,
-        admitted,
+      const objectNamespace = type.namespaced ? namespace : '';
+      const stored = this.store.get(storageKey(type), objectNamespace, name);
+      this.store.put(storageKey(type), objectNamespace, name, admitted);
+      this.changed(
+        {
+          type,
+          namespace: objectNamespace,
+          name,
+          part,
+          before: current,
+          after: admitted,
+        },
+        stored,
       );
     }
     return { object: this.versioned(type, admitted), warnings };
+  }
+
+  /**
+   * A controller's write: `change` gets a copy of the stored object (as served now) and returns
+   * the desired one, written like a PATCH of the main resource or the status subresource
+   * (admission with strict field validation, no resourceVersion check). Throws an ApiError like
+   * the API would (NotFound when the object is gone).
+   */
+  write(
+    type: ResourceType,
+    namespace: string,
+    name: string,
+    part: ObjectPart,
+    change: (current: JsonObject) => JsonObject,
+  ): JsonObject {
+    return this.update(type, namespace, name, part, change, {
+      dryRun: false,
+      fieldValidation: 'Strict',
+      requireResourceVersion: false,
+    }).object;
   }
 
   /**
@@ -787,14 +931,43 @@ export class Cluster {
   ): JsonObject {
     const current = this.current(type, namespace, name);
     if (!options.dryRun) {
-      this.store.remove(storageKey(type), namespace, name);
+      const objectNamespace = type.namespaced ? namespace : '';
+      const stored = this.store.remove(storageKey(type), objectNamespace, name);
       this.store.nextResourceVersion();
       if (
         type.group === NAMESPACES.group &&
         type.plural === NAMESPACES.plural
       ) {
-        this.store.removeNamespace(name);
+        for (const inside of this.store.removeNamespace(name)) {
+          const meta = metadataOf(inside.object);
+          const insideType = this.registry.byApiVersionKind(
+            str(inside.object.apiVersion) ?? '',
+            str(inside.object.kind) ?? '',
+          );
+          if (insideType) {
+            this.changed(
+              {
+                type: insideType,
+                namespace: name,
+                name: str(meta.name) ?? '',
+                part: 'main',
+                before: inside.object,
+              },
+              inside.object,
+            );
+          }
+        }
       }
+      this.changed(
+        {
+          type,
+          namespace: objectNamespace,
+          name,
+          part: 'main',
+          before: current,
+        },
+        stored,
+      );
     }
     if (type.custom) {
       return this.versioned(type, current);

@@ -474,7 +474,7 @@ function adminRouter(cluster: Cluster): express.Router {
     }
   });
   router.delete('/faults', (_req, res) => {
-    cluster.faults = {};
+    cluster.clearFaults();
     res.json(cluster.faults);
   });
   router.get('/stats', (_req, res) => {

@@ -178,11 +178,24 @@ export class ObjectStore {
     return object;
   }
 
-  /** Removes every namespaced object in a namespace (what deleting a namespace ends in). */
-  removeNamespace(namespace: string): void {
-    for (const table of this.tables.values()) {
-      table.drop(namespace);
+  /**
+   * Removes every namespaced object in a namespace (what deleting a namespace ends in); returns
+   * them with their resource's storage key.
+   */
+  removeNamespace(
+    namespace: string,
+  ): Array<{ resource: string; object: JsonObject }> {
+    const removed: Array<{ resource: string; object: JsonObject }> = [];
+    for (const [resource, table] of this.tables) {
+      const bucket = table.buckets.get(namespace);
+      if (bucket) {
+        for (const object of bucket.objects.values()) {
+          removed.push({ resource, object });
+        }
+        table.drop(namespace);
+      }
     }
+    return removed;
   }
 
   /** One page of a resource's objects in list order. */
