@@ -48,6 +48,29 @@ describe('readConfig', () => {
           },
         ],
       });
+      fs.writeFileSync(
+        file,
+        [
+          'controllers: {restoreSeconds: 5, cnpgSeconds: 1}',
+          'clusters:',
+          '  - {name: a, port: 0, controllers: {enabled: false}}',
+          '  - {name: b, port: 0, controllers: {workloadSeconds: 0.5}}',
+        ].join('\n'),
+      );
+      expect(readConfig(file)).toEqual({
+        controllers: { restoreSeconds: 5, cnpgSeconds: 1 },
+        clusters: [
+          { name: 'a', port: 0, controllers: { enabled: false } },
+          { name: 'b', port: 0, controllers: { workloadSeconds: 0.5 } },
+        ],
+      });
+      fs.writeFileSync(
+        file,
+        'clusters:\n  - {name: a, port: 0, controllers: {restoreSeconds: soon}}\n',
+      );
+      expect(() => readConfig(file)).toThrow(
+        `${file}: clusters[0].controllers.restoreSeconds must be a number of seconds, 0 or more`,
+      );
       fs.writeFileSync(file, 'clusters:\n  - {name: a, port: "6443"}\n');
       expect(() => readConfig(file)).toThrow(
         `${file}: clusters[0] needs a name (string) and a port (number)`,

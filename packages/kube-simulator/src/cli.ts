@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'yaml';
+import { parseControllerOptions } from './controllers';
 import { isJsonObject } from './json';
 import { SimulatorOptions, startSimulator } from './index';
 import { DEFAULT_CONFIG } from './paths';
@@ -19,8 +20,8 @@ Serves simulated Kubernetes clusters for local development and tests (never prod
 
 /**
  * Reads a simulator config file:
- * `{ host?, crdDir?, clusters: [{ name, port, token?, fixtures? }] }`. Relative `fixtures` and
- * `crdDir` paths are resolved from the config file's folder.
+ * `{ host?, crdDir?, controllers?, clusters: [{ name, port, token?, fixtures?, controllers? }] }`.
+ * Relative `fixtures` and `crdDir` paths are resolved from the config file's folder.
  */
 export function readConfig(file: string): SimulatorOptions {
   const base = path.dirname(path.resolve(file));
@@ -31,6 +32,13 @@ export function readConfig(file: string): SimulatorOptions {
   if (!isJsonObject(config) || !Array.isArray(config.clusters)) {
     return fail('expected an object with a clusters list');
   }
+  const controllerOptions = (value: unknown, where: string) => {
+    try {
+      return parseControllerOptions(value, where);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  };
   const clusters = config.clusters.map((cluster, index) => {
     if (
       !isJsonObject(cluster) ||
@@ -50,6 +58,13 @@ export function readConfig(file: string): SimulatorOptions {
     ) {
       return fail(`clusters[${index}].fixtures must be a folder path`);
     }
+    const controllers =
+      cluster.controllers === undefined
+        ? undefined
+        : controllerOptions(
+            cluster.controllers,
+            `clusters[${index}].controllers`,
+          );
     return {
       name: cluster.name,
       port: cluster.port,
@@ -58,6 +73,7 @@ export function readConfig(file: string): SimulatorOptions {
         cluster.fixtures === undefined
           ? undefined
           : path.resolve(base, cluster.fixtures),
+      ...(controllers && { controllers }),
     };
   });
   return {
@@ -66,6 +82,9 @@ export function readConfig(file: string): SimulatorOptions {
       crdDir: path.resolve(base, config.crdDir),
     }),
     ...(typeof config.host === 'string' && { host: config.host }),
+    ...(config.controllers !== undefined && {
+      controllers: controllerOptions(config.controllers, 'controllers'),
+    }),
   };
 }
 

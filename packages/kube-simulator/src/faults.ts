@@ -22,7 +22,21 @@ export interface Faults {
    * discovery and their paths answer 404, as on a cluster where the operator is not installed.
    */
   missingCrds?: string[];
+  /**
+   * Controller fault: every Velero Restore that finishes on this cluster ends in this phase
+   * instead of `Completed`. `PartiallyFailed`: one item is not restored (`status.errors`, and a
+   * `status.warnings`); `Failed`: nothing is restored (`status.failureReason`).
+   */
+  restoreFailure?: (typeof RESTORE_FAILURES)[number];
+  /**
+   * Controller fault: Deployments and StatefulSets whose replicas change never become ready
+   * (`readyReplicas`/`availableReplicas` stay 0). Clearing it lets them become ready.
+   */
+  workloadsNeverReady?: boolean;
 }
+
+/** The phases the `restoreFailure` fault can make Velero Restores end in. */
+export const RESTORE_FAILURES = ['PartiallyFailed', 'Failed'] as const;
 
 /**
  * Checks a faults object (from JSON or from code) and returns a clean copy. Throws an Error
@@ -33,7 +47,14 @@ export function parseFaults(value: unknown, knownCrds: string[]): Faults {
   if (!isJsonObject(value)) {
     throw new Error('faults must be a JSON object');
   }
-  const allowed = ['latencyMs', 'status', 'closeConnections', 'missingCrds'];
+  const allowed = [
+    'latencyMs',
+    'status',
+    'closeConnections',
+    'missingCrds',
+    'restoreFailure',
+    'workloadsNeverReady',
+  ];
   const unknown = Object.keys(value).filter(key => !allowed.includes(key));
   if (unknown.length > 0) {
     throw new Error(
@@ -43,7 +64,14 @@ export function parseFaults(value: unknown, knownCrds: string[]): Faults {
     );
   }
   const faults: Faults = {};
-  const { latencyMs, status, closeConnections, missingCrds } = value;
+  const {
+    latencyMs,
+    status,
+    closeConnections,
+    missingCrds,
+    restoreFailure,
+    workloadsNeverReady,
+  } = value;
   if (latencyMs !== undefined) {
     if (typeof latencyMs !== 'number' || !(latencyMs >= 0)) {
       throw new Error('latencyMs must be a number of milliseconds, 0 or more');
@@ -82,6 +110,21 @@ export function parseFaults(value: unknown, knownCrds: string[]): Faults {
       );
     }
     faults.missingCrds = [...names];
+  }
+  if (restoreFailure !== undefined) {
+    const known = RESTORE_FAILURES.find(phase => phase === restoreFailure);
+    if (known === undefined) {
+      throw new Error(
+        `restoreFailure must be one of ${RESTORE_FAILURES.join(', ')}`,
+      );
+    }
+    faults.restoreFailure = known;
+  }
+  if (workloadsNeverReady !== undefined) {
+    if (typeof workloadsNeverReady !== 'boolean') {
+      throw new Error('workloadsNeverReady must be true or false');
+    }
+    faults.workloadsNeverReady = workloadsNeverReady;
   }
   return faults;
 }

@@ -7,6 +7,11 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Cluster } from './cluster';
+import {
+  ClusterControllers,
+  ControllerOptions,
+  resolveControllerOptions,
+} from './controllers';
 import { loadCrdDirectory, VOLSYNC_RESOURCES } from './crds';
 import { Faults } from './faults';
 import { readFixtureDirectory } from './fixtures';
@@ -15,7 +20,9 @@ import { BUILTIN_RESOURCES, ResourceRegistry } from './resources';
 import { createClusterApp } from './server';
 
 export type { Faults } from './faults';
-export { FAULT_STATUSES } from './faults';
+export { FAULT_STATUSES, RESTORE_FAILURES } from './faults';
+export type { ControllerOptions } from './controllers';
+export { DEFAULT_CONTROLLER_OPTIONS } from './controllers';
 export { formatTimestamp, resolveTimeTokens } from './timestamps';
 export { DEFAULT_CRD_DIR } from './paths';
 
@@ -31,6 +38,8 @@ export interface ClusterOptions {
   token?: string;
   /** Objects to load after the fixtures (same rules as `SimulatedCluster.load`). */
   objects?: object[];
+  /** This cluster's controller options, field by field over `SimulatorOptions.controllers`. */
+  controllers?: ControllerOptions;
 }
 
 /** Options of `startSimulator`. */
@@ -46,6 +55,12 @@ export interface SimulatorOptions {
   now?: Date;
   /** Interface to listen on; default `127.0.0.1`. */
   host?: string;
+  /**
+   * The simulated controllers of every cluster (Velero restores, Deployment and StatefulSet
+   * status, CloudNativePG demotion and promotion): on by default with delays of a few seconds;
+   * see `ControllerOptions` and `DEFAULT_CONTROLLER_OPTIONS`.
+   */
+  controllers?: ControllerOptions;
 }
 
 /** A running simulated cluster. */
@@ -68,6 +83,10 @@ export interface SimulatedCluster {
   readonly requestCount: number;
   /** Bytes of API response bodies sent so far (admin endpoints excluded). */
   readonly bytesSent: number;
+  /** Controller actions waiting on a timer (0 once the simulator has stopped). */
+  readonly pendingControllerActions: number;
+  /** Writes the cluster's controllers have made so far. */
+  readonly controllerWrites: number;
 }
 
 /** The running simulator returned by `startSimulator`. */
@@ -76,7 +95,7 @@ export interface Simulator {
   clusters: Array<{ name: string; url: string }>;
   /** The named cluster's handle; throws for an unknown name. */
   cluster(name: string): SimulatedCluster;
-  /** Closes every server and its open connections. */
+  /** Stops every controller (clearing its timers) and closes every server and its connections. */
   stop(): Promise<void>;
 }
 
@@ -101,7 +120,11 @@ function close(server: http.Server): Promise<void> {
   });
 }
 
-function handleOf(cluster: Cluster, url: string): SimulatedCluster {
+function handleOf(
+  cluster: Cluster,
+  controllers: ClusterControllers,
+  url: string,
+): SimulatedCluster {
   return {
     name: cluster.name,
     url,
@@ -116,13 +139,19 @@ function handleOf(cluster: Cluster, url: string): SimulatedCluster {
       cluster.setFaults(faults);
     },
     clearFaults: () => {
-      cluster.faults = {};
+      cluster.clearFaults();
     },
     get requestCount() {
       return cluster.requestCount;
     },
     get bytesSent() {
       return cluster.bytesSent;
+    },
+    get pendingControllerActions() {
+      return controllers.timers.size;
+    },
+    get controllerWrites() {
+      return controllers.writes;
     },
   };
 }
@@ -131,7 +160,8 @@ function handleOf(cluster: Cluster, url: string): SimulatedCluster {
  * Starts one HTTP server per cluster, each serving the Kubernetes REST API (discovery, the
  * built-in kinds Backstage reads, every served CRD version in `crdDir`, and VolSync) from its
  * own objects. Fixture and `objects` errors reject the promise, naming the file, the object
- * and the field; nothing is left listening then.
+ * and the field; nothing is left listening then. Each cluster's controllers act on the changes
+ * made through its API (see `SimulatorOptions.controllers`).
  */
 export async function startSimulator(
   options: SimulatorOptions,
@@ -150,6 +180,18 @@ export async function startSimulator(
   const startedAt = Date.now();
   const clock = () => new Date(now.getTime() + (Date.now() - startedAt));
   const host = options.host ?? '127.0.0.1';
+  const controllerOptions = options.clusters.map(clusterOptions => {
+    try {
+      return resolveControllerOptions(
+        options.controllers,
+        clusterOptions.controllers,
+      );
+    } catch (error) {
+      throw new Error(
+        `Cluster ${clusterOptions.name}: ${(error as Error).message}`,
+      );
+    }
+  });
 
   const clusters = options.clusters.map(clusterOptions => {
     const cluster = new Cluster(clusterOptions.name, registry, clock, now);
@@ -166,6 +208,20 @@ export async function startSimulator(
     }
     return { cluster, options: clusterOptions };
   });
+  const allClusters = clusters.map(({ cluster }) => cluster);
+  if (controllerOptions.some(resolved => resolved.enabled)) {
+    // any cluster may have made a backup another one restores, as it was then
+    allClusters.forEach(cluster => cluster.keepHistory());
+  }
+  const controllers = clusters.map(
+    ({ cluster }, index) =>
+      new ClusterControllers(
+        cluster,
+        controllerOptions[index],
+        () => allClusters,
+      ),
+  );
+  const stopControllers = () => controllers.forEach(each => each.stop());
 
   const servers: http.Server[] = [];
   const handles = new Map<string, SimulatedCluster>();
@@ -183,9 +239,17 @@ export async function startSimulator(
         },
       );
       const urlHost = host.includes(':') ? `[${host}]` : host;
-      handles.set(cluster.name, handleOf(cluster, `http://${urlHost}:${port}`));
+      handles.set(
+        cluster.name,
+        handleOf(
+          cluster,
+          controllers[allClusters.indexOf(cluster)],
+          `http://${urlHost}:${port}`,
+        ),
+      );
     }
   } catch (error) {
+    stopControllers();
     await Promise.all(servers.filter(server => server.listening).map(close));
     throw error;
   }
@@ -202,6 +266,7 @@ export async function startSimulator(
       return handle;
     },
     stop: async () => {
+      stopControllers();
       await Promise.all(servers.map(close));
     },
   };
