@@ -20,6 +20,12 @@ export const REPLICAS_BEFORE_FENCE_ANNOTATION =
 /** On a demoted CloudNativePG Cluster: its `spec.replica.primary` before the fence (unset: empty). */
 export const PRIMARY_BEFORE_FENCE_ANNOTATION =
   'disaster-recovery/primary-before-fence';
+/**
+ * On a demoted CloudNativePG Cluster: the `status.demotionToken` it showed before the fence (from
+ * an earlier demotion), which is not the token of this one.
+ */
+export const DEMOTION_TOKEN_BEFORE_FENCE_ANNOTATION =
+  'disaster-recovery/demotion-token-before-fence';
 /** On the entity: a URL that must answer 2xx once the service is up on the target cluster. */
 export const HEALTH_URL_ANNOTATION = 'disaster-recovery/health-url';
 /** On the objects a run creates (Velero Restore, drill namespace): the run's id. */
@@ -192,7 +198,7 @@ function sameObject(a: DrRunObjectChange, b: DrRunObjectChange): boolean {
  * is not recorded twice). A step called again (after `retryAfterMs` or a backend restart) finds
  * the objects it already put in their state and writes nothing; where such an object is not in
  * the step's record yet (the backend stopped between the write and the record), the step records
- * it then with {@link StepWriter.record}, so nothing is changed without a record of it.
+ * it then with {@link StepWriter.recordIfMissing}, so nothing is changed without a record of it.
  */
 export class StepWriter {
   private readonly recordedNow: DrRunObjectChange[] = [];
@@ -203,11 +209,11 @@ export class StepWriter {
   ) {}
 
   /** Records a change unless this step already recorded the same change of the same object. */
-  record(change: DrRunObjectChange): void {
+  record(entry: DrRunObjectChange): void {
     const seen = [...recordedObjects(this.ctx, this.step), ...this.recordedNow];
-    if (!this.ctx.dryRun && seen.some(c => sameObject(c, change))) return;
-    this.recordedNow.push(change);
-    this.ctx.record(change);
+    if (!this.ctx.dryRun && seen.some(c => sameObject(c, entry))) return;
+    this.recordedNow.push(entry);
+    this.ctx.record(entry);
   }
 
   /**
@@ -215,11 +221,11 @@ export class StepWriter {
    * recorded a change of the same kind to it (with any body): for objects written before a
    * restart whose record may have been lost.
    */
-  recordIfMissing(change: DrRunObjectChange): void {
+  recordIfMissing(entry: DrRunObjectChange): void {
     const seen = [...recordedObjects(this.ctx, this.step), ...this.recordedNow];
-    if (seen.some(c => sameObject(c, { ...change, body: c.body }))) return;
-    this.recordedNow.push(change);
-    this.ctx.record(change);
+    if (seen.some(c => sameObject(c, { ...entry, body: c.body }))) return;
+    this.recordedNow.push(entry);
+    this.ctx.record(entry);
   }
 
   /** Merge-patches an object (in a dry run: records the patch only). */

@@ -236,6 +236,21 @@ describe('fence', () => {
     });
   });
 
+  it('does not take a demotion token left from an earlier demotion for this one', async () => {
+    const kube = withPostgres(new FakeKube());
+    kube.update('prod-eu', PG_OLD, { status: { demotionToken: 'tok-old' } });
+    const ctx = context({ step: 'fence', kube });
+    await expect(step.run(ctx)).resolves.toEqual({ retryAfterMs: 1000 });
+    expect(kube.object('prod-eu', PG_OLD).metadata.annotations).toMatchObject({
+      'disaster-recovery/demotion-token-before-fence': 'tok-old',
+    });
+    await expect(step.run(ctx)).resolves.toEqual({ retryAfterMs: 1000 });
+    kube.update('prod-eu', PG_OLD, { status: { demotionToken: 'tok-new' } });
+    await expect(step.run(ctx)).resolves.toEqual({ done: true });
+    await step.undo!(ctx);
+    expect(kube.object('prod-eu', PG_OLD).metadata.annotations).toEqual({});
+  });
+
   it('fences all instances of a CloudNativePG primary that no replica follows', async () => {
     const kube = withPostgres(new FakeKube(), false);
     const ctx = context({ step: 'fence', kube });

@@ -3,6 +3,7 @@ import { CnpgCluster, followerOf, isReplica, selfName } from './cnpg';
 import {
   CNPG_CLUSTER,
   CNPG_FENCED_INSTANCES_ANNOTATION,
+  DEMOTION_TOKEN_BEFORE_FENCE_ANNOTATION,
   FENCED_BY_ANNOTATION,
   PRIMARY_BEFORE_FENCE_ANNOTATION,
   REPLICAS_BEFORE_FENCE_ANNOTATION,
@@ -156,11 +157,18 @@ async function demotePrimaries(
       const primaryBefore = alreadyOurs
         ? annotations[PRIMARY_BEFORE_FENCE_ANNOTATION] ?? ''
         : pg.spec?.replica?.primary ?? '';
+      // A token left from an earlier demotion is not this demotion's.
+      const staleToken = alreadyOurs
+        ? annotations[DEMOTION_TOKEN_BEFORE_FENCE_ANNOTATION]
+        : pg.status?.demotionToken;
       const patch = {
         metadata: {
           annotations: {
             [FENCED_BY_ANNOTATION]: run.id,
             [PRIMARY_BEFORE_FENCE_ANNOTATION]: primaryBefore,
+            ...(staleToken
+              ? { [DEMOTION_TOKEN_BEFORE_FENCE_ANNOTATION]: staleToken }
+              : {}),
           },
         },
         spec: { replica: { primary: newPrimary } },
@@ -189,7 +197,8 @@ async function demotePrimaries(
           )} on ${run.toCluster}).`,
         );
       }
-      if (!ctx.dryRun && (!done || !pg.status?.demotionToken)) {
+      const token = pg.status?.demotionToken;
+      if (!ctx.dryRun && (!done || !token || token === staleToken)) {
         waiting.push(
           `CloudNativePG Cluster ${nameOf(pg)} to publish status.demotionToken`,
         );
@@ -424,6 +433,7 @@ export function createFenceStep(): RunStepDefinition {
               annotations: {
                 [FENCED_BY_ANNOTATION]: null,
                 [PRIMARY_BEFORE_FENCE_ANNOTATION]: null,
+                [DEMOTION_TOKEN_BEFORE_FENCE_ANNOTATION]: null,
               },
             },
             spec: { replica: { primary: before || null } },
