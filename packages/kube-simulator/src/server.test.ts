@@ -570,8 +570,14 @@ describe('get, create, delete', () => {
       apiVersion: 'velero.io/v1',
       kind: 'Backup',
       metadata: { name: 'manual-1', namespace: 'velero', generation: 1 },
-      status: { phase: 'Completed', startTimestamp: '2026-11-25T09:58:00Z' },
+      status: { phase: 'Completed' },
     });
+    // {{now-2m}} follows the simulator's clock, which has run since the start (NOW)
+    const sinceTwoMinutesBeforeStart =
+      Date.parse(found.body.status.startTimestamp) -
+      Date.parse('2026-11-25T09:58:00Z');
+    expect(sinceTwoMinutesBeforeStart).toBeGreaterThanOrEqual(0);
+    expect(sinceTwoMinutesBeforeStart).toBeLessThan(60_000);
     expect(found.body.metadata.uid).toMatch(/^[0-9a-f-]{36}$/);
     const missing = await call(
       url,
