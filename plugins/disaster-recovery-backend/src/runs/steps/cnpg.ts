@@ -52,9 +52,27 @@ export function followerOf(
   );
 }
 
-/** `Ready` condition true and a healthy phase: the cluster serves. */
+/** CloudNativePG's phase of a healthy cluster. */
+export const HEALTHY_PHASE = 'Cluster in healthy state';
+/** CloudNativePG's phase when it stopped and needs a person (e.g. an unusable promotion token). */
+export const WAITING_FOR_USER_PHASE = 'Waiting for user action';
+
+/** Phase `Cluster in healthy state` and no `Ready` condition other than True: the cluster serves. */
 export function isHealthy(cluster: CnpgCluster): boolean {
   const ready = cluster.status?.conditions?.find(c => c.type === 'Ready');
-  if (ready) return ready.status === 'True';
-  return cluster.status?.phase === 'Cluster in healthy state';
+  return (
+    cluster.status?.phase === HEALTHY_PHASE &&
+    (ready === undefined || ready.status === 'True')
+  );
+}
+
+/** Why CloudNativePG stopped a cluster's switch, from its phase reason and conditions. */
+export function stopReason(cluster: CnpgCluster): string {
+  const status = cluster.status as
+    | (CnpgCluster['status'] & { phaseReason?: string })
+    | undefined;
+  const failed = status?.conditions?.find(
+    c => c.status === 'False' && c.message,
+  );
+  return status?.phaseReason || failed?.message || 'no reason given';
 }

@@ -447,8 +447,34 @@ describe('promote', () => {
         metadata: { annotations: { 'disaster-recovery/promoted-by': 'run-1' } },
         spec: { replica: { primary: 'orders-db-dr' } },
       });
-      // Without a token, promoted = healthy again.
+      // Without a token, promoted = healthy again after promoting.
+      kube.update('dr-us', PG_NEW, {
+        status: { phase: 'Promoting to primary cluster' },
+      });
+      await expect(step.run(ctx)).resolves.toEqual({ retryAfterMs: 1000 });
+      kube.update('dr-us', PG_NEW, {
+        status: { phase: 'Cluster in healthy state' },
+      });
       await expect(step.run(ctx)).resolves.toEqual({ done: true });
+    });
+
+    it('fails when CloudNativePG stops the promotion and waits for a person', async () => {
+      const kube = replicated('tok');
+      const ctx = context({
+        step: 'promote',
+        kube,
+        run: run({ strategy: 'warm-standby' }),
+      });
+      await step.run(ctx);
+      kube.update('dr-us', PG_NEW, {
+        status: {
+          phase: 'Waiting for user action',
+          phaseReason: 'invalid promotion token: illegal base64 data',
+        },
+      });
+      await expect(step.run(ctx)).rejects.toThrow(
+        'CloudNativePG stopped the promotion of Cluster shop/orders-db-dr on dr-us (Waiting for user action): invalid promotion token: illegal base64 data.',
+      );
     });
 
     it('fails when the promotion does not finish within the timeout', async () => {

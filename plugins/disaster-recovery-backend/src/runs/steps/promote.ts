@@ -1,6 +1,13 @@
 import { KubeObject } from '@backstage-dr/plugin-disaster-recovery-common';
 import { RunStepContext, RunStepDefinition, StepOutcome } from '../types';
-import { CnpgCluster, isHealthy, isReplica, selfName } from './cnpg';
+import {
+  CnpgCluster,
+  WAITING_FOR_USER_PHASE,
+  isHealthy,
+  isReplica,
+  selfName,
+  stopReason,
+} from './cnpg';
 import {
   CNPG_CLUSTER,
   DEMOTION_TOKEN_BEFORE_FENCE_ANNOTATION,
@@ -225,6 +232,13 @@ async function promotePostgres(
         },
       }),
     );
+    if (pg.status?.phase === WAITING_FOR_USER_PHASE) {
+      throw new Error(
+        `CloudNativePG stopped the promotion of Cluster ${nameOf(
+          pg,
+        )} on ${to} (${WAITING_FOR_USER_PHASE}): ${stopReason(pg)}.`,
+      );
+    }
     const token = replica.promotionToken;
     const promoted =
       pg.status?.switchReplicaClusterStatus?.inProgress !== true &&
