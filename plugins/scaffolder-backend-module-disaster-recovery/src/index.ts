@@ -1,7 +1,7 @@
 /**
  * Scaffolder actions of the DR suite: generate the DR configuration of a stateful service
  * (Velero, VolSync, CloudNativePG, annotations, runbook), declare an entity's DR tier in its
- * catalog file, and publish and register locally.
+ * catalog file, publish and register locally, and start drills, failovers and failbacks.
  *
  * @packageDocumentation
  */
@@ -12,6 +12,7 @@ export { createAnnotateCatalogAction } from './actions/annotateCatalog';
 export { createFetchCatalogSourceAction } from './actions/fetchCatalogSource';
 export { createPublishLocalAction } from './actions/publishLocal';
 export { createRegisterLocalAction } from './actions/registerLocal';
+export { createStartRunAction, drRunUrl } from './actions/startRun';
 export {
   readDrScaffolderSettings,
   DEFAULT_PUBLISH_DIRECTORY,

@@ -35,6 +35,7 @@ describe('scaffolderModuleDisasterRecovery', () => {
       'disaster-recovery:catalog:fetch-source',
       'disaster-recovery:publish:local',
       'disaster-recovery:catalog:register-local',
+      'disaster-recovery:run:start',
     ]);
     expect(actions.every(a => (a.examples ?? []).length > 0)).toBe(true);
   });

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'fs-extra';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 
@@ -13,12 +14,18 @@ export function mockActionContext(options: {
   input: Record<string, any>;
   workspacePath: string;
   isDryRun?: boolean;
+  /** The task's initiator; default a signed-in user (`mockCredentials.user()`). */
+  credentials?: BackstageCredentials;
+  secrets?: Record<string, string>;
+  signal?: AbortSignal;
 }): ActionContext<any, any> & { outputs: Record<string, unknown> } {
   const outputs: Record<string, unknown> = {};
   return {
     input: options.input,
     workspacePath: options.workspacePath,
     isDryRun: options.isDryRun,
+    secrets: options.secrets,
+    signal: options.signal,
     logger: mockServices.logger.mock(),
     outputs,
     output: jest.fn((name: string | number | symbol, value: unknown) => {
@@ -27,7 +34,8 @@ export function mockActionContext(options: {
     checkpoint: (async ({ fn }: { fn: () => unknown }) => fn()) as any,
     createTemporaryDirectory: async () =>
       fs.mkdtemp(path.join(os.tmpdir(), 'dr-action-')),
-    getInitiatorCredentials: async () => mockCredentials.user(),
+    getInitiatorCredentials: async () =>
+      options.credentials ?? mockCredentials.user(),
     task: { id: 'task-1' },
   };
 }
