@@ -21,4 +21,5 @@ export type {
   DisasterRecoveryApi,
   DisasterRecoveryEntityRef,
   DisasterRecoveryOverviewQuery,
+  DisasterRecoveryRunRequest,
 } from './api';

@@ -5,6 +5,9 @@ import {
   DrHistoryPoint,
   DrOverviewHistoryResponse,
   DrOverviewResponse,
+  DrRun,
+  DrRunCreateRequest,
+  DrRunPlan,
   DrServiceRecord,
   DrStrategy,
   DrVerdict,
@@ -41,6 +44,15 @@ export interface DisasterRecoveryOverviewQuery {
   /** 1 to 500; default 50. */
   limit?: number;
 }
+
+/**
+ * What {@link DisasterRecoveryApi.createRun} and {@link DisasterRecoveryApi.planRun} take: the
+ * kind of run, the entity and the options (`acceptDataLoss`, `primaryUnreachable`,
+ * `keepNamespace`).
+ *
+ * @public
+ */
+export type DisasterRecoveryRunRequest = Omit<DrRunCreateRequest, 'dryRun'>;
 
 /**
  * The client of the DR status backend (`/api/disaster-recovery`).
@@ -110,6 +122,44 @@ export interface DisasterRecoveryApi {
    * `disaster-recovery.status.refresh` permission; the new status shows once the refresh ends.
    */
   refresh(): Promise<void>;
+
+  /**
+   * Starts a drill, failover or failback of an entity (`POST /runs`). Needs the
+   * `disaster-recovery.{drill,failover,failback}.create` permission on the entity (403
+   * otherwise); the backend answers 409 while the entity has an active run.
+   *
+   * @returns the new run, in its first state
+   */
+  createRun(request: DisasterRecoveryRunRequest): Promise<DrRun>;
+
+  /**
+   * What a run would do, touching nothing (`POST /runs` with `dryRun: true`): every object it
+   * would create or patch, on which cluster, with the body, the data-loss window and the
+   * preflight's warnings.
+   */
+  planRun(request: DisasterRecoveryRunRequest): Promise<DrRunPlan>;
+
+  /** One run with its steps, their objects and log lines (`GET /runs/:id`). */
+  getRun(id: string): Promise<DrRun>;
+
+  /** The runs of an entity, newest first (`GET /runs?entityRef=`). */
+  listRuns(entityRef: DisasterRecoveryEntityRef): Promise<{ items: DrRun[] }>;
+
+  /**
+   * Confirms, at a run's traffic gate, that traffic now goes to the new side
+   * (`POST /runs/:id/confirm`). Needs `disaster-recovery.run.update` on the entity.
+   *
+   * @returns the run after the confirmation
+   */
+  confirmRun(id: string): Promise<DrRun>;
+
+  /**
+   * Cancels a run before its promote step; the fence is undone (`POST /runs/:id/cancel`). The
+   * backend answers 409 once the run has promoted. Needs `disaster-recovery.run.update`.
+   *
+   * @returns the run after the cancellation was accepted
+   */
+  cancelRun(id: string): Promise<DrRun>;
 }
 
 /**

@@ -285,4 +285,126 @@ describe('DisasterRecoveryClient', () => {
       expect(error.cause.message).toBe('You may not refresh the DR status');
     });
   });
+
+  describe('runs', () => {
+    const run = { id: 'run-42', type: 'failover', state: 'pending' };
+    const request = {
+      type: 'failover' as const,
+      entityRef: 'component:default/payments-api',
+      acceptDataLoss: true,
+    };
+
+    it('starts a run: POST /runs with the request as JSON', async () => {
+      const { client, fetch } = setup(json(run, 201));
+      await expect(client.createRun(request)).resolves.toEqual(run);
+      const [url, init] = fetch.mock.calls[0];
+      expect(url).toBe(`${BASE}/runs`);
+      expect(init?.method).toBe('POST');
+      expect(new Headers(init?.headers).get('Content-Type')).toBe(
+        'application/json',
+      );
+      expect(JSON.parse(init?.body as string)).toEqual({
+        ...request,
+        dryRun: false,
+      });
+    });
+
+    it('plans a run: POST /runs with dryRun', async () => {
+      const plan = { type: 'failover', steps: [], warnings: [] };
+      const { client, fetch } = setup(json(plan));
+      await expect(client.planRun(request)).resolves.toEqual(plan);
+      expect(JSON.parse(fetch.mock.calls[0][1]?.body as string)).toEqual({
+        ...request,
+        dryRun: true,
+      });
+    });
+
+    it('surfaces the 409 of an entity that has an active run', async () => {
+      const { client } = setup(
+        backstageError(
+          409,
+          'ConflictError',
+          'component:default/payments-api has an active run run-41',
+        ),
+      );
+      const error = await client.createRun(request).catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(409);
+      expect(error.cause.message).toBe(
+        'component:default/payments-api has an active run run-41',
+      );
+    });
+
+    it('surfaces the 403 of a user who may not start it', async () => {
+      const { client } = setup(
+        backstageError(403, 'NotAllowedError', 'Not allowed'),
+      );
+      const error = await client.planRun(request).catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(403);
+    });
+
+    it('gets one run, encoding its id', async () => {
+      const { client, fetch } = setup(json(run));
+      await expect(client.getRun('run/42')).resolves.toEqual(run);
+      expect(fetch.mock.calls[0][0]).toBe(`${BASE}/runs/run%2F42`);
+    });
+
+    it('lists the runs of an entity, normalizing its ref', async () => {
+      const { client, fetch } = setup(
+        json({ items: [run] }),
+        json({ items: [] }),
+      );
+      await expect(
+        client.listRuns('component:default/payments-api'),
+      ).resolves.toEqual({ items: [run] });
+      await client.listRuns({
+        kind: 'Component',
+        namespace: 'default',
+        name: 'payments-api',
+      });
+      for (const [url] of fetch.mock.calls) {
+        const parsed = new URL(url);
+        expect(parsed.pathname).toBe('/api/disaster-recovery/runs');
+        expect(parsed.searchParams.get('entityRef')).toBe(
+          'component:default/payments-api',
+        );
+      }
+    });
+
+    it('confirms the traffic gate and answers the run', async () => {
+      const confirmed = { ...run, state: 'completed' };
+      const { client, fetch } = setup(json(confirmed));
+      await expect(client.confirmRun('run-42')).resolves.toEqual(confirmed);
+      expect(fetch.mock.calls[0][0]).toBe(`${BASE}/runs/run-42/confirm`);
+      expect(fetch.mock.calls[0][1]?.method).toBe('POST');
+    });
+
+    it('reads the run back when cancel answers without a body', async () => {
+      const cancelling = { ...run, state: 'cancelling' };
+      const { client, fetch } = setup(
+        new Response(null, { status: 204 }),
+        json(cancelling),
+      );
+      await expect(client.cancelRun('run-42')).resolves.toEqual(cancelling);
+      expect(fetch.mock.calls.map(c => c[0])).toEqual([
+        `${BASE}/runs/run-42/cancel`,
+        `${BASE}/runs/run-42`,
+      ]);
+    });
+
+    it('surfaces the 409 of a cancel after promote', async () => {
+      const { client } = setup(
+        backstageError(
+          409,
+          'ConflictError',
+          'run-42 has promoted: it can no longer be cancelled; fail back instead',
+        ),
+      );
+      const error = await client.cancelRun('run-42').catch(e => e);
+      expect(error).toBeInstanceOf(ResponseError);
+      expect(error.statusCode).toBe(409);
+      expect(error.cause.message).toMatch(/can no longer be cancelled/);
+    });
+  });
 });

@@ -1,4 +1,4 @@
-import { parseEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
@@ -6,12 +6,15 @@ import {
   DrHistoryPoint,
   DrOverviewHistoryResponse,
   DrOverviewResponse,
+  DrRun,
+  DrRunPlan,
   DrServiceRecord,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import {
   DisasterRecoveryApi,
   DisasterRecoveryEntityRef,
   DisasterRecoveryOverviewQuery,
+  DisasterRecoveryRunRequest,
 } from './DisasterRecoveryApi';
 
 const PLUGIN_ID = 'disaster-recovery';
@@ -104,6 +107,65 @@ export class DisasterRecoveryClient implements DisasterRecoveryApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
+  }
+
+  /** {@inheritDoc DisasterRecoveryApi.createRun} */
+  async createRun(request: DisasterRecoveryRunRequest): Promise<DrRun> {
+    return this.json(await this.post('/runs', { ...request, dryRun: false }));
+  }
+
+  /** {@inheritDoc DisasterRecoveryApi.planRun} */
+  async planRun(request: DisasterRecoveryRunRequest): Promise<DrRunPlan> {
+    return this.json(await this.post('/runs', { ...request, dryRun: true }));
+  }
+
+  /** {@inheritDoc DisasterRecoveryApi.getRun} */
+  async getRun(id: string): Promise<DrRun> {
+    return this.json(await this.fetch(`/runs/${encodeURIComponent(id)}`));
+  }
+
+  /** {@inheritDoc DisasterRecoveryApi.listRuns} */
+  async listRuns(
+    entityRef: DisasterRecoveryEntityRef,
+  ): Promise<{ items: DrRun[] }> {
+    const params = new URLSearchParams({
+      entityRef: stringifyEntityRef(parseEntityRef(entityRef)),
+    });
+    return this.json(await this.fetch('/runs', params));
+  }
+
+  /** {@inheritDoc DisasterRecoveryApi.confirmRun} */
+  async confirmRun(id: string): Promise<DrRun> {
+    return this.runAction(id, 'confirm');
+  }
+
+  /** {@inheritDoc DisasterRecoveryApi.cancelRun} */
+  async cancelRun(id: string): Promise<DrRun> {
+    return this.runAction(id, 'cancel');
+  }
+
+  // Confirm and cancel answer the run; an empty answer (202, 204) is read back with GET.
+  private async runAction(
+    id: string,
+    action: 'confirm' | 'cancel',
+  ): Promise<DrRun> {
+    const response = await this.post(
+      `/runs/${encodeURIComponent(id)}/${action}`,
+      {},
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    const text = await response.text();
+    return text.trim() ? (JSON.parse(text) as DrRun) : this.getRun(id);
+  }
+
+  private post(path: string, body: unknown): Promise<Response> {
+    return this.fetch(path, undefined, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   }
 
   private async fetch(

@@ -3,5 +3,6 @@ export type {
   DisasterRecoveryApi,
   DisasterRecoveryEntityRef,
   DisasterRecoveryOverviewQuery,
+  DisasterRecoveryRunRequest,
 } from './DisasterRecoveryApi';
 export { DisasterRecoveryClient } from './DisasterRecoveryClient';
