@@ -1,5 +1,10 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import {
   compliantStatus,
@@ -28,9 +33,15 @@ describe('disasterRecoveryPlugin (legacy frontend system)', () => {
     const api = {
       getStatus: jest.fn(async () => recordOf(compliantStatus())),
       getHistory: jest.fn(async () => ({ items: [] })),
+      listRuns: jest.fn(async () => ({ items: [] })),
     };
     await renderInTestApp(
-      <TestApiProvider apis={[[disasterRecoveryApiRef, api]]}>
+      <TestApiProvider
+        apis={[
+          [disasterRecoveryApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         <EntityProvider entity={declaredEntity}>
           <EntityDisasterRecoveryCard />
           <EntityDisasterRecoveryContent />
@@ -44,5 +55,7 @@ describe('disasterRecoveryPlugin (legacy frontend system)', () => {
       }),
     ).toHaveLength(2);
     expect(await screen.findByText('Recovery points')).toBeInTheDocument();
+    expect(await screen.findByText('Run history')).toBeInTheDocument();
+    expect(api.listRuns).toHaveBeenCalledWith('component:default/payments-api');
   });
 });

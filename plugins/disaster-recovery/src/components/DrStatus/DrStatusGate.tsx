@@ -13,11 +13,12 @@ import { useDrStatus } from './useDrStatus';
  * Loads the entity's DR status and renders every state but the judged one itself: undeclared,
  * loading, error (with a retry), not judged yet, and an invalid declaration. A judged record
  * goes to `children`; an invalid declaration whose evidence was judged with its valid parts goes
- * to `invalidWithEvidence` when given.
+ * to `invalidWithEvidence` when given. `children` get `reload`, which reads the status again while
+ * the current one stays on screen.
  */
 export function DrStatusGate(props: {
   entity: Entity;
-  children: (record: JudgedRecord) => ReactNode;
+  children: (record: JudgedRecord, reload: () => void) => ReactNode;
   /** Renders an invalid declaration that has a status: its problems, then its evidence. */
   invalidWithEvidence?: (record: JudgedRecord) => ReactNode;
   /** Wraps the non-judged states, e.g. in a card. */
@@ -29,12 +30,17 @@ export function DrStatusGate(props: {
     invalidWithEvidence,
     frame = state => state,
   } = props;
-  const { declared, loading, error, value, retry } = useDrStatus(entity);
+  const { declared, entityRef, loading, error, value, retry } =
+    useDrStatus(entity);
 
   if (!declared) {
     return <>{frame(<UndeclaredState entity={entity} />)}</>;
   }
-  if (loading) {
+  // Reading the same entity's status again keeps the current one on screen.
+  const reloading =
+    value?.entityRef.toLocaleLowerCase('en-US') ===
+    entityRef.toLocaleLowerCase('en-US');
+  if (loading && !reloading) {
     return <>{frame(<Progress />)}</>;
   }
   if (error) {
@@ -82,5 +88,5 @@ export function DrStatusGate(props: {
   if (!value?.status) {
     return <>{frame(<NotJudgedState entity={entity} onRetry={retry} />)}</>;
   }
-  return <>{children(value as JudgedRecord)}</>;
+  return <>{children(value as JudgedRecord, retry)}</>;
 }

@@ -19,6 +19,7 @@ import {
   formatSeconds,
   newestRecoveryPoint,
 } from '../format';
+import { ActiveClusterNote } from '../DrRuns/RunNotes';
 import { ReasonList } from './ReasonList';
 import { VerdictBanner } from './VerdictBanner';
 
@@ -132,8 +133,8 @@ function primaryClusterText(declared: string | undefined, status: DrStatus) {
 }
 
 /**
- * What a developer needs to know about a judged service: the verdict with its reasons, the
- * targets beside the achieved values, the newest recovery point, the clusters and the runbook.
+ * What a developer needs to know about a judged service: the verdict with its reasons, where it
+ * runs after a failover, the targets beside the achieved values, the newest recovery point, the clusters and the runbook.
  */
 export function DrStatusSummary(props: {
   entity: Entity;
@@ -166,6 +167,7 @@ export function DrStatusSummary(props: {
   return (
     <>
       <VerdictBanner state={status.verdict}>{headline(record)}</VerdictBanner>
+      <ActiveClusterNote record={record} />
       <ReasonList reasons={reasonsOf(status)} limit={reasonLimit} />
       <Grid container spacing={2} component="dl">
         <Fact label="Tier">{record.tier ?? 'none'}</Fact>

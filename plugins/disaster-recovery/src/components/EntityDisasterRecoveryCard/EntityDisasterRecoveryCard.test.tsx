@@ -1,6 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { configApiRef } from '@backstage/core-plugin-api';
 import {
   mockApis,
@@ -8,7 +12,7 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { DrStatus } from '@backstage-dr/plugin-disaster-recovery-common';
-import { configure, screen, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   compliantStatus,
@@ -21,6 +25,7 @@ import {
   undeclaredEntity,
 } from '../../__fixtures__/records';
 import { DisasterRecoveryApi, disasterRecoveryApiRef } from '../../api';
+import { formatDateTime } from '../format';
 import { EntityDisasterRecoveryCard } from './EntityDisasterRecoveryCard';
 
 configure({ asyncUtilTimeout: 4000 });
@@ -36,11 +41,17 @@ async function renderCard(
   entity: Entity = declaredEntity,
 ) {
   return renderInTestApp(
-    <TestApiProvider apis={[[disasterRecoveryApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [disasterRecoveryApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <EntityDisasterRecoveryCard />
       </EntityProvider>
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
 
@@ -481,6 +492,74 @@ describe('EntityDisasterRecoveryCard', () => {
       }),
     ).toBeInTheDocument();
     expect(api.getStatus).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows the active run with a link to its steps on the tab', async () => {
+    await renderCard(
+      mockApi(async () =>
+        recordOf(compliantStatus(), {
+          activeRun: { id: 'run-42', type: 'failover', state: 'waiting' },
+        }),
+      ),
+    );
+    const note = await screen.findByTestId('active-run');
+    expect(note).toHaveTextContent(
+      'Failover in progress: waiting for a person.',
+    );
+    expect(
+      within(note).getByRole('link', {
+        name: 'Follow run run-42 on the Disaster recovery tab',
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments-api/disaster-recovery?run=run-42',
+    );
+    // No other run while it is active.
+    expect(screen.getByRole('button', { name: 'Start drill' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Fail over' })).toBeDisabled();
+    expect(screen.queryByTestId('active-cluster')).toBeNull();
+  });
+
+  it('says where the service runs after a failover, and offers to fail it back', async () => {
+    const since = '2026-11-23T10:00:00.000Z';
+    await renderCard(
+      mockApi(async () =>
+        recordOf(compliantStatus(), {
+          activeCluster: 'dr-us',
+          activeSince: since,
+          activeRunId: 'run-42',
+        }),
+      ),
+    );
+    const note = await screen.findByTestId('active-cluster');
+    expect(note).toHaveTextContent(
+      `Running on dr-us since ${formatDateTime(
+        since,
+      )} (failover run run-42). It is judged there, as its primary, until a failback completes.`,
+    );
+    expect(
+      within(note).getByRole('link', { name: 'failover run run-42' }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments-api/disaster-recovery?run=run-42',
+    );
+    expect(screen.queryByTestId('active-run')).toBeNull();
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Fail back' })).toBeEnabled(),
+    );
+    expect(screen.queryByRole('button', { name: 'Fail over' })).toBeNull();
+  });
+
+  it('offers a drill and a failover on a service that runs on its primary', async () => {
+    await renderCard(mockApi(async () => recordOf(compliantStatus())));
+    await screen.findByRole('status', { name: 'Disaster recovery: Compliant' });
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Start drill' })).toBeEnabled(),
+    );
+    expect(screen.getByRole('button', { name: 'Fail over' })).toBeEnabled();
+    expect(screen.queryByRole('button', { name: 'Fail back' })).toBeNull();
+    expect(screen.queryByTestId('active-run')).toBeNull();
+    expect(screen.queryByTestId('active-cluster')).toBeNull();
   });
 
   it('uses the times it is given', async () => {

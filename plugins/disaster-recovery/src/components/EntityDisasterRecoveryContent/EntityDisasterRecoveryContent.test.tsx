@@ -1,7 +1,16 @@
-import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import {
   DrHistoryPoint,
+  DrRun,
   DrStatus,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { configure, screen, waitFor, within } from '@testing-library/react';
@@ -16,6 +25,7 @@ import {
   recordOf,
   undeclaredEntity,
 } from '../../__fixtures__/records';
+import { completedDrill } from '../../__fixtures__/runs';
 import { formatClockTime } from '../format';
 import { DisasterRecoveryApi, disasterRecoveryApiRef } from '../../api';
 import { EntityDisasterRecoveryContent } from './EntityDisasterRecoveryContent';
@@ -45,6 +55,7 @@ function mockApi(status: DrStatus, items = history()) {
   return {
     getStatus: jest.fn(async () => recordOf(status)),
     getHistory: jest.fn(async () => ({ items })),
+    listRuns: jest.fn(async () => ({ items: [] as DrRun[] })),
   } satisfies Partial<DisasterRecoveryApi>;
 }
 
@@ -53,11 +64,17 @@ async function renderContent(
   entity = declaredEntity,
 ) {
   return renderInTestApp(
-    <TestApiProvider apis={[[disasterRecoveryApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [disasterRecoveryApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <EntityDisasterRecoveryContent />
       </EntityProvider>
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
 
@@ -611,6 +628,23 @@ describe('EntityDisasterRecoveryContent', () => {
     expect(
       screen.getByText('No replication: recovery relies on backups.'),
     ).toBeInTheDocument();
+  });
+
+  it('has the run buttons and the run history of the service', async () => {
+    const api = mockApi(compliantStatus());
+    api.listRuns.mockResolvedValue({ items: [completedDrill()] });
+    await renderContent(api);
+    const runs = await table('Run history');
+    const row = within(rowOf(runs, 'sam'));
+    expect(row.getByText('Drill')).toBeInTheDocument();
+    expect(row.getByText('Completed')).toBeInTheDocument();
+    expect(row.getByText('none (drill)')).toBeInTheDocument();
+    expect(api.listRuns).toHaveBeenCalledWith('component:default/payments-api');
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: 'Start drill' })).toBeEnabled(),
+    );
+    expect(screen.getByRole('button', { name: 'Fail over' })).toBeEnabled();
+    expect(screen.getByText(/No run is active/)).toBeInTheDocument();
   });
 
   it('shows the same undeclared state as the card, without loading details', async () => {

@@ -11,6 +11,7 @@ import {
   ReasonList,
   reasonsOf,
 } from '../DrStatus';
+import { RunsPanel } from '../DrRuns';
 import { AchievedRpoChart } from './AchievedRpoChart';
 import { CoverageTable } from './CoverageTable';
 import { DrillsCard } from './DrillsCard';
@@ -19,8 +20,12 @@ import { ReplicationTable } from './ReplicationTable';
 import { SchedulesTable } from './SchedulesTable';
 import { StorageLocationsTable } from './StorageLocationsTable';
 
-function DrDetails(props: { entity: Entity; record: JudgedRecord }) {
-  const { entity, record } = props;
+function DrDetails(props: {
+  entity: Entity;
+  record: JudgedRecord;
+  reload: () => void;
+}) {
+  const { entity, record, reload } = props;
   const { status } = record;
   return (
     <Grid container spacing={3} alignItems="stretch">
@@ -34,6 +39,9 @@ function DrDetails(props: { entity: Entity; record: JudgedRecord }) {
           entityRef={record.entityRef}
           rpoSeconds={record.rpoSeconds}
         />
+      </Grid>
+      <Grid item xs={12}>
+        <RunsPanel entity={entity} record={record} onRunEnded={reload} />
       </Grid>
       <Grid item xs={12}>
         <RecoveryPointsTable points={status.recoveryPoints} />
@@ -124,7 +132,8 @@ function InvalidWithEvidence(props: { entity: Entity; record: JudgedRecord }) {
 
 /**
  * The "Disaster recovery" tab of an entity: the verdict and summary of the card, the achieved
- * RPO over time against the target, every recovery point, each PVC's newest point and achieved
+ * RPO over time against the target, the drills, failovers and failbacks (start one, follow its
+ * steps live, the history of runs), every recovery point, each PVC's newest point and achieved
  * RPO (the worst marked) with what covers it, drills, schedules, storage locations and
  * replication. An invalid declaration shows its problems, then the evidence read with its valid
  * parts.
@@ -145,7 +154,9 @@ export function EntityDisasterRecoveryContent() {
         <InvalidWithEvidence entity={entity} record={record} />
       )}
     >
-      {record => <DrDetails entity={entity} record={record} />}
+      {(record, reload) => (
+        <DrDetails entity={entity} record={record} reload={reload} />
+      )}
     </DrStatusGate>
   );
 }
