@@ -64,6 +64,9 @@ function toRecord(row: Row, withDetails: boolean): DrServiceRecord {
     status: details?.status,
     problems: details?.problems,
     evidenceVerdict: details?.evidenceVerdict,
+    activeCluster: details?.active?.cluster,
+    activeSince: details?.active?.since,
+    activeRunId: details?.active?.runId,
     updatedAt: row.updated_at,
   };
 }
@@ -93,6 +96,11 @@ function toRow(record: DrServiceRecord): Row {
       status: record.status,
       problems: record.problems,
       evidenceVerdict: record.evidenceVerdict,
+      active: record.activeCluster && {
+        cluster: record.activeCluster,
+        since: record.activeSince,
+        runId: record.activeRunId,
+      },
     }),
     updated_at: record.updatedAt,
   };

@@ -24,7 +24,13 @@ import {
   DrStatus,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { DrStatusProvider } from '@backstage-dr/plugin-disaster-recovery-node';
+import { DrCompletedRun, DrRunStore } from '../database/DrRunStore';
 import { DrStatusStore } from '../database/DrStatusStore';
+import {
+  activeClusterOf,
+  runRecordsOf,
+  withActiveCluster,
+} from '../runs/activeCluster';
 import { KubernetesProxyClient } from '../kubernetes/KubernetesProxyClient';
 import { readClusters } from '../kubernetes/readClusters';
 import { readPostgresReplicationLag } from '../kubernetes/readPostgresLag';
@@ -99,6 +105,12 @@ export class DrStatusService {
       backupsKeptPerService?: number;
       /** Port of CloudNativePG's metrics exporter on its instances. Default 9187. */
       postgresMetricsPort?: number;
+      /**
+       * The drill, failover and failback runs: completed ones are drill evidence, and after a
+       * completed failover (until a completed failback) the service is judged with the cluster
+       * it failed over to as its primary.
+       */
+      runs?: DrRunStore;
     },
   ) {}
 
@@ -165,12 +177,24 @@ export class DrStatusService {
       metricsPort: this.options.postgresMetricsPort ?? 9187,
     });
     const updatedAt = now.toISOString();
+    const runsByEntity = new Map<string, DrCompletedRun[]>();
+    for (const run of (await this.options.runs?.completedRuns()) ?? []) {
+      const list = runsByEntity.get(run.entityRef) ?? [];
+      list.push(run);
+      runsByEntity.set(run.entityRef, list);
+    }
     const records: DrServiceRecord[] = [];
     for (const p of prepared) {
       records.push(
         'record' in p
           ? { ...p.record, updatedAt }
-          : this.evaluate(p, evidence, now, updatedAt),
+          : this.evaluate(
+              p,
+              evidence,
+              now,
+              updatedAt,
+              runsByEntity.get(p.declared.entityRef) ?? [],
+            ),
       );
       // Evaluation is synchronous: let requests through between batches of services.
       if (records.length % 200 === 0) {
@@ -277,15 +301,27 @@ export class DrStatusService {
     evidence: ClusterEvidence[],
     now: Date,
     updatedAt: string,
+    runs: DrCompletedRun[],
   ): DrServiceRecord {
-    const { declared, declaration, target, problems } = prepared;
+    const { declaration, target, problems } = prepared;
+    // After a completed failover the active cluster is judged as the primary.
+    const active = activeClusterOf(runs);
+    const declared = {
+      ...prepared.declared,
+      ...(active && {
+        activeCluster: active.cluster,
+        activeSince: active.since,
+        activeRunId: active.runId,
+      }),
+    };
     let status: DrStatus;
     try {
       status = evaluateDrStatus({
-        declaration,
+        declaration: withActiveCluster(declaration, active),
         target,
         clusters: evidence,
         now,
+        runs: runRecordsOf(runs),
         options: this.options.evaluation,
       });
     } catch (error) {
