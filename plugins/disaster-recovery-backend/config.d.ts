@@ -34,6 +34,23 @@ export interface Config {
        */
       backupsKeptPerService?: number;
     };
+    /** Drill, failover and failback runs. Every value a whole number of at least 1. */
+    runs?: {
+      /**
+       * How long scale-up-and-verify waits for the workloads' ready replicas (and the health
+       * URL), in seconds. Default 600.
+       */
+      verifyTimeoutSeconds?: number;
+      /** How long a Velero Restore may take before the promote step fails, in seconds. Default 3600. */
+      restoreTimeoutSeconds?: number;
+      /** How often waiting steps check again, and free runs are looked for, in milliseconds (at least 10). Default 2000. */
+      pollIntervalMs?: number;
+      /**
+       * How long a backend instance holds a run it executes without renewing its lease, in
+       * seconds; another instance takes the run over once it expires. Default 30.
+       */
+      leaseSeconds?: number;
+    };
     /** CloudNativePG. */
     cloudNativePg?: {
       /**

@@ -23,4 +23,29 @@ describe('disasterRecoveryPlugin configuration', () => {
       );
     },
   );
+
+  it.each([
+    ['verifyTimeoutSeconds', 0, 'is not a whole number of at least 1'],
+    ['restoreTimeoutSeconds', 1.5, 'is not a whole number of at least 1'],
+    ['pollIntervalMs', 5, 'is not a whole number of at least 10'],
+    ['leaseSeconds', -30, 'is not a whole number of at least 1'],
+    ['leaseSeconds', 'long', 'is not a number'],
+  ])(
+    'refuses disasterRecovery.runs.%s: %p at start-up, naming the key',
+    async (key, value, why) => {
+      await expect(
+        startTestBackend({
+          features: [
+            plugin,
+            catalogServiceMock.factory({ entities: [] }),
+            mockServices.rootConfig.factory({
+              data: { disasterRecovery: { runs: { [key]: value } } },
+            }),
+          ],
+        }),
+      ).rejects.toThrow(
+        `disasterRecovery.runs.${key}: ${JSON.stringify(value)} ${why}`,
+      );
+    },
+  );
 });

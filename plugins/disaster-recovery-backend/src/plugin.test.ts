@@ -1,3 +1,7 @@
+import {
+  BackendFeature,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -6,6 +10,12 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
 import plugin, { drModuleVeleroProvider, drModuleWorkloadsProvider } from '.';
+import { drRunStepsServiceRef } from './runs/runStepsServiceRef';
+import {
+  FakeKube,
+  eventually,
+  testSteps,
+} from './runs/__testUtils__/runTestKit';
 
 // The plugin end to end, through its public HTTP API: the catalog is an in-memory mock, the
 // Kubernetes backend's proxy is mocked at the HTTP level.
@@ -165,9 +175,11 @@ async function startBackend(
   permission:
     | AuthorizeResult.ALLOW
     | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+  extra: BackendFeature[] = [],
 ) {
   return startTestBackend({
     features: [
+      ...extra,
       plugin,
       drModuleWorkloadsProvider,
       drModuleVeleroProvider,
@@ -187,6 +199,7 @@ async function startBackend(
                 initialDelay: { hours: 1 },
               },
             },
+            runs: { pollIntervalMs: 20 },
           },
         },
       }),
@@ -584,6 +597,101 @@ describe('disasterRecoveryPlugin', () => {
       expect(trend.body.days).toEqual([
         { date: expect.any(String), counts: {}, total: 0 },
       ]);
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('judges a failed-over service on its active cluster until it fails back, with its runs as drill evidence', async () => {
+    const backend = await startBackend(AuthorizeResult.ALLOW, [
+      createServiceFactory({
+        service: drRunStepsServiceRef,
+        deps: {},
+        factory: () => ({ steps: testSteps(), kube: new FakeKube() }),
+      }),
+    ]);
+    const { server } = backend;
+    const api = '/api/disaster-recovery';
+    const status = () =>
+      request(server).get(`${api}/entities/component/default/orders-db/status`);
+    const runTo = async (type: string, state: string) => {
+      const created = await request(server)
+        .post(`${api}/runs`)
+        .send({ type, entityRef: 'component:default/orders-db' });
+      expect(created.status).toBe(201);
+      return eventually(async () => {
+        const run = await request(server).get(`${api}/runs/${created.body.id}`);
+        return run.body.state === state ? run.body : undefined;
+      });
+    };
+    // A run that ends starts a refresh: the status judged after it.
+    const judgedAfter = (time: string) =>
+      eventually(async () => {
+        const res = await status();
+        return res.body.updatedAt > time ? res.body : undefined;
+      });
+    try {
+      const before = await refreshAndWait(server);
+      expect(before).toMatchObject({
+        measuredRtoSeconds: 1800,
+        status: { primaryClusters: ['prod-eu'] },
+      });
+      expect(before.activeCluster).toBeUndefined();
+
+      // A completed drill is the newest drill evidence.
+      const drill = await runTo('drill', 'completed');
+      const drilled = await judgedAfter(drill.endedAt);
+      expect(drilled.status.lastDrill).toMatchObject({
+        kind: 'run',
+        name: drill.id,
+        type: 'drill',
+        measuredRtoSeconds: drill.measuredRtoSeconds,
+      });
+
+      // A failover waiting at its traffic gate is the record's active run.
+      const failover = await runTo('failover', 'waiting');
+      expect((await status()).body.activeRun).toEqual({
+        id: failover.id,
+        type: 'failover',
+        state: 'waiting',
+      });
+      await request(server).post(`${api}/runs/${failover.id}/confirm`);
+      const done = await eventually(async () => {
+        const run = await request(server).get(`${api}/runs/${failover.id}`);
+        return run.body.state === 'completed' ? run.body : undefined;
+      });
+      // Read at once from the runs, before any refresh.
+      expect((await status()).body).toMatchObject({
+        activeCluster: 'dr-us',
+        activeSince: done.endedAt,
+        activeRunId: failover.id,
+      });
+      expect((await status()).body.activeRun).toBeUndefined();
+      const failedOver = await judgedAfter(done.endedAt);
+      expect(failedOver).toMatchObject({
+        activeCluster: 'dr-us',
+        activeRunId: failover.id,
+        status: { primaryClusters: ['dr-us'] },
+      });
+      const overview = await request(server).get(`${api}/overview?q=orders`);
+      expect(overview.body.items[0]).toMatchObject({
+        activeCluster: 'dr-us',
+        activeRunId: failover.id,
+      });
+
+      const failback = await runTo('failback', 'waiting');
+      expect(failback).toMatchObject({
+        fromCluster: 'dr-us',
+        toCluster: 'prod-eu',
+      });
+      await request(server).post(`${api}/runs/${failback.id}/confirm`);
+      const failedBack = await eventually(async () => {
+        const run = await request(server).get(`${api}/runs/${failback.id}`);
+        return run.body.state === 'completed' ? run.body : undefined;
+      });
+      const back = await judgedAfter(failedBack.endedAt);
+      expect(back.activeCluster).toBeUndefined();
+      expect(back.status.primaryClusters).toEqual(['prod-eu']);
     } finally {
       await backend.stop();
     }

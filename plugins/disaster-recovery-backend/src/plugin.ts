@@ -10,8 +10,13 @@ import {
   DrStatusProvider,
   drStatusProvidersExtensionPoint,
 } from '@backstage-dr/plugin-disaster-recovery-node';
+import { DrRunStore } from './database/DrRunStore';
 import { DrStatusStore } from './database/DrStatusStore';
 import { KubernetesProxyClient } from './kubernetes/KubernetesProxyClient';
+import { RunExecutor } from './runs/RunExecutor';
+import { RunService, readRunInputs } from './runs/RunService';
+import { readRunsConfig } from './runs/config';
+import { drRunStepsServiceRef } from './runs/runStepsServiceRef';
 import { DrStatusService } from './service/DrStatusService';
 import { REFRESH_TASK_ID, createRouter } from './service/router';
 
@@ -30,7 +35,9 @@ function readBackupsKept(config: Config | undefined): number {
  * The DR backend plugin (`disaster-recovery`): refreshes the DR status of every service from the
  * clusters of the Kubernetes plugin on a schedule (`disasterRecovery.refresh.schedule`, default
  * every 5 minutes), keeps it in its database, and serves it over HTTP (see `createRouter`).
- * Status providers come from modules on `drStatusProvidersExtensionPoint`.
+ * Status providers come from modules on `drStatusProvidersExtensionPoint`. Drills, failovers and
+ * failbacks are runs in its database, executed by a loop in every backend instance (each run by
+ * the instance holding its lease).
  *
  * @public
  */
@@ -59,7 +66,10 @@ export const disasterRecoveryPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
+        auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        runSteps: drRunStepsServiceRef,
       },
       async init({
         config,
@@ -71,12 +81,18 @@ export const disasterRecoveryPlugin = createBackendPlugin({
         httpAuth,
         httpRouter,
         permissions,
+        auditor,
+        lifecycle,
         catalog,
+        runSteps,
       }) {
         const refreshConfig = config.getOptionalConfig(
           'disasterRecovery.refresh',
         );
+        const runsConfig = readRunsConfig(config);
         const store = await DrStatusStore.create(database);
+        const runStore = await DrRunStore.create(database);
+        const policies = TierPolicies.fromConfig(config);
         const client = new KubernetesProxyClient({
           discovery,
           auth,
@@ -91,7 +107,7 @@ export const disasterRecoveryPlugin = createBackendPlugin({
           client,
           store,
           providers,
-          policies: TierPolicies.fromConfig(config),
+          policies,
           logger,
           clusterConcurrency:
             refreshConfig?.getOptionalNumber('clusterConcurrency') ?? 4,
@@ -110,6 +126,7 @@ export const disasterRecoveryPlugin = createBackendPlugin({
               'disasterRecovery.localSnapshotsSurviveClusterLoss',
             ),
           },
+          runs: runStore,
         });
         const schedule = refreshConfig?.has('schedule')
           ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
@@ -127,6 +144,43 @@ export const disasterRecoveryPlugin = createBackendPlugin({
             await service.refresh();
           },
         });
+
+        const { leaseSeconds, ...limits } = runsConfig;
+        const executor = new RunExecutor({
+          store: runStore,
+          steps: runSteps.steps,
+          kube: runSteps.kube,
+          inputs: run =>
+            readRunInputs(
+              { catalog, auth, policies, statusStore: store },
+              run.entityRef,
+            ),
+          limits,
+          leaseMs: leaseSeconds * 1000,
+          pollIntervalMs: limits.pollIntervalMs,
+          logger: logger.child({ task: 'disaster-recovery-runs' }),
+          auditor,
+          // A completed run is drill evidence and may move the active cluster: judge again.
+          onRunEnded: () => {
+            scheduler.triggerTask(REFRESH_TASK_ID).catch(error => {
+              logger.debug(`DR refresh after a run not started: ${error}`);
+            });
+          },
+        });
+        const runs = new RunService({
+          runs: runStore,
+          statusStore: store,
+          catalog,
+          auth,
+          policies,
+          steps: runSteps.steps,
+          kube: runSteps.kube,
+          limits,
+          onChange: id => executor.wake(id),
+        });
+        lifecycle.addStartupHook(() => executor.start());
+        lifecycle.addShutdownHook(() => executor.stop());
+
         httpRouter.use(
           await createRouter({
             store,
@@ -134,6 +188,7 @@ export const disasterRecoveryPlugin = createBackendPlugin({
             permissions,
             catalog,
             scheduler,
+            runs: { service: runs, store: runStore, auditor },
           }),
         );
       },

@@ -117,8 +117,19 @@ describe.each(['SQLITE_3', 'POSTGRES_15'] as const)('RunExecutor on %s', id => {
       ...inputs.declaration,
       strategy,
     });
+    const { type: t, fromCluster, toCluster, options, createdBy } = base;
     return store.create(
-      { ...base, dataLossWindowSeconds: 1200, steps },
+      {
+        type: t,
+        entityRef: ENTITY,
+        strategy,
+        fromCluster,
+        toCluster,
+        options,
+        dataLossWindowSeconds: 1200,
+        createdBy,
+        steps,
+      },
       createdAt,
     );
   }
@@ -634,7 +645,7 @@ describe.each(['SQLITE_3', 'POSTGRES_15'] as const)('RunExecutor on %s', id => {
       const a = executor({
         by: 'a',
         behaviours: {
-          promote: async (ctx, call) => {
+          promote: async (_ctx, call) => {
             if (call === 1) {
               waited.resolve();
               return { retryAfterMs: 60_000 };

@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   HttpAuthService,
   PermissionsService,
   SchedulerService,
@@ -24,7 +25,10 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { DrRunStore } from '../database/DrRunStore';
 import { DrStatusStore } from '../database/DrStatusStore';
+import { RunService } from '../runs/RunService';
+import { addRunRoutes, withRunState } from './runRoutes';
 
 /** The id of the scheduled refresh task. */
 export const REFRESH_TASK_ID = 'disaster-recovery-refresh';
@@ -251,6 +255,9 @@ function facets(records: readonly DrServiceRecord[]): DrOverviewFacets {
  *   phase and how many services use each.
  * - `POST /refresh`: starts a refresh now (permission `disaster-recovery.status.refresh`);
  *   202 `{ accepted: true }`.
+ * - `/runs`: drills, failovers and failbacks, when `runs` is given (see `addRunRoutes`).
+ *
+ * Records carry the entity's active run and active cluster as the runs are now.
  *
  * Bad query parameters answer 400 naming the parameter and the accepted form.
  *
@@ -262,11 +269,33 @@ export async function createRouter(options: {
   permissions: PermissionsService;
   catalog: CatalogService;
   scheduler: SchedulerService;
+  /** The runs API; without it there is no `/runs` and records carry no run state. */
+  runs?: {
+    service: RunService;
+    store: DrRunStore;
+    auditor: AuditorService;
+  };
 }): Promise<express.Router> {
-  const { store, httpAuth, permissions, catalog, scheduler } = options;
+  const { store, httpAuth, permissions, catalog, scheduler, runs } = options;
   const router = Router();
   router.use(express.json());
   router.use(createPermissionIntegrationRouter({ permissions: drPermissions }));
+  if (runs) {
+    addRunRoutes(router, {
+      runs: runs.service,
+      runStore: runs.store,
+      httpAuth,
+      permissions,
+      auditor: runs.auditor,
+    });
+  }
+  const runState = <T extends DrServiceRecord>(
+    records: readonly T[],
+    entityRef?: string,
+  ): Promise<readonly T[]> =>
+    runs
+      ? withRunState(runs.store, records, entityRef)
+      : Promise.resolve(records);
 
   async function readableEntity(req: express.Request) {
     const { kind, namespace, name } = req.params;
@@ -287,7 +316,8 @@ export async function createRouter(options: {
         `No DR status for ${entityRef} yet: it has not been judged by a refresh`,
       );
     }
-    res.json(record);
+    const [current] = await runState([record], entityRef);
+    res.json(current);
   });
 
   router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
@@ -346,7 +376,7 @@ export async function createRouter(options: {
 
   router.get('/overview', async (req, res) => {
     const query = parse(overviewQuery, req.query);
-    let records = await store.listAll();
+    let records = await runState(await store.listAll());
     const readable = await readableRefs(req);
     if (readable) {
       records = records.filter(r => readable.has(r.entityRef));

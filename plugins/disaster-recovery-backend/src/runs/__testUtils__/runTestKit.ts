@@ -111,6 +111,8 @@ export interface StepCall {
   dryRun: boolean;
   /** Which step set made the call (a backend instance in multi-instance tests). */
   by: string;
+  /** When (epoch ms). */
+  at: number;
 }
 
 export type StepBehaviour = (
@@ -203,6 +205,7 @@ export function testSteps(
         runId: ctx.run.id,
         dryRun: ctx.dryRun,
         by,
+        at: Date.now(),
       });
       const key = `${ctx.run.id}/${name}/${ctx.dryRun}`;
       const call = (counts.get(key) ?? 0) + 1;
@@ -222,6 +225,7 @@ export function testSteps(
           runId: ctx.run.id,
           dryRun: ctx.dryRun,
           by,
+          at: Date.now(),
         });
         if (options.undoFence) return options.undoFence(ctx);
         const patch = { spec: { replicas: 1 } };
@@ -240,7 +244,7 @@ export function testSteps(
     },
     definition(
       'promote',
-      (run, declaration: DrDeclaration) =>
+      (_run, declaration: DrDeclaration) =>
         declaration.strategy !== 'active-active',
     ),
     definition('scale-up-and-verify', () => true),
