@@ -24,7 +24,9 @@ static_failed=0
 
 echo "[test] PostgreSQL for the database tests"
 trap stop_test_postgres EXIT
-if ! start_test_postgres; then
+if [ -n "${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-}" ]; then
+  echo "[test] using the PostgreSQL server of BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING"
+elif ! start_test_postgres; then
   echo "[test] PostgreSQL could not be started: the database tests run on SQLite only"
   static_failed=$((static_failed + 1))
 fi
