@@ -30,6 +30,9 @@ import {
 
 const iso = (d: Date) => d.toISOString();
 
+/** How long one step may take in a dry run (it only reads) before the plan goes on without it. */
+const PLAN_STEP_TIMEOUT_MS = 30_000;
+
 /** The entity ref of whoever made a request (a user, or a service for service calls). */
 export function principalRef(credentials: BackstageCredentials): string {
   const principal = credentials.principal as {
@@ -240,6 +243,12 @@ export class RunService {
           : `The newest counted recovery point is ${window} s old, above the RPO target of ${inputs.declaration.rpoSeconds} s: the run needs acceptDataLoss.`,
       );
     }
+    const active = await this.options.runs.activeRun(run.entityRef);
+    if (active) {
+      warnings.push(
+        `${run.entityRef} has an active ${active.type} run ${active.id} (${active.state}): a new run cannot start before it ends.`,
+      );
+    }
     const steps: DrRunPlan['steps'] = [];
     for (const step of run.steps) {
       const definition = this.steps.find(d => d.name === step.name)!;
@@ -263,13 +272,28 @@ export class RunService {
         },
         now: () => this.now(),
       };
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await definition.run(ctx);
+        await Promise.race([
+          definition.run(ctx),
+          new Promise((_, reject) => {
+            timer = setTimeout(
+              () =>
+                reject(
+                  new Error(
+                    `did not answer within ${PLAN_STEP_TIMEOUT_MS / 1000} s`,
+                  ),
+                ),
+              PLAN_STEP_TIMEOUT_MS,
+            );
+          }),
+        ]);
       } catch (error) {
         warnings.push(
           `${step.name}: ${error instanceof Error ? error.message : error}`,
         );
       }
+      clearTimeout(timer);
       steps.push(planned);
     }
     return {

@@ -333,8 +333,8 @@ describe('runs API', () => {
 
   it('answers 409 while the entity has an active run, to concurrent requests too', async () => {
     const hold = deferred();
-    behaviours.promote = async () => {
-      await hold.promise;
+    behaviours.promote = async ctx => {
+      if (!ctx.dryRun) await hold.promise;
       return { done: true };
     };
     const answers = await Promise.all(
@@ -350,6 +350,19 @@ describe('runs API', () => {
     expect(conflicts[0].body.error.message).toMatch(
       new RegExp(`^${ORDERS} already has an active failover run ${id} \\(`),
     );
+    // A plan says so.
+    const plan = await post('/runs', {
+      type: 'drill',
+      entityRef: ORDERS,
+      dryRun: true,
+      acceptDataLoss: true,
+    });
+    expect(plan.status).toBe(200);
+    expect(plan.body.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${ORDERS} has an active failover run ${id} \\(`),
+      ),
+    ]);
     // Another entity is free.
     expect(
       (await post('/runs', { type: 'drill', entityRef: BILLING })).status,
