@@ -89,6 +89,19 @@ function isTimeZone(zone: string): boolean {
  * @public
  */
 export function parseVeleroCron(text: unknown): VeleroCron | { error: string } {
+  if (typeof text !== 'string') return readVeleroCron(text);
+  // A refresh reads the same few expressions for many schedules: each is parsed once.
+  const cached = parsedCrons.get(text);
+  if (cached) return cached;
+  const parsed = readVeleroCron(text);
+  if (parsedCrons.size >= 4096) parsedCrons.clear();
+  parsedCrons.set(text, parsed);
+  return parsed;
+}
+
+const parsedCrons = new Map<string, VeleroCron | { error: string }>();
+
+function readVeleroCron(text: unknown): VeleroCron | { error: string } {
   if (typeof text !== 'string') {
     return {
       error: `is a ${

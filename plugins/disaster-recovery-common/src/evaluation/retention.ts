@@ -224,16 +224,49 @@ export class RecoveryPointRetention {
     // Services that may see backups on this cluster, by the namespaces of their objects.
     const byNamespace = new Map<string, LocatedService[]>();
     const all: LocatedService[] = [];
+    // And by the label pairs of their objects and pods, so that a backup selecting `k=v` is
+    // offered only to the services that have an object with that label.
+    const byPair = new Map<string, LocatedService[]>();
+    const push = (
+      map: Map<string, LocatedService[]>,
+      key: string,
+      s: LocatedService,
+    ) => {
+      const list = map.get(key);
+      if (!list) map.set(key, [s]);
+      else if (list[list.length - 1] !== s) list.push(s);
+    };
     for (const service of this.services) {
       if (service.location.primaryObjects.length === 0) continue;
       if (!this.inScope(service, cluster)) continue;
       all.push(service);
-      for (const namespace of service.namespaces) {
-        const list = byNamespace.get(namespace);
-        if (list) list.push(service);
-        else byNamespace.set(namespace, [service]);
+      for (const namespace of service.namespaces)
+        push(byNamespace, namespace, service);
+      const pairs = new Set<string>();
+      for (const o of [
+        ...service.location.primaryObjects.map(x => x.obj),
+        ...service.podTemplates,
+      ]) {
+        for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
+          pairs.add(`${k}=${v}`);
+        }
       }
+      for (const pair of pairs) push(byPair, pair, service);
     }
+    /** The first label pair a backup's selector requires, when it has one to index by. */
+    const requiredPair = (backup: VeleroBackup): string | undefined => {
+      const spec = backup.spec;
+      if (
+        !spec ||
+        (spec.orLabelSelectors && spec.orLabelSelectors.length > 0)
+      ) {
+        return undefined;
+      }
+      const first = Object.entries(spec.labelSelector?.matchLabels ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .sort()[0];
+      return first;
+    };
     let kept: Map<number, KubeObject>;
     let buckets: Map<LocatedService, Map<string, Newest>>;
     // Each object may be kept by several buckets: it stays while one of them holds it.
@@ -309,11 +342,21 @@ export class RecoveryPointRetention {
           }
           const expanded = backup.status?.wildcardNamespaces?.wildcardResult;
           const included = expanded ?? backup.spec?.includedNamespaces ?? [];
-          const candidates =
+          const pair = requiredPair(backup);
+          const everywhere =
             included.length === 0 ||
-            (!expanded && included.some(ns => /[*?[]/.test(ns)))
+            (!expanded && included.some(ns => /[*?[]/.test(ns)));
+          let candidates: LocatedService[];
+          if (pair !== undefined) {
+            const withPair = byPair.get(pair) ?? [];
+            candidates = everywhere
+              ? withPair
+              : withPair.filter(s => included.some(ns => s.namespaces.has(ns)));
+          } else {
+            candidates = everywhere
               ? all
               : [...new Set(included.flatMap(ns => byNamespace.get(ns) ?? []))];
+          }
           if (candidates.length === 0) continue;
           const time = veleroBackupTime(backup);
           const phase = backup.status?.phase;

@@ -141,10 +141,8 @@ export function veleroScope(
   if (cached) return cached;
   const key = contentKey(spec, expandedNamespaces);
   const same = scopesByContent.get(key);
-  if (same) {
-    if (!expandedNamespaces) scopes.set(spec, same);
-    return same;
-  }
+  // Not remembered by identity: a refresh offers a million fresh objects once each.
+  if (same) return same;
   const problems: string[] = [];
   const included = expandedNamespaces
     ? list(expandedNamespaces)
