@@ -20,17 +20,17 @@ function indexOf(backups: readonly VeleroBackup[]): BackupIndex {
   backups.forEach((backup, position) => {
     const spec = backup.spec ?? {};
     const expanded = backup.status?.wildcardNamespaces?.wildcardResult;
-    const included = Array.isArray(expanded)
-      ? expanded
-      : Array.isArray(spec.includedNamespaces)
-      ? spec.includedNamespaces
-      : [];
+    let included: unknown[] = [];
+    if (Array.isArray(expanded)) included = expanded;
+    else if (Array.isArray(spec.includedNamespaces)) {
+      included = spec.includedNamespaces;
+    }
     // Glob patterns (`app-*`) are not bucketed by name: such a backup is a candidate everywhere.
-    const namespaces =
+    const namespaces: string[] =
       included.length === 0 ||
       included.some(ns => typeof ns !== 'string' || /[*?[]/.test(ns))
         ? ['*']
-        : included;
+        : (included as string[]);
     const pair =
       spec.orLabelSelectors && spec.orLabelSelectors.length > 0
         ? ''

@@ -82,6 +82,8 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+const parsedCrons = new Map<string, VeleroCron | { error: string }>();
+
 /**
  * Reads a schedule expression the way Velero does ({@link VeleroCron}).
  *
@@ -98,8 +100,6 @@ export function parseVeleroCron(text: unknown): VeleroCron | { error: string } {
   parsedCrons.set(text, parsed);
   return parsed;
 }
-
-const parsedCrons = new Map<string, VeleroCron | { error: string }>();
 
 function readVeleroCron(text: unknown): VeleroCron | { error: string } {
   if (typeof text !== 'string') {

@@ -1030,7 +1030,8 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
           ? Math.max(0, Math.floor((nowMs - start) / 1000))
           : null,
       message: [
-        paused ? 'paused' : manual ? 'manual trigger only' : undefined,
+        paused ? 'paused' : undefined,
+        manual ? 'manual trigger only' : undefined,
         failing
           ? `failing: ${sync?.message ?? 'Synchronizing reason Error'}`
           : undefined,

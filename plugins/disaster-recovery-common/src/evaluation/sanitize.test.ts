@@ -420,11 +420,11 @@ describe('sanitizeEvidence: a malformed entry of a list', () => {
         ],
       },
     };
-    const evidence: ClusterEvidence = {
+    const listed: ClusterEvidence = {
       cluster: 'prod-eu',
       objects: { replicationSources: [source as any] },
     };
-    const { objects, malformed } = sanitizeEvidence(evidence);
+    const { objects, malformed } = sanitizeEvidence(listed);
     expect(malformed).toEqual([]);
     const read = objects.replicationSources![0];
     expect(read.spec?.sourcePVC).toBe('data-orders-db-0');

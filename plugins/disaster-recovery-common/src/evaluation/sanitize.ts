@@ -322,6 +322,19 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
+/** Zod's name of an expected type in the words of Kubernetes' API reference. */
+function kindName(expected: string | undefined): string {
+  if (expected === 'array') return 'list';
+  if (expected === 'record' || expected === 'object') return 'map';
+  return expected ?? 'another form';
+}
+
+function describeFatal(value: unknown, expected: string): string {
+  if (value === undefined) return 'is missing';
+  if (value === '') return 'is empty';
+  return `expected ${expected}, got ${typeName(value)}`;
+}
+
 function valueAt(obj: unknown, path: readonly PropertyKey[]): unknown {
   let cursor: any = obj;
   for (const key of path) {
@@ -381,15 +394,10 @@ function sanitizeItem(
           fatal:
             path.length === 0
               ? `is a ${typeName(raw)}, not an object`
-              : `${formatPath(path)}: ${
-                  valueAt(current, path) === undefined
-                    ? 'is missing'
-                    : valueAt(current, path) === ''
-                    ? 'is empty'
-                    : `expected ${
-                        path.length === 1 ? 'map' : 'string'
-                      }, got ${typeName(valueAt(current, path))}`
-                }`,
+              : `${formatPath(path)}: ${describeFatal(
+                  valueAt(current, path),
+                  path.length === 1 ? 'map' : 'string',
+                )}`,
         };
       }
       const value = valueAt(current, path);
@@ -415,13 +423,7 @@ function sanitizeItem(
         problem:
           value === undefined
             ? 'is missing'
-            : `expected ${
-                expected === 'array'
-                  ? 'list'
-                  : expected === 'record' || expected === 'object'
-                  ? 'map'
-                  : expected ?? 'another form'
-              }, got ${typeName(value)}`,
+            : `expected ${kindName(expected)}, got ${typeName(value)}`,
       });
       current = without(current, path);
       justRemoved = formatPath(path);
