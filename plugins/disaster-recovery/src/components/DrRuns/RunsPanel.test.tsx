@@ -7,6 +7,7 @@ import {
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useState } from 'react';
 import {
   FreshPermissions,
   mockPermissions,
@@ -143,5 +144,66 @@ describe('RunsPanel', () => {
     await waitFor(() =>
       expect(screen.getByRole('button', { name: 'Start drill' })).toBeEnabled(),
     );
+  });
+
+  it('reads the status again after a run ends until a refresh has judged the run', async () => {
+    const running: DrRun = {
+      ...completedDrill(),
+      id: 'run-9',
+      state: 'running',
+      endedAt: undefined,
+      measuredRtoSeconds: undefined,
+    };
+    const api = mockApi([running]);
+    api.getRun.mockResolvedValue({
+      ...completedDrill(),
+      id: 'run-9',
+      endedAt: new Date().toISOString(),
+    });
+    const onRunEnded = jest.fn();
+    // The status as the tab holds it: judged 3 minutes ago until the third read finds the
+    // refresh that took the run in.
+    function Tab() {
+      const [record, setRecord] = useState(recordOf(compliantStatus()));
+      return (
+        <RunsPanel
+          entity={declaredEntity}
+          record={record}
+          judgedPollIntervalMs={100}
+          onRunEnded={() => {
+            onRunEnded();
+            if (onRunEnded.mock.calls.length === 3) {
+              setRecord(r => ({
+                ...r,
+                updatedAt: new Date(Date.now() + 1000).toISOString(),
+              }));
+            }
+          }}
+        />
+      );
+    }
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [disasterRecoveryApiRef, api],
+          [permissionApiRef, mockPermissions().api],
+        ]}
+      >
+        <FreshPermissions>
+          <Tab />
+        </FreshPermissions>
+      </TestApiProvider>,
+      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'Drill run run-9' }),
+    ).toBeInTheDocument();
+    // The stepper reads the run again (2 s later) and finds it ended: the status is read at
+    // once, then every 100 ms until it was judged after the run ended.
+    await waitFor(() => expect(onRunEnded).toHaveBeenCalledTimes(3), {
+      timeout: 6000,
+    });
+    await new Promise(r => setTimeout(r, 500));
+    expect(onRunEnded).toHaveBeenCalledTimes(3);
   });
 });

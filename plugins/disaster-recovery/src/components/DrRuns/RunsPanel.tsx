@@ -9,7 +9,7 @@ import {
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { disasterRecoveryApiRef } from '../../api';
@@ -19,17 +19,33 @@ import { RunHistoryTable } from './RunHistoryTable';
 import { RunStepper } from './RunStepper';
 
 /**
+ * After a run ends, the backend judges the entity again (a refresh that takes the run as drill
+ * evidence): the status is read again every `JUDGED_POLL_INTERVAL_MS` until it was judged after
+ * the run ended, at most `JUDGED_POLL_ATTEMPTS` times.
+ */
+export const JUDGED_POLL_INTERVAL_MS = 2000;
+export const JUDGED_POLL_ATTEMPTS = 30;
+
+/**
  * The runs of an entity on its DR tab: the buttons that start a drill, failover or failback, the
  * live stepper of the active run (or of the run named by `?run=<id>`), and the run history. When
- * a run ends, the history and the entity's status (its active cluster) are read again.
+ * a run ends, the history and the entity's status (its active cluster) are read again, and the
+ * status again until the refresh the run started has judged it (its measured RTO, last drill).
  */
 export function RunsPanel(props: {
   entity: Entity;
   record: DrServiceRecord;
   /** Reads the entity's DR status again, e.g. for its active cluster after a failover. */
   onRunEnded?: () => void;
+  /** How often the status is read again after a run ends, until it is judged after it. */
+  judgedPollIntervalMs?: number;
 }) {
-  const { entity, record, onRunEnded } = props;
+  const {
+    entity,
+    record,
+    onRunEnded,
+    judgedPollIntervalMs = JUDGED_POLL_INTERVAL_MS,
+  } = props;
   const entityRef = stringifyEntityRef(entity);
   const api = useApi(disasterRecoveryApiRef);
   const [searchParams, setSearchParams] = useSearchParams();
@@ -67,6 +83,11 @@ export function RunsPanel(props: {
   const onRunEndedRef = useRef(onRunEnded);
   onRunEndedRef.current = onRunEnded;
   const retryHistory = history.retry;
+  // The end of the last run watched here, until a status judged after it is read.
+  const [awaiting, setAwaiting] = useState<{
+    endedAt: string;
+    attempts: number;
+  }>();
   const onChange = useCallback(
     (run: DrRun) => {
       setLive(current =>
@@ -77,10 +98,36 @@ export function RunsPanel(props: {
       } else if (watched.current.delete(run.id)) {
         retryHistory();
         onRunEndedRef.current?.();
+        if (run.endedAt) {
+          setAwaiting({ endedAt: run.endedAt, attempts: 0 });
+        }
       }
     },
     [retryHistory],
   );
+
+  // The status read right after the run ended may come before the refresh that judges the run.
+  const judgedAt = Date.parse(record.updatedAt);
+  useEffect(() => {
+    if (!awaiting) {
+      return undefined;
+    }
+    if (
+      judgedAt >= Date.parse(awaiting.endedAt) ||
+      awaiting.attempts >= JUDGED_POLL_ATTEMPTS ||
+      !onRunEndedRef.current
+    ) {
+      setAwaiting(undefined);
+      return undefined;
+    }
+    const timer = setTimeout(() => {
+      onRunEndedRef.current?.();
+      setAwaiting(
+        current => current && { ...current, attempts: current.attempts + 1 },
+      );
+    }, judgedPollIntervalMs);
+    return () => clearTimeout(timer);
+  }, [awaiting, judgedAt, judgedPollIntervalMs]);
 
   const onStarted = (run: DrRun) => {
     setStarted(run);
