@@ -277,6 +277,18 @@ export class StepWriter {
     }
   }
 
+  /**
+   * Logs a line unless the step has logged it before, anywhere in its log: for a note that holds
+   * for the whole step (a step that is called again while it waits would repeat it otherwise).
+   */
+  logOnceInStep(level: DrRunLogLine['level'], message: string): void {
+    const log = this.ctx.run.steps?.find(s => s.name === this.step)?.log;
+    if (log?.some(line => line.message === message)) {
+      return;
+    }
+    this.ctx.log(level, message);
+  }
+
   /** Logs a line unless it repeats the step's last line (a step that waits logs each change once). */
   logOnce(level: DrRunLogLine['level'], message: string): void {
     const log = this.ctx.run.steps?.find(s => s.name === this.step)?.log;

@@ -318,6 +318,18 @@ describe('promote', () => {
       expect(kube.writes.map(w => [w.method, w.path])).toEqual([
         ['create', paths.restores],
       ]);
+      // Called again while the Restore runs: the note on the missing replication is logged once.
+      velero(kube, 'InProgress');
+      await expect(step.run(ctx)).resolves.toEqual({ retryAfterMs: 1000 });
+      velero(kube, 'Completed');
+      await expect(step.run(ctx)).resolves.toEqual({ done: true });
+      expect(messages(ctx, 'promote')).toEqual([
+        'info: No CloudNativePG replica or VolSync ReplicationDestination of the service on dr-us: pilot-light without replication restores the newest counted backup.',
+        `info: Created Velero Restore velero/dr-run-1 on dr-us: Backup ${BACKUP} (taken 2025-06-01T11:50:00.000Z) into shop.`,
+        'info: Waiting for Velero Restore velero/dr-run-1 on dr-us (phase not reported yet).',
+        'info: Waiting for Velero Restore velero/dr-run-1 on dr-us (phase InProgress).',
+        'info: Velero Restore velero/dr-run-1 on dr-us is Completed.',
+      ]);
     });
 
     it('in a dry run records the pause and the scale-up and writes nothing', async () => {

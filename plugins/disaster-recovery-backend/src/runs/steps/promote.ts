@@ -351,13 +351,13 @@ async function promoteReplicated(
 
   if (postgres.promoted === 0 && volsync.count === 0) {
     if (strategy === 'pilot-light') {
-      writer.logOnce(
+      writer.logOnceInStep(
         'info',
         `No CloudNativePG replica or VolSync ReplicationDestination of the service on ${to}: pilot-light without replication restores the newest counted backup.`,
       );
       return promoteByRestore(ctx, writer);
     }
-    writer.logOnce(
+    writer.logOnceInStep(
       'warn',
       `No CloudNativePG replica or VolSync ReplicationDestination of the service on ${to}: scaling up the standby on the data it has (storage or application replication).`,
     );
