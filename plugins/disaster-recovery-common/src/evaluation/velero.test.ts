@@ -12,7 +12,7 @@ import {
 } from './velero';
 
 // Fixtures follow velero.io_backups.yaml (spec of a Backup, and of a Schedule's template) and
-// velero.io_backupstoragelocations.yaml (Velero 1.18.2 CRDs in /work/shared/crds).
+// velero.io_backupstoragelocations.yaml (Velero 1.18.2 CRDs in ../shared/crds beside the repository).
 
 const NS = 'commerce';
 const ordersLabels = {
