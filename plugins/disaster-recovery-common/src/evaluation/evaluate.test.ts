@@ -762,6 +762,31 @@ describe('evaluateDrStatus', () => {
       ]);
     });
 
+    it('gives a replica’s point only to the volumes of the Cluster it follows', () => {
+      const objects = pgPrimary();
+      objects.persistentVolumeClaims!.push({
+        metadata: {
+          name: 'audit-db-1',
+          namespace: NS,
+          labels: { ...labels, 'cnpg.io/cluster': 'audit-db' },
+        },
+      });
+      const clusters = evidence(objects, { postgresClusters: [replica(true)] });
+      clusters[1].postgresReplicationLagSeconds = { 'commerce/orders-db': 12 };
+      const status = evaluate(clusters);
+      // audit-db has no replica: only the 50-minute-old backup protects it.
+      expect(
+        Object.fromEntries(
+          status.coverage.map(c => [c.pvc, c.newestPoint?.source]),
+        ),
+      ).toEqual({
+        'orders-db-1': 'cnpg-replica',
+        'orders-db-1-wal': 'cnpg-replica',
+        'audit-db-1': 'velero-backup',
+      });
+      expect(status.achievedRpoSeconds).toBe(50 * 60);
+    });
+
     it('gives no point for an unmeasured lag, and none for a Cluster that is no longer a replica', () => {
       const unmeasured = evaluate(
         evidence(pgPrimary(), { postgresClusters: [replica(true)] }),

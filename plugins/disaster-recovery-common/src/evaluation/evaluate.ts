@@ -1158,6 +1158,28 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
     }
   }
 
+  /**
+   * The PVCs (labelled `cnpg.io/cluster`) of the primary Cluster a replica follows: the one named
+   * by its `spec.replica.primary` or by its own name (a replica usually keeps the primary's name);
+   * else, when the service's PVCs belong to one CloudNativePG Cluster only, that one's. A replica
+   * never stands for the volumes of another Cluster of the service.
+   */
+  function replicatedPvcs(pg: PostgresCluster): PvcState[] {
+    const names = new Set(
+      [pg.spec?.replica?.primary, pg.metadata.name].filter(
+        (n): n is string => typeof n === 'string' && n !== '',
+      ),
+    );
+    const named = pgPvcs.filter(s =>
+      names.has(s.pvc.metadata.labels!['cnpg.io/cluster']),
+    );
+    if (named.length > 0) return named;
+    const clusters = new Set(
+      pgPvcs.map(s => s.pvc.metadata.labels!['cnpg.io/cluster']),
+    );
+    return clusters.size === 1 ? pgPvcs : [];
+  }
+
   function judgePostgres(pg: PostgresCluster, evidence: SanitizedEvidence) {
     const { cluster } = evidence;
     reasons.push(
@@ -1185,6 +1207,7 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
       return;
     }
     replicaLinks += 1;
+    const followed = replicatedPvcs(pg);
     const key = `${pg.metadata.namespace}/${pg.metadata.name}`;
     const rawLag = evidence.postgresReplicationLagSeconds?.[key];
     const lag =
@@ -1205,7 +1228,7 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
           : `; ${formatDuration(lag)} behind`
       }`,
     });
-    for (const state of pgPvcs) {
+    for (const state of followed) {
       state.coveredBy.push({
         kind: 'Cluster',
         name: pg.metadata.name,
@@ -1252,7 +1275,7 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
     };
     recoveryPoints.push(point);
     if (hasPvcs) {
-      for (const state of pgPvcs) {
+      for (const state of followed) {
         offerPvcPoint(state, ms, {
           time: point.time!,
           source: 'cnpg-replica',
@@ -1262,7 +1285,6 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
           cluster,
         });
       }
-      if (pgPvcs.length === 0) offerServicePoint(ms, point);
     } else {
       offerServicePoint(ms, point);
     }
