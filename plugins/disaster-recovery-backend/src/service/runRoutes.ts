@@ -261,51 +261,34 @@ export function addRunRoutes(
     res.json(run);
   });
 
-  router.post('/runs/:id/confirm', async (req, res) => {
-    const { id } = req.params;
-    const run = await audited(
-      req,
-      'run-confirm',
-      'high',
-      { runId: id },
-      async () => {
-        const found = await runOf(id);
-        const credentials = await authorize(
-          req,
-          drRunUpdatePermission,
-          found.entityRef,
-          'confirm the runs',
-        );
-        return {
-          result: await runs.confirm(id, principalRef(credentials)),
-          meta: { entityRef: found.entityRef },
-        };
-      },
-    );
-    res.json(run);
-  });
-
-  router.post('/runs/:id/cancel', async (req, res) => {
-    const { id } = req.params;
-    const run = await audited(
-      req,
-      'run-cancel',
-      'high',
-      { runId: id },
-      async () => {
-        const found = await runOf(id);
-        const credentials = await authorize(
-          req,
-          drRunUpdatePermission,
-          found.entityRef,
-          'cancel the runs',
-        );
-        return {
-          result: await runs.cancel(id, principalRef(credentials)),
-          meta: { entityRef: found.entityRef },
-        };
-      },
-    );
-    res.json(run);
-  });
+  // Confirm the traffic gate, or cancel: both change a run and need drRunUpdatePermission.
+  const changes = [
+    ['confirm', 'confirm', (id: string, by: string) => runs.confirm(id, by)],
+    ['cancel', 'cancel', (id: string, by: string) => runs.cancel(id, by)],
+  ] as const;
+  for (const [action, verb, change] of changes) {
+    router.post(`/runs/:id/${action}`, async (req, res) => {
+      const { id } = req.params;
+      const run = await audited(
+        req,
+        `run-${action}`,
+        'high',
+        { runId: id },
+        async () => {
+          const found = await runOf(id);
+          const credentials = await authorize(
+            req,
+            drRunUpdatePermission,
+            found.entityRef,
+            `${verb} the runs`,
+          );
+          return {
+            result: await change(id, principalRef(credentials)),
+            meta: { entityRef: found.entityRef },
+          };
+        },
+      );
+      res.json(run);
+    });
+  }
 }
