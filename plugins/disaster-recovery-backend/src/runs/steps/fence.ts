@@ -250,6 +250,28 @@ async function demotePrimaries(
   return { waiting };
 }
 
+/** The service's workloads and CloudNativePG Clusters on the side being left. */
+async function listSide(
+  ctx: RunStepContext,
+  from: string,
+  selector: ReturnType<typeof serviceSelector>,
+): Promise<{ workloads: ServiceWorkload[]; clusters: CnpgCluster[] }> {
+  const workloads = await listWorkloads(
+    ctx,
+    from,
+    ctx.target.namespace,
+    selector,
+  );
+  const clusters = (await listOptional(
+    ctx,
+    from,
+    CNPG_CLUSTER,
+    ctx.target.namespace,
+    selector,
+  )) as CnpgCluster[];
+  return { workloads, clusters };
+}
+
 /**
  * **fence** (failover, failback; not active-active): stops writes on the side being left
  * (`run.fromCluster`) before anything is promoted, so there are never two primaries.
@@ -279,19 +301,7 @@ export function createFenceStep(): RunStepDefinition {
       let workloads: ServiceWorkload[];
       let clusters: CnpgCluster[];
       try {
-        workloads = await listWorkloads(
-          ctx,
-          from,
-          ctx.target.namespace,
-          selector,
-        );
-        clusters = (await listOptional(
-          ctx,
-          from,
-          CNPG_CLUSTER,
-          ctx.target.namespace,
-          selector,
-        )) as CnpgCluster[];
+        ({ workloads, clusters } = await listSide(ctx, from, selector));
       } catch (error) {
         if (!isUnreachable(error)) throw error;
         if (run.options?.primaryUnreachable) {
@@ -364,19 +374,7 @@ export function createFenceStep(): RunStepDefinition {
       let workloads: ServiceWorkload[];
       let clusters: CnpgCluster[];
       try {
-        workloads = await listWorkloads(
-          ctx,
-          from,
-          ctx.target.namespace,
-          selector,
-        );
-        clusters = (await listOptional(
-          ctx,
-          from,
-          CNPG_CLUSTER,
-          ctx.target.namespace,
-          selector,
-        )) as CnpgCluster[];
+        ({ workloads, clusters } = await listSide(ctx, from, selector));
       } catch (error) {
         if (isUnreachable(error) && run.options?.primaryUnreachable) {
           ctx.log(
