@@ -1,0 +1,284 @@
+import express from 'express';
+import {
+  DR_STRATEGIES,
+  DR_VERDICTS,
+  DrCriticalRecoveryPoints,
+  DrOverviewFacets,
+  DrOverviewHistoryResponse,
+  DrOverviewResponse,
+  DrServiceRecord,
+} from '@backstage-dr/plugin-disaster-recovery-common';
+import { z } from 'zod';
+import { DrStatusStore } from '../database/DrStatusStore';
+import { list, parse } from './validation';
+
+const SORT_FIELDS = {
+  name: (r: DrServiceRecord) => r.name,
+  owner: (r: DrServiceRecord) => r.owner ?? '',
+  system: (r: DrServiceRecord) => r.system ?? '',
+  tier: (r: DrServiceRecord) => r.tierRank ?? Number.MAX_SAFE_INTEGER,
+  strategy: (r: DrServiceRecord) => r.strategy ?? '',
+  verdict: (r: DrServiceRecord) =>
+    DR_VERDICTS.indexOf(r.verdict as (typeof DR_VERDICTS)[number]),
+  achievedRpo: (r: DrServiceRecord) =>
+    r.achievedRpoSeconds ?? Number.MAX_SAFE_INTEGER,
+  measuredRto: (r: DrServiceRecord) =>
+    r.measuredRtoSeconds ?? Number.MAX_SAFE_INTEGER,
+  lastDrill: (r: DrServiceRecord) => r.lastDrillAt ?? '',
+} as const;
+
+const overviewQuery = z.object({
+  tier: list(z.string().min(1)),
+  owner: list(z.string().min(1)),
+  verdict: list(z.enum(DR_VERDICTS)),
+  cluster: list(z.string().min(1)),
+  strategy: list(z.enum(DR_STRATEGIES)),
+  q: z.string().optional(),
+  sort: z
+    .string()
+    .regex(
+      new RegExp(`^(${Object.keys(SORT_FIELDS).join('|')})(:(asc|desc))?$`),
+      `use one of ${Object.keys(SORT_FIELDS).join(
+        ', ',
+      )}, optionally with :asc or :desc`,
+    )
+    .optional(),
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  format: z.enum(['json', 'csv']).default('json'),
+});
+
+const overviewHistoryQuery = z.object({
+  days: z.coerce
+    .number({ error: 'use a whole number of days from 1 to 90' })
+    .int('use a whole number of days from 1 to 90')
+    .min(1, 'use a whole number of days from 1 to 90')
+    .max(90, 'use a whole number of days from 1 to 90')
+    .default(30),
+});
+
+/** The columns of the overview's CSV export, in order, with how each is read from a record. */
+const CSV_COLUMNS: Array<[string, (r: DrServiceRecord) => unknown]> = [
+  ['entity_ref', r => r.entityRef],
+  ['name', r => r.name],
+  ['title', r => r.title],
+  ['owner', r => r.owner],
+  ['system', r => r.system],
+  ['tier', r => r.tier],
+  ['strategy', r => r.strategy],
+  ['verdict', r => r.verdict],
+  ['first_reason', r => r.firstReason],
+  ['rpo_target_seconds', r => r.rpoSeconds],
+  ['achieved_rpo_seconds', r => r.achievedRpoSeconds],
+  ['rto_target_seconds', r => r.rtoSeconds],
+  ['measured_rto_seconds', r => r.measuredRtoSeconds],
+  ['last_drill_at', r => r.lastDrillAt],
+  ['newest_recovery_point_at', r => r.newestRecoveryPointAt],
+  ['clusters', r => r.clusters.join(' ')],
+  ['updated_at', r => r.updatedAt],
+];
+
+// One CSV field (RFC 4180): quoted when needed; a text that a spreadsheet would run as a formula
+// (=, +, -, @ first) is prefixed with a single quote.
+function csvField(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) {
+    text = `'${text}`;
+  }
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function toCsv(records: DrServiceRecord[]): string {
+  const lines = [CSV_COLUMNS.map(([name]) => name).join(',')];
+  for (const r of records) {
+    lines.push(CSV_COLUMNS.map(([, read]) => csvField(read(r))).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+function count<K extends string>(
+  records: DrServiceRecord[],
+  key: (r: DrServiceRecord) => K | undefined,
+) {
+  const counts: Record<string, number> = {};
+  for (const r of records) {
+    const k = key(r);
+    if (k !== undefined) counts[k] = (counts[k] ?? 0) + 1;
+  }
+  return counts;
+}
+
+// Counts by a key, each split by verdict: { [key]: { [verdict]: n } }.
+function countByVerdict(
+  records: DrServiceRecord[],
+  key: (r: DrServiceRecord) => string | undefined,
+) {
+  const counts: Record<string, Record<string, number>> = {};
+  for (const r of records) {
+    const k = key(r);
+    if (k !== undefined) {
+      const byVerdict = (counts[k] ??= {});
+      byVerdict[r.verdict] = (byVerdict[r.verdict] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+function criticalRecoveryPoints(
+  records: DrServiceRecord[],
+): DrCriticalRecoveryPoints | undefined {
+  const critical = records.filter(
+    r => r.tierRank !== undefined && r.tierRank <= 1,
+  );
+  if (critical.length === 0) return undefined;
+  let oldest: DrServiceRecord | undefined;
+  for (const r of critical) {
+    if (
+      r.newestRecoveryPointAt &&
+      (!oldest || r.newestRecoveryPointAt < oldest.newestRecoveryPointAt!)
+    ) {
+      oldest = r;
+    }
+  }
+  return {
+    services: critical.length,
+    withoutRecoveryPoint: critical.filter(
+      // An invalid declaration's service is exposed too when nothing of it can be recovered.
+      r => !r.newestRecoveryPointAt,
+    ).length,
+    oldest: oldest && {
+      entityRef: oldest.entityRef,
+      name: oldest.name,
+      tier: oldest.tier!,
+      time: oldest.newestRecoveryPointAt!,
+      achievedRpoSeconds: oldest.achievedRpoSeconds,
+      rpoSeconds: oldest.rpoSeconds,
+    },
+  };
+}
+
+function facets(records: readonly DrServiceRecord[]): DrOverviewFacets {
+  const tierRank = new Map<string, number>();
+  const owner = new Set<string>();
+  const cluster = new Set<string>();
+  const strategy = new Set<string>();
+  for (const r of records) {
+    if (r.tier !== undefined) {
+      tierRank.set(
+        r.tier,
+        Math.min(
+          tierRank.get(r.tier) ?? Number.MAX_SAFE_INTEGER,
+          r.tierRank ?? Number.MAX_SAFE_INTEGER,
+        ),
+      );
+    }
+    if (r.owner) owner.add(r.owner);
+    if (r.strategy) strategy.add(r.strategy);
+    for (const c of r.clusters) cluster.add(c);
+  }
+  const byName = (a: string, b: string) => a.localeCompare(b);
+  return {
+    tier: [...tierRank.keys()].sort(
+      (a, b) => tierRank.get(a)! - tierRank.get(b)! || byName(a, b),
+    ),
+    owner: [...owner].sort(byName),
+    cluster: [...cluster].sort(byName),
+    strategy: [...strategy].sort(byName),
+  };
+}
+
+/**
+ * Adds `GET /overview` and `GET /overview/history` (see `createRouter` for their shapes).
+ */
+export function addOverviewRoutes(
+  router: express.Router,
+  options: {
+    store: DrStatusStore;
+    /** Which services the caller may read: every one (undefined), or these entity refs. */
+    readableRefs: (
+      req: express.Request,
+    ) => Promise<ReadonlySet<string> | undefined>;
+    /** Adds the entities' active run and active cluster to records. */
+    runState: <T extends DrServiceRecord>(
+      records: readonly T[],
+    ) => Promise<readonly T[]>;
+  },
+) {
+  const { store, readableRefs, runState } = options;
+  router.get('/overview/history', async (req, res) => {
+    const query = parse(overviewHistoryQuery, req.query);
+    const readable = await readableRefs(req);
+    const today = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.parse(today) - (query.days - 1) * 86400_000)
+      .toISOString()
+      .slice(0, 10);
+    const body: DrOverviewHistoryResponse = {
+      days: await store.dailyVerdictCounts(from, today, readable),
+    };
+    res.json(body);
+  });
+
+  router.get('/overview', async (req, res) => {
+    const query = parse(overviewQuery, req.query);
+    let records = await runState(await store.listAll());
+    const readable = await readableRefs(req);
+    if (readable) {
+      records = records.filter(r => readable.has(r.entityRef));
+    }
+    const q = query.q?.trim().toLocaleLowerCase('en-US');
+    const filtered = records.filter(
+      r =>
+        (!query.tier ||
+          (r.tier !== undefined && query.tier.includes(r.tier))) &&
+        (!query.owner ||
+          (r.owner !== undefined && query.owner.includes(r.owner))) &&
+        (!query.verdict || query.verdict.includes(r.verdict)) &&
+        (!query.strategy ||
+          (r.strategy !== undefined &&
+            query.strategy.includes(r.strategy as never))) &&
+        (!query.cluster || r.clusters.some(c => query.cluster!.includes(c))) &&
+        (!q ||
+          r.name.toLocaleLowerCase('en-US').includes(q) ||
+          (r.title ?? '').toLocaleLowerCase('en-US').includes(q)),
+    );
+    const [field, direction] = (query.sort ?? 'tier:asc').split(':') as [
+      keyof typeof SORT_FIELDS,
+      string?,
+    ];
+    const key = SORT_FIELDS[field];
+    const sign = direction === 'desc' ? -1 : 1;
+    filtered.sort((a, b) => {
+      const ka = key(a);
+      const kb = key(b);
+      if (ka < kb) return -sign;
+      if (ka > kb) return sign;
+      return a.entityRef < b.entityRef ? -1 : 1;
+    });
+    if (query.format === 'csv') {
+      res
+        .type('text/csv')
+        .attachment('disaster-recovery-overview.csv')
+        .send(toCsv(filtered));
+      return;
+    }
+    const body: DrOverviewResponse = {
+      items: filtered.slice(query.offset, query.offset + query.limit),
+      totalCount: filtered.length,
+      counts: {
+        verdict: count(filtered, r => r.verdict),
+        tier: count(filtered, r => r.tier),
+        owner: count(filtered, r => r.owner),
+        tierVerdict: countByVerdict(filtered, r => r.tier),
+        ownerVerdict: countByVerdict(filtered, r => r.owner),
+      },
+      criticalRecoveryPoints: criticalRecoveryPoints(filtered),
+      facets: facets(records),
+      updatedAt: records.reduce<string | undefined>(
+        (m, r) => (!m || r.updatedAt > m ? r.updatedAt : m),
+        undefined,
+      ),
+    };
+    res.json(body);
+  });
+}
