@@ -124,6 +124,14 @@ export interface DrStorageLocationHealth {
  * @public
  */
 export interface DrClusterOverview extends DrClusterHealth {
+  /**
+   * `unreachable`: the cluster did not answer at all; `degraded`: it answered but some resource
+   * types could not be read (`failingResources`: 401/403/5xx, timeouts, ...); `ok`: everything
+   * was read.
+   */
+  state: 'ok' | 'degraded' | 'unreachable';
+  /** The resource types that could not be read; empty when `ok`. */
+  failingResources: ClusterResource[];
   storageLocations: DrStorageLocationHealth[];
 }
 

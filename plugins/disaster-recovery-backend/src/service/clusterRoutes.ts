@@ -13,10 +13,19 @@ export function addClusterRoutes(
       store.clusterHealth(),
       store.storageLocations(),
     ]);
-    const items: DrClusterOverview[] = health.map(h => ({
-      ...h,
-      storageLocations: locations.filter(l => l.cluster === h.cluster),
-    }));
+    const items: DrClusterOverview[] = health.map(h => {
+      const failingResources = [...new Set(h.errors.flatMap(e => e.resources))];
+      return {
+        ...h,
+        state: !h.reachable
+          ? 'unreachable'
+          : failingResources.length > 0
+          ? 'degraded'
+          : 'ok',
+        failingResources,
+        storageLocations: locations.filter(l => l.cluster === h.cluster),
+      };
+    });
     res.json({ items });
   });
 }

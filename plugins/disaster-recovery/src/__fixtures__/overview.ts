@@ -124,6 +124,8 @@ export function exampleClusters(): DrClusterOverview[] {
     {
       cluster: 'dr-us',
       reachable: false,
+      state: 'unreachable',
+      failingResources: [],
       providers: [
         { id: 'velero', title: 'Velero', state: 'unknown' },
         { id: 'volsync', title: 'VolSync', state: 'unknown' },
@@ -149,6 +151,8 @@ export function exampleClusters(): DrClusterOverview[] {
     {
       cluster: 'prod-eu',
       reachable: true,
+      state: 'ok',
+      failingResources: [],
       providers: [
         { id: 'velero', title: 'Velero', state: 'installed' },
         { id: 'volsync', title: 'VolSync', state: 'not-installed' },
