@@ -666,15 +666,15 @@ describe('dr-check', () => {
   });
 
   it('runs as the package bin, with the exit code of the gate', () => {
-    const packageDir = path.resolve(__dirname, '../..');
+    const packageDir = path.resolve(__dirname, '..');
     const result = spawnSync(
       process.execPath,
       [
         'bin/dr-check',
         '--catalog',
-        'src/cli/__fixtures__/catalog',
+        'src/__fixtures__/catalog',
         '--clusters',
-        'src/cli/__fixtures__/clusters',
+        'src/__fixtures__/clusters',
         '--now',
         NOW,
         '--fail-on',
