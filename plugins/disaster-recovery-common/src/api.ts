@@ -33,6 +33,16 @@ export interface DrServiceRecord {
   /** RFC 3339: the newest counted recovery point. */
   newestRecoveryPointAt?: string;
   clusters: string[];
+  /**
+   * The cluster(s) the service runs on when it is not failed over: the declared
+   * `disaster-recovery/primary-cluster`, else where the evaluation found its workloads serving
+   * (several when that is ambiguous). After a failover see `activeCluster`: this stays the
+   * cluster a failback returns to. Undefined for undeclared services and records stored before
+   * the field existed (until the next refresh).
+   */
+  primaryClusters?: string[];
+  /** The declared `disaster-recovery/recovery-cluster`, where a failover goes. */
+  recoveryCluster?: string;
   /** Present for declared services. */
   status?: DrStatus;
   /** Present for invalid declarations. */

@@ -7,6 +7,7 @@
 
 export * from './annotations';
 export * from './api';
+export * from './clusterLoss';
 export * from './clusters';
 export * from './declaration';
 export * from './duration';

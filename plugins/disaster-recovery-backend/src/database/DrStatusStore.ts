@@ -32,6 +32,8 @@ type Row = {
   last_drill_at: string | null;
   oldest_point_at: string | null;
   clusters: string | null;
+  primary_clusters: string | null;
+  recovery_cluster: string | null;
   status: string;
   updated_at: string;
 };
@@ -61,6 +63,10 @@ function toRecord(row: Row, withDetails: boolean): DrServiceRecord {
     lastDrillAt: row.last_drill_at ?? undefined,
     newestRecoveryPointAt: row.oldest_point_at ?? undefined,
     clusters: row.clusters ? row.clusters.split(',') : [],
+    primaryClusters: row.primary_clusters
+      ? row.primary_clusters.split(',')
+      : undefined,
+    recoveryCluster: row.recovery_cluster ?? undefined,
     status: details?.status,
     problems: details?.problems,
     evidenceVerdict: details?.evidenceVerdict,
@@ -92,6 +98,8 @@ function toRow(record: DrServiceRecord): Row {
     last_drill_at: record.lastDrillAt ?? null,
     oldest_point_at: record.newestRecoveryPointAt ?? null,
     clusters: record.clusters.join(',') || null,
+    primary_clusters: record.primaryClusters?.join(',') || null,
+    recovery_cluster: record.recoveryCluster ?? null,
     status: JSON.stringify({
       status: record.status,
       problems: record.problems,
@@ -225,6 +233,22 @@ export class DrStatusStore {
   }
 
   /**
+   * The stored statuses of several entities with their details, in no particular order; refs
+   * without a stored status are left out. Read 500 refs a query.
+   */
+  async getMany(entityRefs: readonly string[]): Promise<DrServiceRecord[]> {
+    const records: DrServiceRecord[] = [];
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const rows = await this.knex<Row>('dr_service_status').whereIn(
+        'entity_ref',
+        entityRefs.slice(i, i + 500),
+      );
+      records.push(...rows.map(row => toRecord(row, true)));
+    }
+    return records;
+  }
+
+  /**
    * Every stored service without details (for the overview). Answered from memory while the table
    * is unchanged (same newest `updated_at` and row count), so the overview does not read every row
    * on every request. The array is shared: callers must not change it.
@@ -258,6 +282,8 @@ export class DrStatusStore {
       'last_drill_at',
       'oldest_point_at',
       'clusters',
+      'primary_clusters',
+      'recovery_cluster',
       'updated_at',
     );
     const records = rows.map(row => toRecord({ ...row, status: '{}' }, false));

@@ -266,6 +266,10 @@ export class DrStatusService {
         declaration.primaryCluster,
         declaration.recoveryCluster,
       ].filter((c): c is string => Boolean(c)),
+      primaryClusters: declaration.primaryCluster
+        ? [declaration.primaryCluster]
+        : undefined,
+      recoveryCluster: declaration.recoveryCluster ?? undefined,
     };
     let target;
     try {
@@ -308,6 +312,7 @@ export class DrStatusService {
     const active = activeClusterOf(runs);
     const declared = {
       ...prepared.declared,
+      primaryClusters: primaryClustersOf(prepared.declared, active),
       ...(active && {
         activeCluster: active.cluster,
         activeSince: active.since,
@@ -331,9 +336,14 @@ export class DrStatusService {
       );
       status = evaluationFailed(error, now, declared.clusters);
     }
+    // Undeclared primary: where the evaluation found the workloads serving.
+    const primaryClusters =
+      declared.primaryClusters ??
+      (status.primaryClusters.length > 0 ? status.primaryClusters : undefined);
     if (problems) {
       return {
         ...declared,
+        primaryClusters,
         updatedAt,
         verdict: 'invalid',
         evidenceVerdict: status.verdict,
@@ -355,6 +365,7 @@ export class DrStatusService {
     const newest = status.recoveryPoints.find(p => p.counted && p.time);
     return {
       ...declared,
+      primaryClusters,
       updatedAt,
       verdict: status.verdict,
       firstReason: status.reasons[0] && reasonText(status.reasons[0]),
@@ -369,6 +380,19 @@ export class DrStatusService {
       status,
     };
   }
+}
+
+/**
+ * The clusters a service runs on when not failed over: the declared primary; else, after a
+ * failover, the cluster it left; undefined when the evaluation is to find them (where the
+ * workloads serve).
+ */
+function primaryClustersOf(
+  declared: Pick<DrServiceRecord, 'primaryClusters'>,
+  active: { leftCluster: string } | undefined,
+): string[] | undefined {
+  if (declared.primaryClusters) return declared.primaryClusters;
+  return active ? [active.leftCluster] : undefined;
 }
 
 /** A reason as one line: what is wrong, then what to do. */

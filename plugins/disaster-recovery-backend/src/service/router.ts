@@ -19,6 +19,7 @@ import { DrRunStore } from '../database/DrRunStore';
 import { DrStatusStore } from '../database/DrStatusStore';
 import { RunService } from '../runs/RunService';
 import { readableEntityRefs } from './access';
+import { addClusterLossRoutes } from './clusterLossRoutes';
 import { addClusterRoutes } from './clusterRoutes';
 import { addEntityRoutes } from './entityRoutes';
 import { addOverviewRoutes } from './overviewRoutes';
@@ -97,6 +98,7 @@ export async function createRouter(options: {
   addEntityRoutes(router, { store, httpAuth, catalog, runState });
   addOverviewRoutes(router, { store, readableRefs, runState });
   addClusterRoutes(router, { store });
+  addClusterLossRoutes(router, { store, readableRefs, runState });
 
   router.post('/refresh', async (req, res) => {
     const credentials = await httpAuth.credentials(req);
