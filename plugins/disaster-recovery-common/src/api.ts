@@ -23,7 +23,10 @@ export interface DrServiceRecord {
   tierRank?: number;
   strategy?: string;
   verdict: DrVerdict;
+  /** The first reason of the verdict, followed by its next step when it has one. */
   firstReason?: string;
+  /** The next step of the first reason alone (what to do about it), when it has one. */
+  firstNextStep?: string;
   rpoSeconds?: number;
   achievedRpoSeconds?: number;
   rtoSeconds?: number;

@@ -25,6 +25,7 @@ type Row = {
   strategy: string | null;
   verdict: string;
   first_reason: string | null;
+  first_next_step: string | null;
   rpo_seconds: number | null;
   achieved_rpo_seconds: number | null;
   rto_seconds: number | null;
@@ -56,6 +57,7 @@ function toRecord(row: Row, withDetails: boolean): DrServiceRecord {
     strategy: row.strategy ?? undefined,
     verdict: row.verdict as DrVerdict,
     firstReason: row.first_reason ?? undefined,
+    firstNextStep: row.first_next_step ?? undefined,
     rpoSeconds: num(row.rpo_seconds),
     achievedRpoSeconds: num(row.achieved_rpo_seconds),
     rtoSeconds: num(row.rto_seconds),
@@ -91,6 +93,7 @@ function toRow(record: DrServiceRecord): Row {
     strategy: record.strategy ?? null,
     verdict: record.verdict,
     first_reason: record.firstReason ?? null,
+    first_next_step: record.firstNextStep ?? null,
     rpo_seconds: record.rpoSeconds ?? null,
     achieved_rpo_seconds: record.achievedRpoSeconds ?? null,
     rto_seconds: record.rtoSeconds ?? null,
@@ -275,6 +278,7 @@ export class DrStatusStore {
       'strategy',
       'verdict',
       'first_reason',
+      'first_next_step',
       'rpo_seconds',
       'achieved_rpo_seconds',
       'rto_seconds',

@@ -369,6 +369,7 @@ export class DrStatusService {
       updatedAt,
       verdict: status.verdict,
       firstReason: status.reasons[0] && reasonText(status.reasons[0]),
+      firstNextStep: status.reasons[0]?.nextStep,
       achievedRpoSeconds: status.achievedRpoSeconds ?? undefined,
       measuredRtoSeconds: status.measuredRtoSeconds ?? undefined,
       lastDrillAt: status.lastDrill?.completedAt,

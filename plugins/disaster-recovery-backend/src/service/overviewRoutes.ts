@@ -12,6 +12,24 @@ import { z } from 'zod';
 import { DrStatusStore } from '../database/DrStatusStore';
 import { list, parse } from './validation';
 
+/**
+ * The order of the services that need attention (`sort=attention`): breached, then at risk, then
+ * the others; within each, the most critical tier first, then the worst exposure (the largest
+ * achieved RPO; no counted recovery point at all first).
+ */
+function attentionKey(r: DrServiceRecord): string {
+  const verdict = ['breached', 'at-risk'].indexOf(r.verdict);
+  const tier = Math.min(r.tierRank ?? 999_999, 999_999);
+  const exposure =
+    r.achievedRpoSeconds === undefined
+      ? 0
+      : 1e12 - Math.min(r.achievedRpoSeconds, 1e12);
+  return `${verdict === -1 ? 2 : verdict}:${String(tier).padStart(
+    6,
+    '0',
+  )}:${String(exposure).padStart(13, '0')}`;
+}
+
 const SORT_FIELDS = {
   name: (r: DrServiceRecord) => r.name,
   owner: (r: DrServiceRecord) => r.owner ?? '',
@@ -25,6 +43,7 @@ const SORT_FIELDS = {
   measuredRto: (r: DrServiceRecord) =>
     r.measuredRtoSeconds ?? Number.MAX_SAFE_INTEGER,
   lastDrill: (r: DrServiceRecord) => r.lastDrillAt ?? '',
+  attention: attentionKey,
 } as const;
 
 const overviewQuery = z.object({
@@ -32,6 +51,10 @@ const overviewQuery = z.object({
   owner: list(z.string().min(1)),
   verdict: list(z.enum(DR_VERDICTS)),
   cluster: list(z.string().min(1)),
+  /** With `cluster`: match the cluster only in this role (see `clustersInRole`). */
+  clusterRole: z
+    .enum(['primary', 'recovery'], { error: 'use primary or recovery' })
+    .optional(),
   strategy: list(z.enum(DR_STRATEGIES)),
   q: z.string().optional(),
   sort: z
@@ -47,6 +70,25 @@ const overviewQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   format: z.enum(['json', 'csv']).default('json'),
 });
+
+/**
+ * The clusters of a service in a role: `primary`, where it runs now (its active cluster after a
+ * failover, else its primary clusters); `recovery`, where it would go (after a failover the
+ * cluster it left, else its recovery cluster); without a role, every cluster it names.
+ */
+function clustersInRole(
+  r: DrServiceRecord,
+  role: 'primary' | 'recovery' | undefined,
+): readonly string[] {
+  if (role === 'primary') {
+    return r.activeCluster ? [r.activeCluster] : r.primaryClusters ?? [];
+  }
+  if (role === 'recovery') {
+    if (r.activeCluster) return r.primaryClusters?.slice(0, 1) ?? [];
+    return r.recoveryCluster ? [r.recoveryCluster] : [];
+  }
+  return r.clusters;
+}
 
 const overviewHistoryQuery = z.object({
   days: z.coerce
@@ -237,7 +279,10 @@ export function addOverviewRoutes(
         (!query.strategy ||
           (r.strategy !== undefined &&
             query.strategy.includes(r.strategy as never))) &&
-        (!query.cluster || r.clusters.some(c => query.cluster!.includes(c))) &&
+        (!query.cluster ||
+          clustersInRole(r, query.clusterRole).some(c =>
+            query.cluster!.includes(c),
+          )) &&
         (!q ||
           r.name.toLocaleLowerCase('en-US').includes(q) ||
           (r.title ?? '').toLocaleLowerCase('en-US').includes(q)),
