@@ -187,6 +187,7 @@ export const disasterRecoveryPlugin = createBackendPlugin({
             httpAuth,
             permissions,
             catalog,
+            policies,
             scheduler,
             runs: { service: runs, store: runStore, auditor },
           }),

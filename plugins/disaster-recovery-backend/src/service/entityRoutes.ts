@@ -1,12 +1,11 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DrServiceRecord } from '@backstage-dr/plugin-disaster-recovery-common';
 import express from 'express';
 import { z } from 'zod';
 import { DrStatusStore } from '../database/DrStatusStore';
-import { parse } from './validation';
+import { entityRefFromPath, parse } from './validation';
 
 const historyQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
@@ -15,7 +14,9 @@ const historyQuery = z.object({
 
 /**
  * Adds `GET /entities/:kind/:namespace/:name/status` and `.../history` (see `createRouter` for
- * their shapes). Both answer 404 when the caller may not read the entity in the catalog.
+ * their shapes). Both answer 400 when a path segment is not a valid entity kind, namespace or
+ * name (by `@backstage/catalog-model`'s validators; the catalog is then not asked), and 404 when
+ * the caller may not read the entity in the catalog.
  */
 export function addEntityRoutes(
   router: express.Router,
@@ -33,7 +34,8 @@ export function addEntityRoutes(
   const { store, httpAuth, catalog, runState } = options;
   async function readableEntity(req: express.Request) {
     const { kind, namespace, name } = req.params;
-    const entityRef = stringifyEntityRef({ kind, namespace, name });
+    // Malformed segments are refused before the catalog is asked.
+    const entityRef = entityRefFromPath({ kind, namespace, name });
     const credentials = await httpAuth.credentials(req);
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity) {

@@ -8,9 +8,10 @@ import {
   DrOverviewResponse,
   DrServiceRecord,
 } from '@backstage-dr/plugin-disaster-recovery-common';
+import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { DrStatusStore } from '../database/DrStatusStore';
-import { list, parse } from './validation';
+import { checkOneOf, list, normalizeOwnerRefs, parse } from './validation';
 
 /**
  * The order of the services that need attention (`sort=attention`): breached, then at risk, then
@@ -47,15 +48,16 @@ const SORT_FIELDS = {
 } as const;
 
 const overviewQuery = z.object({
-  tier: list(z.string().min(1)),
-  owner: list(z.string().min(1)),
-  verdict: list(z.enum(DR_VERDICTS)),
-  cluster: list(z.string().min(1)),
+  // Checked against the accepted values after parsing (checkOneOf, normalizeOwnerRefs).
+  tier: list(z.string()),
+  owner: list(z.string()),
+  verdict: list(z.string()),
+  cluster: list(z.string()),
   /** With `cluster`: match the cluster only in this role (see `clustersInRole`). */
   clusterRole: z
     .enum(['primary', 'recovery'], { error: 'use primary or recovery' })
     .optional(),
-  strategy: list(z.enum(DR_STRATEGIES)),
+  strategy: list(z.string()),
   q: z.string().optional(),
   sort: z
     .string()
@@ -120,23 +122,32 @@ const CSV_COLUMNS: Array<[string, (r: DrServiceRecord) => unknown]> = [
   ['updated_at', r => r.updatedAt],
 ];
 
-// One CSV field (RFC 4180): quoted when needed; a text that a spreadsheet would run as a formula
-// (=, +, -, @ first) is prefixed with a single quote.
-function csvField(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) {
-    text = `'${text}`;
-  }
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+/**
+ * The first characters that make a spreadsheet read a cell as a formula (`=`, `+`, `-`, `@`, tab,
+ * carriage return) or start a new cell in one that splits on `,` or `;`. OWASP's CSV-injection
+ * guidance: such a text is prefixed with a single quote, so it is shown as text.
+ */
+const FORMULA_START = /^[=+\-@\t\r,;]/;
 
-function toCsv(records: DrServiceRecord[]): string {
-  const lines = [CSV_COLUMNS.map(([name]) => name).join(',')];
-  for (const r of records) {
-    lines.push(CSV_COLUMNS.map(([, read]) => csvField(read(r))).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
+/**
+ * The overview's CSV export (RFC 4180, written by `csv-stringify`): a header row, then one row a
+ * record; every field in double quotes (empty ones too), CRLF line ends; a text starting like a
+ * formula or a separator (see {@link FORMULA_START}) gets a leading `'`.
+ */
+function toCsv(records: readonly DrServiceRecord[]): string {
+  return stringify(
+    records.map(r => CSV_COLUMNS.map(([, read]) => read(r))),
+    {
+      header: true,
+      columns: CSV_COLUMNS.map(([name]) => name),
+      quoted: true,
+      quoted_empty: true,
+      record_delimiter: 'windows',
+      cast: {
+        string: text => (FORMULA_START.test(text) ? `'${text}` : text),
+      },
+    },
+  );
 }
 
 function count<K extends string>(
@@ -245,9 +256,11 @@ export function addOverviewRoutes(
     runState: <T extends DrServiceRecord>(
       records: readonly T[],
     ) => Promise<readonly T[]>;
+    /** The configured tier names, most critical first (`TierPolicies.names()`). */
+    tiers: readonly string[];
   },
 ) {
-  const { store, readableRefs, runState } = options;
+  const { store, readableRefs, runState, tiers } = options;
   router.get('/overview/history', async (req, res) => {
     const query = parse(overviewHistoryQuery, req.query);
     const readable = await readableRefs(req);
@@ -262,12 +275,31 @@ export function addOverviewRoutes(
   });
 
   router.get('/overview', async (req, res) => {
-    const query = parse(overviewQuery, req.query);
-    let records = await runState(await store.listAll());
+    const parsed = parse(overviewQuery, req.query);
+    checkOneOf('tier', parsed.tier, tiers, 'configured tier');
+    checkOneOf('verdict', parsed.verdict, DR_VERDICTS, 'verdict');
+    checkOneOf('strategy', parsed.strategy, DR_STRATEGIES, 'strategy');
+    const query = {
+      ...parsed,
+      owner: normalizeOwnerRefs('owner', parsed.owner),
+    };
+    const [all, health] = await Promise.all([
+      store.listAll().then(runState),
+      store.clusterHealth(),
+    ]);
+    let records = all;
     const readable = await readableRefs(req);
     if (readable) {
       records = records.filter(r => readable.has(r.entityRef));
     }
+    // The clusters of the last refresh, and any a readable service names.
+    const knownClusters = [
+      ...new Set([
+        ...health.map(h => h.cluster),
+        ...records.flatMap(r => r.clusters),
+      ]),
+    ].sort((a, b) => a.localeCompare(b));
+    checkOneOf('cluster', query.cluster, knownClusters, 'known cluster');
     const q = query.q?.trim().toLocaleLowerCase('en-US');
     const filtered = records.filter(
       r =>

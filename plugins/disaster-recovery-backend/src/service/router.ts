@@ -12,6 +12,7 @@ import {
   drPermissions,
   drStatusRefreshPermission,
   DrServiceRecord,
+  TierPolicies,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -65,6 +66,8 @@ export async function createRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
+  /** The tier policies in effect: `/overview` accepts their names as `tier`. */
+  policies: TierPolicies;
   scheduler: SchedulerService;
   /** The runs API; without it there is no `/runs` and records carry no run state. */
   runs?: {
@@ -96,7 +99,12 @@ export async function createRouter(options: {
 
   const readableRefs = readableEntityRefs({ httpAuth, permissions, catalog });
   addEntityRoutes(router, { store, httpAuth, catalog, runState });
-  addOverviewRoutes(router, { store, readableRefs, runState });
+  addOverviewRoutes(router, {
+    store,
+    readableRefs,
+    runState,
+    tiers: options.policies.names(),
+  });
   addClusterRoutes(router, { store });
   addClusterLossRoutes(router, { store, readableRefs, runState });
 
