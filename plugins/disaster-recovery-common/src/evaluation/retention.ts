@@ -2,10 +2,11 @@ import { DrDeclaration } from '../declaration';
 import { backupTakesInService } from './evaluate';
 import { DrServiceLocation, locateService } from './locate';
 import { carryProblems, sanitizeObject } from './sanitize';
-import { backupVolumeData, veleroScope } from './velero';
+import { VeleroScope, backupVolumeData, veleroScope } from './velero';
 import {
   KubeObject,
   VeleroBackup,
+  VeleroBackupSpec,
   VolumeSnapshot,
   veleroBackupTime,
 } from './kubernetes';
@@ -126,7 +127,58 @@ interface LocatedService {
   podTemplates: KubeObject[];
   /** The service's PVCs on its primary clusters, with the pods that mount them. */
   pvcs: Array<{ pvc: KubeObject; key: string; mounts: DrPodMount[] }>;
+  /** Per entry of `pvcs`, its data buckets' slot: PVCs with the same key share one. */
+  pvcSlots: number[];
+  /** The `k=v` label pairs of its objects and pod templates. */
+  pairs: Set<string>;
+  /** Its position in the retention's list of services. */
+  index: number;
 }
+
+/** The buckets of one service and BackupStorageLocation (`spec.storageLocation`, '' without). */
+interface LocationBuckets {
+  /** The newest backup of any phase: every location the service's backups use is judged. */
+  any: Newest;
+  /** The newest that may count, `Completed` ([0]) and `PartiallyFailed` ([1]). */
+  counted: [Newest | undefined, Newest | undefined];
+  /**
+   * Per PVC slot, the newest that may count and holds its data (a newer backup may hold only
+   * manifests): at `slot * 4 + (local ? 2 : 0) + (PartiallyFailed ? 1 : 0)`.
+   */
+  data: Array<Newest | undefined>;
+}
+
+/** What a backup sink keeps for one service. */
+interface ServiceBuckets {
+  /** The `keepNewest` newest backups that take the service in, whatever their phase. */
+  newest: Newest;
+  /** Per schedule (`velero.io/schedule-name`), the newest `Completed` backup: missed runs. */
+  schedules: Map<string, Newest>;
+  locations: Map<string, LocationBuckets>;
+  /** The last location looked up, to skip the map for a run of backups to one location. */
+  lastLocation?: { name: string; buckets: LocationBuckets };
+}
+
+/** How a backup of one scope keeps a PVC's data, per PVC: not at all, off the cluster, on it. */
+const DATA_NONE = 0;
+const DATA_OFF = 1;
+const DATA_LOCAL = 2;
+
+/**
+ * A service whose objects a backup scope takes in, with what backups of that scope keep of its
+ * PVCs. `backupVolumeData` reads only the scope and three flags of the spec
+ * (`defaultVolumesToFsBackup`, `snapshotVolumes`, `snapshotMoveData`): one entry per
+ * combination of them, computed when first met.
+ */
+interface Taker {
+  service: LocatedService;
+  data: Array<Uint8Array | undefined>;
+}
+
+const dataFlags = (spec: VeleroBackup['spec'] & object) =>
+  (spec.defaultVolumesToFsBackup === true ? 4 : 0) |
+  (spec.snapshotVolumes === false ? 2 : 0) |
+  (spec.snapshotMoveData === true ? 1 : 0);
 
 /**
  * Keeps, of the Velero Backups and CSI VolumeSnapshots of a cluster, only what
@@ -173,26 +225,44 @@ export class RecoveryPointRetention {
     }
     this.keepNewest = options.keepNewest;
     this.now = options.now.getTime();
-    this.services = options.services.map(({ declaration, target }) => {
+    this.services = options.services.map(({ declaration, target }, index) => {
       const location = locateService(declaration, target, options.clusters);
+      const podTemplates = location.primaries.flatMap(
+        c => location.podTemplates.get(c) ?? [],
+      );
+      const pvcs = location.primaries.flatMap(c =>
+        (location.pvcsByCluster.get(c) ?? []).map(pvc => {
+          const key = `${pvc.metadata.namespace ?? ''}/${pvc.metadata.name}`;
+          return {
+            pvc,
+            key,
+            mounts: location.mounts.get(`${c}/${key}`) ?? [],
+          };
+        }),
+      );
+      const slots = new Map<string, number>();
+      const pairs = new Set<string>();
+      for (const o of [
+        ...location.primaryObjects.map(x => x.obj),
+        ...podTemplates,
+      ]) {
+        for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
+          pairs.add(`${k}=${v}`);
+        }
+      }
       return {
         location,
         namespaces: new Set(
           location.primaryObjects.map(o => o.obj.metadata.namespace ?? ''),
         ),
-        podTemplates: location.primaries.flatMap(
-          c => location.podTemplates.get(c) ?? [],
-        ),
-        pvcs: location.primaries.flatMap(c =>
-          (location.pvcsByCluster.get(c) ?? []).map(pvc => {
-            const key = `${pvc.metadata.namespace ?? ''}/${pvc.metadata.name}`;
-            return {
-              pvc,
-              key,
-              mounts: location.mounts.get(`${c}/${key}`) ?? [],
-            };
-          }),
-        ),
+        podTemplates,
+        pvcs,
+        pvcSlots: pvcs.map(({ key }) => {
+          if (!slots.has(key)) slots.set(key, slots.size);
+          return slots.get(key)!;
+        }),
+        pairs,
+        index,
       };
     });
     for (const evidence of options.clusters) {
@@ -242,24 +312,11 @@ export class RecoveryPointRetention {
       all.push(service);
       for (const namespace of service.namespaces)
         push(byNamespace, namespace, service);
-      const pairs = new Set<string>();
-      for (const o of [
-        ...service.location.primaryObjects.map(x => x.obj),
-        ...service.podTemplates,
-      ]) {
-        for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
-          pairs.add(`${k}=${v}`);
-        }
-      }
-      for (const pair of pairs) push(byPair, pair, service);
+      for (const pair of service.pairs) push(byPair, pair, service);
     }
     /** The first label pair a backup's selector requires, when it has one to index by. */
-    const requiredPair = (backup: VeleroBackup): string | undefined => {
-      const spec = backup.spec;
-      if (
-        !spec ||
-        (spec.orLabelSelectors && spec.orLabelSelectors.length > 0)
-      ) {
+    const requiredPair = (spec: VeleroBackupSpec): string | undefined => {
+      if (spec.orLabelSelectors && spec.orLabelSelectors.length > 0) {
         return undefined;
       }
       const first = Object.entries(spec.labelSelector?.matchLabels ?? {})
@@ -267,14 +324,75 @@ export class RecoveryPointRetention {
         .sort()[0];
       return first;
     };
+    /**
+     * The services a backup takes in. Its filters decide it (and the spec's scope fields, the
+     * same for every backup of one scope), so it is worked out once per scope.
+     */
+    const takersByScope = new Map<VeleroScope, Taker[]>();
+    const takersOf = (
+      scope: VeleroScope,
+      backup: VeleroBackup,
+      spec: VeleroBackupSpec,
+      expanded: string[] | undefined | null,
+    ): Taker[] => {
+      let takers = takersByScope.get(scope);
+      if (takers) return takers;
+      const included = expanded ?? spec.includedNamespaces ?? [];
+      const pair = requiredPair(spec);
+      const everywhere =
+        included.length === 0 ||
+        (!expanded && included.some(ns => /[*?[]/.test(ns)));
+      let candidates: LocatedService[];
+      if (pair !== undefined) {
+        const withPair = byPair.get(pair) ?? [];
+        candidates = everywhere
+          ? withPair
+          : withPair.filter(s => included.some(ns => s.namespaces.has(ns)));
+      } else {
+        candidates = everywhere
+          ? all
+          : [...new Set(included.flatMap(ns => byNamespace.get(ns) ?? []))];
+      }
+      takers = candidates
+        .filter(service =>
+          backupTakesInService(
+            backup,
+            service.location.primaryObjects,
+            service.podTemplates,
+          ),
+        )
+        .map(service => ({ service, data: [] }));
+      takersByScope.set(scope, takers);
+      return takers;
+    };
+    /** What backups of a taker's scope with these flags keep of each of its PVCs. */
+    const dataOf = (
+      taker: Taker,
+      scope: VeleroScope,
+      spec: VeleroBackupSpec,
+    ): Uint8Array => {
+      const flags = dataFlags(spec);
+      let data = taker.data[flags];
+      if (!data) {
+        data = new Uint8Array(
+          taker.service.pvcs.map(({ pvc, mounts }) => {
+            const kept = backupVolumeData(scope, spec, pvc, mounts);
+            if (kept === 'fs' || kept === 'moved') return DATA_OFF;
+            return kept === 'local' ? DATA_LOCAL : DATA_NONE;
+          }),
+        );
+        taker.data[flags] = data;
+      }
+      return data;
+    };
     let kept: Map<number, KubeObject>;
-    let buckets: Map<LocatedService, Map<string, Newest>>;
+    let buckets: Array<ServiceBuckets | undefined>;
     // Each object may be kept by several buckets: it stays while one of them holds it.
     let holders: Map<number, number>;
     let seq: number;
     const reset = () => {
       kept = new Map();
-      buckets = new Map();
+      buckets = [];
       holders = new Map();
       seq = 0;
     };
@@ -299,29 +417,43 @@ export class RecoveryPointRetention {
         kept.delete(n);
       }
     };
-    const bucket = (service: LocatedService, key: string) => {
-      let byKey = buckets.get(service);
-      if (!byKey) {
-        byKey = new Map();
-        buckets.set(service, byKey);
-      }
-      let newest = byKey.get(key);
-      if (!newest) {
-        newest = new Newest(key === '' ? this.keepNewest : 1);
-        byKey.set(key, newest);
-      }
-      return newest;
-    };
     const offerTo = (
-      service: LocatedService,
-      key: string,
+      newest: Newest,
       time: number,
       n: number,
       backup: VeleroBackup,
     ) => {
-      const out = bucket(service, key).add(time, n);
+      const out = newest.add(time, n);
       if (out !== n) hold(n, backup);
       if (out !== undefined && out !== n) release(out);
+    };
+    const bucketsOf = (service: LocatedService) => {
+      let found = buckets[service.index];
+      if (!found) {
+        found = {
+          newest: new Newest(this.keepNewest),
+          schedules: new Map(),
+          locations: new Map(),
+        };
+        buckets[service.index] = found;
+      }
+      return found;
+    };
+    const locationOf = (service: ServiceBuckets, name: string) => {
+      if (service.lastLocation?.name === name) {
+        return service.lastLocation.buckets;
+      }
+      let found = service.locations.get(name);
+      if (!found) {
+        found = {
+          any: new Newest(1),
+          counted: [undefined, undefined],
+          data: [],
+        };
+        service.locations.set(name, found);
+      }
+      service.lastLocation = { name, buckets: found };
+      return found;
     };
     return {
       offer: objects => {
@@ -340,86 +472,58 @@ export class RecoveryPointRetention {
           if (this.restoredBackups.has(backup.metadata.name)) {
             hold(n, backup);
           }
-          const expanded = backup.status?.wildcardNamespaces?.wildcardResult;
-          const included = expanded ?? backup.spec?.includedNamespaces ?? [];
-          const pair = requiredPair(backup);
-          const everywhere =
-            included.length === 0 ||
-            (!expanded && included.some(ns => /[*?[]/.test(ns)));
-          let candidates: LocatedService[];
-          if (pair !== undefined) {
-            const withPair = byPair.get(pair) ?? [];
-            candidates = everywhere
-              ? withPair
-              : withPair.filter(s => included.some(ns => s.namespaces.has(ns)));
-          } else {
-            candidates = everywhere
-              ? all
-              : [...new Set(included.flatMap(ns => byNamespace.get(ns) ?? []))];
-          }
-          if (candidates.length === 0) continue;
-          const time = veleroBackupTime(backup);
-          const phase = backup.status?.phase;
-          const expiration = backup.status?.expiration
-            ? Date.parse(backup.status.expiration)
-            : NaN;
-          const mayCount =
-            (phase === 'Completed' || phase === 'PartiallyFailed') &&
-            Boolean(backup.status?.startTimestamp) &&
-            !(expiration <= this.now);
+          // Without a spec a backup takes in no service.
           const spec = backup.spec;
-          const scope = spec
-            ? veleroScope(
-                spec,
-                backup.status?.wildcardNamespaces?.wildcardResult,
-              )
-            : undefined;
+          if (!spec) continue;
+          const expanded = backup.status?.wildcardNamespaces?.wildcardResult;
+          const scope = veleroScope(spec, expanded);
+          const takers = takersOf(scope, backup, spec, expanded);
+          if (takers.length === 0) continue;
+          const time = veleroBackupTime(backup);
+          const status = backup.status;
+          const phase = status?.phase;
+          // Completed or PartiallyFailed, started, not expired at `now`.
+          let mayCount =
+            (phase === 'Completed' || phase === 'PartiallyFailed') &&
+            Boolean(status?.startTimestamp);
+          if (mayCount && status?.expiration) {
+            mayCount = !(Date.parse(status.expiration) <= this.now);
+          }
+          const phaseSlot = phase === 'Completed' ? 0 : 1;
           const scheduleName =
-            backup.metadata.labels?.['velero.io/schedule-name'];
-          for (const service of candidates) {
-            if (
-              !backupTakesInService(
-                backup,
-                service.location.primaryObjects,
-                service.podTemplates,
-              )
-            )
-              continue;
+            phase === 'Completed'
+              ? backup.metadata.labels?.['velero.io/schedule-name']
+              : undefined;
+          const locationName = spec.storageLocation ?? '';
+          for (const taker of takers) {
+            const service = bucketsOf(taker.service);
             // The newest Completed backup of each schedule: missed runs.
-            if (phase === 'Completed' && scheduleName) {
-              offerTo(service, `schedule:${scheduleName}`, time, n, backup);
+            if (scheduleName) {
+              let schedule = service.schedules.get(scheduleName);
+              if (!schedule) {
+                schedule = new Newest(1);
+                service.schedules.set(scheduleName, schedule);
+              }
+              offerTo(schedule, time, n, backup);
             }
-            // Per PVC, the newest that may count and holds its data (a newer backup may hold
-            // only manifests).
-            if (mayCount && scope && spec) {
-              for (const { pvc, key, mounts } of service.pvcs) {
-                const data = backupVolumeData(scope, spec, pvc, mounts);
-                if (data === 'fs' || data === 'moved' || data === 'local') {
-                  offerTo(
-                    service,
-                    `data:${key}:${
-                      data === 'local' ? 'local' : 'off'
-                    }:${phase}:${spec.storageLocation ?? ''}`,
-                    time,
-                    n,
-                    backup,
-                  );
-                }
+            const location = locationOf(service, locationName);
+            if (mayCount) {
+              // Per PVC, the newest that may count and holds its data.
+              const data = dataOf(taker, scope, spec);
+              const slots = taker.service.pvcSlots;
+              for (let p = 0; p < data.length; p++) {
+                if (data[p] === DATA_NONE) continue;
+                const i =
+                  slots[p] * 4 + (data[p] === DATA_LOCAL ? 2 : 0) + phaseSlot;
+                offerTo((location.data[i] ??= new Newest(1)), time, n, backup);
               }
             }
-            offerTo(service, '', time, n, backup);
+            offerTo(service.newest, time, n, backup);
             // Every storage location the service's backups use is judged, even by old backups.
-            offerTo(
-              service,
-              `location:${backup.spec?.storageLocation ?? ''}`,
-              time,
-              n,
-              backup,
-            );
+            offerTo(location.any, time, n, backup);
             if (mayCount) {
               offerTo(
-                service,
-                `${phase}:${backup.spec?.storageLocation ?? ''}`,
+                (location.counted[phaseSlot] ??= new Newest(1)),
                 time,
                 n,
                 backup,
@@ -482,16 +586,27 @@ export class RecoveryPointRetention {
 
 const isMap = (v: unknown) =>
   v === undefined || v === null || (typeof v === 'object' && !Array.isArray(v));
-const isStrings = (v: unknown) =>
-  v === undefined ||
-  v === null ||
-  (Array.isArray(v) && v.every(x => typeof x === 'string'));
+const isStrings = (v: unknown) => {
+  if (v === undefined || v === null) return true;
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
+  return true;
+};
 const isString = (v: unknown) =>
   v === undefined || v === null || typeof v === 'string';
-const isStringMap = (v: unknown) =>
-  v === undefined ||
-  v === null ||
-  (isMap(v) && Object.values(v as object).every(x => typeof x === 'string'));
+const isStringMap = (v: unknown) => {
+  if (!isMap(v)) return false;
+  // The values of the object's own keys (Object.values), without building their list.
+  for (const key in v as object) {
+    if (
+      Object.prototype.hasOwnProperty.call(v, key) &&
+      typeof (v as Record<string, unknown>)[key] !== 'string'
+    ) {
+      return false;
+    }
+  }
+  return true;
+};
 const isSelector = (v: unknown): boolean =>
   v === undefined ||
   v === null ||
@@ -519,17 +634,18 @@ function isWellFormedBackup(object: unknown): object is VeleroBackup {
   }
   if (!isMap(spec) || !isMap(status)) return false;
   if (spec) {
-    for (const key of [
-      'includedNamespaces',
-      'excludedNamespaces',
-      'includedResources',
-      'excludedResources',
-      'includedNamespaceScopedResources',
-      'excludedNamespaceScopedResources',
-      'includedClusterScopedResources',
-      'excludedClusterScopedResources',
-    ]) {
-      if (!isStrings(spec[key])) return false;
+    // Each field named (not looped over by key): this runs once per backup of a refresh.
+    if (
+      !isStrings(spec.includedNamespaces) ||
+      !isStrings(spec.excludedNamespaces) ||
+      !isStrings(spec.includedResources) ||
+      !isStrings(spec.excludedResources) ||
+      !isStrings(spec.includedNamespaceScopedResources) ||
+      !isStrings(spec.excludedNamespaceScopedResources) ||
+      !isStrings(spec.includedClusterScopedResources) ||
+      !isStrings(spec.excludedClusterScopedResources)
+    ) {
+      return false;
     }
     if (!isSelector(spec.labelSelector)) return false;
     if (
@@ -545,16 +661,17 @@ function isWellFormedBackup(object: unknown): object is VeleroBackup {
     if (!isString(spec.storageLocation) || !isString(spec.ttl)) return false;
   }
   if (status) {
-    for (const key of [
-      'phase',
-      'startTimestamp',
-      'completionTimestamp',
-      'expiration',
-      'failureReason',
-    ]) {
-      if (!isString(status[key])) return false;
+    if (
+      !isString(status.phase) ||
+      !isString(status.startTimestamp) ||
+      !isString(status.completionTimestamp) ||
+      !isString(status.expiration) ||
+      !isString(status.failureReason)
+    ) {
+      return false;
     }
     if (!isMap(status.wildcardNamespaces)) return false;
+    if (!isStrings(status.wildcardNamespaces?.wildcardResult)) return false;
   }
   return true;
 }

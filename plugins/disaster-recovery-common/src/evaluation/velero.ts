@@ -98,20 +98,99 @@ const scopes = new WeakMap<object, VeleroScope>();
 const scopesByContent = new Map<string, VeleroScope>();
 const CONTENT_CACHE_SIZE = 20_000;
 
+/** The spec fields a {@link VeleroScope} is compiled from. */
+const SCOPE_FIELDS = [
+  'includedNamespaces',
+  'excludedNamespaces',
+  'includedResources',
+  'excludedResources',
+  'includedNamespaceScopedResources',
+  'excludedNamespaceScopedResources',
+  'includedClusterScopedResources',
+  'excludedClusterScopedResources',
+  'labelSelector',
+  'orLabelSelectors',
+] as const;
+
 function contentKey(spec: VeleroBackupSpec, expanded: unknown): string {
-  return JSON.stringify([
-    spec.includedNamespaces,
-    spec.excludedNamespaces,
-    spec.includedResources,
-    spec.excludedResources,
-    spec.includedNamespaceScopedResources,
-    spec.excludedNamespaceScopedResources,
-    spec.includedClusterScopedResources,
-    spec.excludedClusterScopedResources,
-    spec.labelSelector,
-    spec.orLabelSelectors,
-    expanded,
-  ]);
+  return JSON.stringify([...SCOPE_FIELDS.map(f => spec[f]), expanded]);
+}
+
+/**
+ * Whether two JSON values are equal (arrays item by item, objects key by key in any order),
+ * without building anything: the recent-scope check below runs once per backup.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    a === null ||
+    b === null
+  ) {
+    return false;
+  }
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  let keys = 0;
+  for (const key in a) {
+    if (!Object.prototype.hasOwnProperty.call(a, key)) continue;
+    keys++;
+    if (
+      !Object.prototype.hasOwnProperty.call(b, key) ||
+      !sameJson((a as any)[key], (b as any)[key])
+    ) {
+      return false;
+    }
+  }
+  for (const key in b) {
+    if (Object.prototype.hasOwnProperty.call(b, key)) keys--;
+  }
+  return keys === 0;
+}
+
+// The scopes compiled or found last, newest first: the backups of one schedule come one after
+// the other (a list is sorted by name, a service's candidates are mostly its own schedule's),
+// so most lookups end here, with no key built.
+const RECENT_SIZE = 8;
+const recent: Array<{
+  spec: VeleroBackupSpec;
+  expanded: unknown;
+  scope: VeleroScope;
+}> = [];
+
+function recentScope(
+  spec: VeleroBackupSpec,
+  expanded: unknown,
+): VeleroScope | undefined {
+  for (let i = 0; i < recent.length; i++) {
+    const entry = recent[i];
+    let same = sameJson(entry.expanded, expanded);
+    for (let f = 0; same && f < SCOPE_FIELDS.length; f++) {
+      same = sameJson(entry.spec[SCOPE_FIELDS[f]], spec[SCOPE_FIELDS[f]]);
+    }
+    if (same) {
+      if (i > 0) {
+        recent.splice(i, 1);
+        recent.unshift(entry);
+      }
+      return entry.scope;
+    }
+  }
+  return undefined;
+}
+
+function remember(
+  spec: VeleroBackupSpec,
+  expanded: unknown,
+  scope: VeleroScope,
+) {
+  recent.unshift({ spec, expanded, scope });
+  if (recent.length > RECENT_SIZE) recent.pop();
 }
 
 const list = (value: unknown): string[] =>
@@ -139,10 +218,15 @@ export function veleroScope(
 ): VeleroScope {
   const cached = expandedNamespaces ? undefined : scopes.get(spec);
   if (cached) return cached;
+  const found = recentScope(spec, expandedNamespaces);
+  if (found) return found;
   const key = contentKey(spec, expandedNamespaces);
   const same = scopesByContent.get(key);
   // Not remembered by identity: a refresh offers a million fresh objects once each.
-  if (same) return same;
+  if (same) {
+    remember(spec, expandedNamespaces, same);
+    return same;
+  }
   const problems: string[] = [];
   const included = expandedNamespaces
     ? list(expandedNamespaces)
@@ -231,6 +315,7 @@ export function veleroScope(
   if (!expandedNamespaces) scopes.set(spec, scope);
   if (scopesByContent.size >= CONTENT_CACHE_SIZE) scopesByContent.clear();
   scopesByContent.set(key, scope);
+  remember(spec, expandedNamespaces, scope);
   return scope;
 }
 
