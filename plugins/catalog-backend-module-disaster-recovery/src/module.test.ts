@@ -44,6 +44,10 @@ const entities = [
     'disaster-recovery/rpo': '15 minutes',
   }),
   component('undeclared', { 'backstage.io/kubernetes-id': 'undeclared' }),
+  component('misspelt', {
+    'disaster-recovry/tier': 'tier-1',
+    'disaster-recovery-strategy': 'pilot-light',
+  }),
 ];
 
 class StaticProvider implements EntityProvider {
@@ -159,6 +163,27 @@ describe('catalogModuleDisasterRecovery', () => {
           'backstage.io/catalog-processing',
           'error',
           'disaster-recovery/rpo: "15 minutes" is not a duration; use ISO 8601 (PT15M) or 15m',
+        ],
+      ]);
+
+      // A misspelt prefix leaves the service undeclared: the catalog shows a warning.
+      const misspelt = await waitForEntity(server, 'misspelt');
+      expect(
+        misspelt.status?.items?.map(i => [i.type, i.level, i.error?.message]),
+      ).toEqual([
+        [
+          'backstage.io/catalog-processing',
+          'warning',
+          expect.stringMatching(
+            /^disaster-recovry\/tier: looks like a misspelling of disaster-recovery\/tier; DR annotation keys start with disaster-recovery\//,
+          ),
+        ],
+        [
+          'backstage.io/catalog-processing',
+          'warning',
+          expect.stringMatching(
+            /^disaster-recovery-strategy: looks like a misspelling of disaster-recovery\/strategy;/,
+          ),
         ],
       ]);
     } finally {

@@ -1,5 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
-import { hasDrAnnotations, parseDrDeclaration } from './declaration';
+import {
+  findMisspeltDrAnnotations,
+  hasDrAnnotations,
+  parseDrDeclaration,
+} from './declaration';
 import { TierPolicies } from './tiers';
 
 const policies = TierPolicies.default();
@@ -432,5 +436,181 @@ describe('hasDrAnnotations', () => {
     expect(
       hasDrAnnotations(entity({ 'backstage.io/kubernetes-id': 'x' })),
     ).toBe(false);
+  });
+});
+
+describe('misspelt DR annotation keys', () => {
+  it('warns on a misspelt prefix that leaves the service undeclared', () => {
+    const result = parseDrDeclaration(
+      entity({
+        'disaster-recovry/tier': 'tier-1',
+        'disaster_recovery/strategy': 'warm-standby',
+        'Disaster-Recovery/rpo': '15m',
+        'disaster-recoveryy/rto': '1h',
+        'disasterrecovery/owner-notes': 'x',
+        'disaster-recovery-drill-cadence': '30d',
+        'backstage.io/kubernetes-id': 'orders',
+      }),
+      policies,
+    );
+    expect(result.status).toBe('undeclared');
+    expect(result.warnings?.map(w => [w.annotation, w.value])).toEqual([
+      ['disaster-recovry/tier', 'tier-1'],
+      ['disaster_recovery/strategy', 'warm-standby'],
+      ['Disaster-Recovery/rpo', '15m'],
+      ['disaster-recoveryy/rto', '1h'],
+      ['disasterrecovery/owner-notes', 'x'],
+      ['disaster-recovery-drill-cadence', '30d'],
+    ]);
+    expect(result.warnings?.[0].message).toBe(
+      'disaster-recovry/tier: looks like a misspelling of disaster-recovery/tier; DR annotation keys start with disaster-recovery/ (disaster-recovery/tier, disaster-recovery/rpo, disaster-recovery/rto, disaster-recovery/strategy, disaster-recovery/primary-cluster, disaster-recovery/recovery-cluster, disaster-recovery/runbook, disaster-recovery/drill-cadence), other keys are ignored',
+    );
+    expect(result.warnings?.[5].message).toMatch(
+      /^disaster-recovery-drill-cadence: looks like a misspelling of disaster-recovery\/drill-cadence;/,
+    );
+    expect(result.warnings?.[4].message).toMatch(
+      /^disasterrecovery\/owner-notes: looks like a misspelling of a disaster-recovery\/\* key;/,
+    );
+  });
+
+  it('warns beside a declaration, which is judged without the misspelt key', () => {
+    const result = parseDrDeclaration(
+      entity({
+        'disaster-recovery/tier': 'tier-1',
+        'disaster-recovery/strategy': 'warm-standby',
+        'disaster-recvery/rpo': '5m',
+      }),
+      policies,
+    );
+    expect(result).toMatchObject({
+      status: 'declared',
+      declaration: { rpoSeconds: 3600 },
+      warnings: [
+        expect.objectContaining({ annotation: 'disaster-recvery/rpo' }),
+      ],
+    });
+  });
+
+  it('leaves other annotation keys alone', () => {
+    const keys = [
+      'backstage.io/kubernetes-id',
+      'backstage.io/techdocs-ref',
+      'github.com/project-slug',
+      'pagerduty.com/service-id',
+      'disaster.io/tier',
+      'recovery/tier',
+      'dr/tier',
+      'disaster-recovery-team',
+      'disaster-recovery',
+    ];
+    expect(
+      findMisspeltDrAnnotations(
+        entity(Object.fromEntries(keys.map(k => [k, 'x']))),
+      ),
+    ).toEqual([]);
+    expect(parseDrDeclaration(entity(valid), policies)).not.toHaveProperty(
+      'warnings',
+    );
+  });
+});
+
+describe('annotation values that are not text', () => {
+  // YAML reads `rpo: 15` as a number and `tier: true` as a boolean; the catalog refuses them,
+  // but the parser is public and must not throw.
+  const raw = (annotations: Record<string, unknown>) =>
+    entity(annotations as Record<string, string>);
+
+  it('reports each with the accepted form instead of throwing', () => {
+    const result = parseDrDeclaration(
+      raw({
+        'disaster-recovery/tier': 'tier-2',
+        'disaster-recovery/strategy': true,
+        'disaster-recovery/rpo': 15,
+        'disaster-recovery/primary-cluster': null,
+        'disaster-recovery/runbook': ['https://x'],
+      }),
+      policies,
+    );
+    expect(result.status).toBe('invalid');
+    if (result.status !== 'invalid') return;
+    expect(result.problems.map(p => p.message)).toEqual([
+      'disaster-recovery/strategy: the boolean true is not text; quote the value in YAML, e.g. disaster-recovery/strategy: "backup-restore" (one of backup-restore, pilot-light, warm-standby, active-active)',
+      'disaster-recovery/rpo: the number 15 is not text; quote the value in YAML, e.g. disaster-recovery/rpo: "1h" (ISO 8601 (PT15M) or 15m)',
+      'disaster-recovery/primary-cluster: null (no value) is not text; quote the value in YAML, e.g. disaster-recovery/primary-cluster: "prod-eu" (a cluster name from the Kubernetes plugin config)',
+      'disaster-recovery/runbook: a list is not text; quote the value in YAML, e.g. disaster-recovery/runbook: "https://wiki.example.com/runbooks/my-service"',
+    ]);
+    expect(result.problems[1].value).toBe('the number 15');
+    // The valid tier still gives the valid parts; the bad RPO falls back to the tier's.
+    expect(result.partial).toMatchObject({
+      tier: 'tier-2',
+      rpoSeconds: 86400,
+      strategy: undefined,
+    });
+  });
+
+  it('does not call a tier that is not text missing', () => {
+    const messages = problemsOf({
+      'disaster-recovery/strategy': 'backup-restore',
+      ...({ 'disaster-recovery/tier': 1 } as unknown as Record<string, string>),
+    }).map(p => p.message);
+    expect(messages).toEqual([
+      'disaster-recovery/tier: the number 1 is not text; quote the value in YAML, e.g. disaster-recovery/tier: "tier-0" (one of tier-0, tier-1, tier-2, tier-3)',
+    ]);
+  });
+});
+
+describe('long annotation values', () => {
+  it('repeats at most 100 characters of a value, with its length', () => {
+    const long = 'x'.repeat(200_000);
+    const problems = problemsOf(
+      {
+        'disaster-recovery/tier': long,
+        'disaster-recovery/strategy': long,
+        'disaster-recovery/rpo': long,
+        'disaster-recovery/runbook': long,
+        'disaster-recovery/primary-cluster': long,
+        'disaster-recovery/recovery-cluster': long,
+        'disaster-recovery/notes': long,
+      },
+      ['prod-eu'],
+    );
+    const shown = `"${'x'.repeat(100)}…" (200000 characters)`;
+    expect(problems.map(p => p.message)).toEqual([
+      `disaster-recovery/notes: is not a DR annotation; use one of ${[
+        'tier',
+        'rpo',
+        'rto',
+        'strategy',
+        'primary-cluster',
+        'recovery-cluster',
+        'runbook',
+        'drill-cadence',
+      ]
+        .map(k => `disaster-recovery/${k}`)
+        .join(', ')}`,
+      `disaster-recovery/tier: ${shown} is not a tier; use one of tier-0, tier-1, tier-2, tier-3`,
+      `disaster-recovery/strategy: ${shown} is not a strategy; use one of backup-restore, pilot-light, warm-standby, active-active`,
+      `disaster-recovery/rpo: ${shown} is not a duration; use ISO 8601 (PT15M) or 15m`,
+      `disaster-recovery/primary-cluster: ${shown} is not a known cluster; use one of prod-eu`,
+      `disaster-recovery/recovery-cluster: ${shown} is not a known cluster; use one of prod-eu`,
+      `disaster-recovery/recovery-cluster: ${shown} is also the primary cluster; the recovery cluster must be another cluster`,
+      `disaster-recovery/runbook: ${shown} is not an http(s) URL; use a link such as https://wiki.example.com/runbooks/my-service`,
+    ]);
+    for (const p of problems) {
+      expect(p.value).toBe(`${'x'.repeat(100)}…`);
+    }
+  });
+
+  it('repeats a value of 100 characters whole', () => {
+    const value = 'y'.repeat(100);
+    expect(
+      messagesOf({
+        'disaster-recovery/tier': 'tier-3',
+        'disaster-recovery/strategy': 'backup-restore',
+        'disaster-recovery/rto': value,
+      }),
+    ).toEqual([
+      `disaster-recovery/rto: "${value}" is not a duration; use ISO 8601 (PT15M) or 15m`,
+    ]);
   });
 });

@@ -117,6 +117,70 @@ describe('DisasterRecoveryAnnotationsProcessor', () => {
     });
   });
 
+  it('adds a warning per misspelt DR key, in both modes, and never fails the entity', async () => {
+    const entity = component({
+      'disaster-recovry/tier': 'tier-1',
+      'backstage.io/kubernetes-id': 'orders',
+    });
+    for (const reporting of ['status', 'fail'] as const) {
+      const p = new DisasterRecoveryAnnotationsProcessor({
+        policies: TierPolicies.default(),
+        reporting,
+      });
+      const emit = jest.fn();
+      const result = (await p.postProcessEntity(
+        entity,
+        location,
+        emit,
+      )) as AlphaEntity;
+      expect(emit).not.toHaveBeenCalled();
+      expect(result.metadata).toEqual(entity.metadata);
+      expect(result.status?.items).toEqual([
+        {
+          type: 'backstage.io/catalog-processing',
+          level: 'warning',
+          message: expect.stringMatching(
+            /^InputError: disaster-recovry\/tier: looks like a misspelling of disaster-recovery\/tier;/,
+          ),
+          error: {
+            name: 'InputError',
+            message: expect.stringMatching(/^disaster-recovry\/tier: /),
+          },
+        },
+      ]);
+    }
+  });
+
+  it('reports annotation values that are not text instead of throwing', async () => {
+    const entity = component({
+      'disaster-recovery/tier': 'tier-3',
+      'disaster-recovery/strategy': 'backup-restore',
+    });
+    const raw = {
+      ...entity,
+      metadata: {
+        ...entity.metadata,
+        annotations: {
+          ...entity.metadata.annotations,
+          'disaster-recovery/rpo': 15,
+        },
+      },
+    } as unknown as Entity;
+    const result = (await processor.postProcessEntity(
+      raw,
+      location,
+      jest.fn(),
+    )) as AlphaEntity;
+    expect(result.status?.items?.map(i => [i.level, i.error?.message])).toEqual(
+      [
+        [
+          'error',
+          'disaster-recovery/rpo: the number 15 is not text; quote the value in YAML, e.g. disaster-recovery/rpo: "1h" (ISO 8601 (PT15M) or 15m)',
+        ],
+      ],
+    );
+  });
+
   describe('fromConfig', () => {
     it('checks cluster names only when every cluster is in config', async () => {
       const entity = component({

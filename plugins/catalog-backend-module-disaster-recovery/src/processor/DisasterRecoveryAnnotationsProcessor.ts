@@ -26,6 +26,10 @@ import {
  *   entity does not appear at all) and lists it among the failed entities of the
  *   unprocessed-entities view. For organisations that want a bad declaration to block.
  *
+ * In both modes, an annotation key that looks like a misspelt DR annotation
+ * (`disaster-recovry/tier`, see `findMisspeltDrAnnotations`) is a warning in `status.items`
+ * (level `warning`), never a failure.
+ *
  * @public
  */
 export type DrProblemReporting = 'status' | 'fail';
@@ -48,7 +52,9 @@ export interface DisasterRecoveryAnnotationsProcessorOptions {
  * A catalog processor that validates the `disaster-recovery/*` annotations of every entity that
  * has any, with `parseDrDeclaration` from `@backstage-dr/plugin-disaster-recovery-common`, and
  * reports each problem as a catalog processing error naming the annotation, the value and the
- * accepted form. It never changes the entity's spec, metadata or relations.
+ * accepted form. Annotation keys that look like misspelt DR annotations (checked on every
+ * entity, with DR annotations or not) are warnings in the entity's `status.items`. It never
+ * changes the entity's spec, metadata or relations.
  *
  * @public
  */
@@ -101,16 +107,22 @@ export class DisasterRecoveryAnnotationsProcessor implements CatalogProcessor {
     const result = parseDrDeclaration(entity, this.options.policies, {
       knownClusters: this.options.knownClusters,
     });
-    if (result.status !== 'invalid') {
-      return entity;
-    }
-    if (this.options.reporting === 'fail') {
-      for (const problem of result.problems) {
-        emit(processingResult.inputError(location, problem.message));
+    // Misspelt DR keys never block the entity: always warnings in its status.
+    const items: EntityStatusItem[] = (result.warnings ?? []).map(w =>
+      toStatusItem(w, 'warning'),
+    );
+    if (result.status === 'invalid') {
+      if (this.options.reporting === 'fail') {
+        for (const problem of result.problems) {
+          emit(processingResult.inputError(location, problem.message));
+        }
+      } else {
+        items.push(...result.problems.map(p => toStatusItem(p, 'error')));
       }
+    }
+    if (items.length === 0) {
       return entity;
     }
-    const items: EntityStatusItem[] = result.problems.map(toStatusItem);
     const { status } = entity as AlphaEntity;
     const withStatus: AlphaEntity = {
       ...entity,
@@ -120,10 +132,13 @@ export class DisasterRecoveryAnnotationsProcessor implements CatalogProcessor {
   }
 }
 
-function toStatusItem(problem: DrDeclarationProblem): EntityStatusItem {
+function toStatusItem(
+  problem: DrDeclarationProblem,
+  level: 'error' | 'warning',
+): EntityStatusItem {
   return {
     type: ENTITY_STATUS_CATALOG_PROCESSING_TYPE,
-    level: 'error',
+    level,
     message: `InputError: ${problem.message}`,
     error: { name: 'InputError', message: problem.message },
   };
