@@ -150,6 +150,68 @@ describe('KubernetesProxyClient', () => {
     expect(calls).toBe(4);
   });
 
+  it('reads the list in one request without limit when the continue tokens keep expiring, as client-go’s pager does', async () => {
+    const asked: string[] = [];
+    server.use(
+      http.get(`${BASE}/proxy/apis/velero.io/v1/backups`, ({ request }) => {
+        const query = new URL(request.url).searchParams;
+        asked.push(query.toString());
+        if (query.get('continue')) {
+          return HttpResponse.json(
+            {
+              ...status(
+                410,
+                'Expired',
+                'The provided continue parameter is too old to display a consistent list result.',
+              ),
+              metadata: { continue: 'inconsistent' },
+            },
+            { status: 410 },
+          );
+        }
+        return query.get('limit')
+          ? HttpResponse.json({
+              metadata: { continue: 'p2' },
+              items: [backup('a'), backup('b')],
+            })
+          : HttpResponse.json({
+              metadata: {},
+              items: [backup('a'), backup('b'), backup('c')],
+            });
+      }),
+    );
+    const events: string[] = [];
+    await client().stream('prod-eu', backups, {
+      offer: page =>
+        events.push(`page ${page.map(o => o.metadata.name).join(',')}`),
+      reset: () => events.push('reset'),
+    });
+    expect(asked).toEqual([
+      'limit=2',
+      'limit=2&continue=p2',
+      'limit=2',
+      'limit=2&continue=p2',
+      '',
+    ]);
+    expect(events).toEqual([
+      'page a,b',
+      'reset',
+      'page a,b',
+      'reset',
+      'page a,b,c',
+    ]);
+  });
+
+  it('does not take a 410 on a first page for an expired continue token', async () => {
+    server.use(
+      http.get(`${BASE}/proxy/apis/velero.io/v1/backups`, () =>
+        HttpResponse.json(status(410, 'Gone', 'gone'), { status: 410 }),
+      ),
+    );
+    const error = await failure(client().list('prod-eu', backups));
+    expect([error.kind, error.summary]).toEqual(['server-error', '410 Gone']);
+  });
+
   it('streams page by page to a sink, which is reset when the list starts again', async () => {
     let calls = 0;
     server.use(
@@ -233,6 +295,7 @@ describe('KubernetesProxyClient', () => {
       ),
       'not-installed',
       'Backup (backups.velero.io) is not installed on prod-eu',
+      'CRD not installed',
     ],
     [
       404,
@@ -244,24 +307,28 @@ describe('KubernetesProxyClient', () => {
       },
       'unknown-cluster',
       "Cluster 'prod-eu' not found",
+      'not configured in the Kubernetes plugin',
     ],
     [
       401,
       status(401, 'Unauthorized', 'Unauthorized'),
       'unauthorized',
       'prod-eu answered 401 Unauthorized: Unauthorized',
+      '401 Unauthorized',
     ],
     [
       403,
       status(403, 'Forbidden', 'backups.velero.io is forbidden'),
       'forbidden',
       'prod-eu answered 403 Forbidden: backups.velero.io is forbidden',
+      '403 Forbidden',
     ],
     [
       503,
       status(503, 'ServiceUnavailable', 'etcd leader changed'),
       'server-error',
       'prod-eu answered 503: etcd leader changed',
+      '503 ServiceUnavailable',
     ],
     [
       500,
@@ -273,18 +340,20 @@ describe('KubernetesProxyClient', () => {
       },
       'unreachable',
       "prod-eu could not be reached: Cluster 'prod-eu' request failed",
+      'not reachable',
     ],
-  ])('classifies %d %j as %s', async (code, body, kind, message) => {
+  ])('classifies %d %j as %s', async (code, body, kind, message, summary) => {
     server.use(
       http.get(`${BASE}/proxy/apis/velero.io/v1/backups`, () =>
         HttpResponse.json(body, { status: code }),
       ),
     );
     const error = await failure(client().list('prod-eu', backups));
-    expect([error.kind, error.cluster, error.message]).toEqual([
+    expect([error.kind, error.cluster, error.message, error.summary]).toEqual([
       kind,
       'prod-eu',
       message,
+      summary,
     ]);
   });
 
@@ -315,9 +384,10 @@ describe('KubernetesProxyClient', () => {
       }),
     );
     const error = await failure(client(50).list('prod-eu', backups));
-    expect([error.kind, error.message]).toEqual([
+    expect([error.kind, error.message, error.summary]).toEqual([
       'timeout',
       'prod-eu did not answer within 0.05s',
+      'no answer within 0.05s',
     ]);
   });
 

@@ -27,23 +27,46 @@ export type ClusterReadErrorKind =
   | 'server-error'
   | 'malformed';
 
+/** What each kind of failure is called in a service's reasons, when nothing more precise is known. */
+const SUMMARIES: Record<ClusterReadErrorKind, string> = {
+  'not-installed': 'CRD not installed',
+  'unknown-cluster': 'not configured in the Kubernetes plugin',
+  unauthorized: '401 Unauthorized',
+  forbidden: '403 Forbidden',
+  unreachable: 'not reachable',
+  timeout: 'no answer in time',
+  'server-error': 'server error',
+  malformed: 'not a Kubernetes list',
+};
+
 /**
- * A failure to read a resource from a cluster, with its kind and a message for people.
+ * A failure to read a resource from a cluster, with its kind, a message for people and a short
+ * summary.
+ *
+ * `message` is the full story, with what the API server or the Kubernetes backend said (RBAC
+ * subjects, addresses): it goes to the cluster's health, which only holders of
+ * `disaster-recovery.clusters.details` see. `summary` (`403 Forbidden`, `503 ServiceUnavailable`,
+ * `no answer within 30s`) names the failure without those details and is the same for every
+ * resource type of a cluster that fails the same way; it is what services' reasons say.
  *
  * @public
  */
 export class ClusterReadError extends Error {
+  readonly summary: string;
+
   constructor(
     readonly kind: ClusterReadErrorKind,
     readonly cluster: string,
     message: string,
+    summary?: string,
   ) {
     super(message);
     this.name = 'ClusterReadError';
+    this.summary = summary ?? SUMMARIES[kind];
   }
 }
 
-/** A continue token expired (410 Gone): the list must start again. */
+/** A continue token expired (410 Gone, reason `Expired`): the list must start again. */
 class ExpiredContinueError extends Error {}
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -123,8 +146,9 @@ export class KubernetesProxyClient {
 
   /**
    * Lists every object of a resource type in every namespace of a cluster, page by page
-   * (`limit` = page size, `continue` tokens). A `410 Gone` on a continuation (the token expired)
-   * starts the list again, once.
+   * (`limit` = page size, `continue` tokens). A `410 Gone` on a continuation (the token expired,
+   * etcd compacted the revision the list was started at) is handled as client-go handles it: see
+   * {@link KubernetesProxyClient.stream}.
    *
    * @returns the objects, with `apiVersion` and `kind` set on each
    * @throws ClusterReadError with the reason the list failed
@@ -144,10 +168,16 @@ export class KubernetesProxyClient {
 
   /**
    * Lists like {@link KubernetesProxyClient.list}, but hands each page to `sink` instead of
-   * holding the whole list, so a caller can keep only what it needs of a large list. When the
-   * list starts again after a `410 Gone`, `sink.reset()` is called first. Objects lose
+   * holding the whole list, so a caller can keep only what it needs of a large list. Objects lose
    * `metadata.managedFields` and the `kubectl.kubernetes.io/last-applied-configuration`
    * annotation, which nothing here reads.
+   *
+   * An expired continue token (`410 Gone`, reason `Expired`) never yields a list mixed from two
+   * revisions (the token the API server offers in that answer, for an inconsistent remainder, is
+   * not used): the list starts again from the first page (client-go's reflector relists), and
+   * if it expires again, it is read in one request without `limit` (client-go's pager,
+   * `FullListIfExpired`), which cannot expire but holds the whole list in one answer.
+   * `sink.reset()` is called before each new start.
    *
    * @throws ClusterReadError with the reason the list failed (the sink then holds a partial list)
    */
@@ -159,23 +189,25 @@ export class KubernetesProxyClient {
       reset(): void;
     },
   ): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
+    // Paged, paged again, then whole: the last attempt has no continue token that could expire.
+    const limits = [this.options.pageSize, this.options.pageSize, undefined];
+    for (const [attempt, limit] of limits.entries()) {
       try {
-        await this.listOnce(cluster, type, sink);
+        await this.listOnce(cluster, type, sink, limit);
         return;
       } catch (error) {
-        if (error instanceof ExpiredContinueError && attempt === 0) {
-          sink.reset();
-          continue;
+        if (!(error instanceof ExpiredContinueError)) {
+          throw error;
         }
-        if (error instanceof ExpiredContinueError) {
+        if (attempt === limits.length - 1) {
           throw new ClusterReadError(
             'server-error',
             cluster,
             `${type.kind} list on ${cluster} kept expiring while paging`,
+            '410 Gone',
           );
         }
-        throw error;
+        sink.reset();
       }
     }
   }
@@ -217,34 +249,40 @@ export class KubernetesProxyClient {
       401: 'unauthorized',
       403: 'forbidden',
     };
+    const kind = kinds[response.status] ?? 'server-error';
     throw new ClusterReadError(
-      kinds[response.status] ?? 'server-error',
+      kind,
       cluster,
       `${namespace}/${pod}:${port} on ${cluster} answered ${response.status}${
         message ? `: ${message}` : ''
       }`,
+      kind === 'server-error' ? String(response.status) : undefined,
     );
   }
 
+  /** One list from the first page to the last; `limit` undefined: no paging asked for. */
   private async listOnce(
     cluster: string,
     type: DrResourceType,
     sink: { offer(objects: KubeObject[]): void },
+    limit: number | undefined,
   ): Promise<void> {
     let continueToken: string | undefined;
     const apiVersion = type.group
       ? `${type.group}/${type.version}`
       : type.version;
     do {
-      const query = new URLSearchParams({
-        limit: String(this.options.pageSize),
-      });
+      const query = new URLSearchParams();
+      if (limit !== undefined) {
+        query.set('limit', String(limit));
+      }
       if (continueToken) {
         query.set('continue', continueToken);
       }
+      const search = query.toString();
       const body = await this.get(
         cluster,
-        `${listPath(type)}?${query}`,
+        search ? `${listPath(type)}?${search}` : listPath(type),
         type,
         Boolean(continueToken),
       );
@@ -295,12 +333,12 @@ export class KubernetesProxyClient {
     } catch (error) {
       const name = (error as Error)?.name;
       if (name === 'TimeoutError' || name === 'AbortError') {
+        const seconds = this.options.requestTimeoutMs / 1000;
         throw new ClusterReadError(
           'timeout',
           cluster,
-          `${cluster} did not answer within ${
-            this.options.requestTimeoutMs / 1000
-          }s`,
+          `${cluster} did not answer within ${seconds}s`,
+          `no answer within ${seconds}s`,
         );
       }
       throw new ClusterReadError(
@@ -345,7 +383,11 @@ export class KubernetesProxyClient {
     const message = isKubernetesStatus
       ? body.message
       : body?.error?.message ?? text.slice(0, 200);
-    if (status === 410 && continuation) {
+    if (
+      status === 410 &&
+      continuation &&
+      (!isKubernetesStatus || body.reason === 'Expired')
+    ) {
       throw new ExpiredContinueError();
     }
     if (status === 404 && isKubernetesStatus) {
@@ -391,6 +433,11 @@ export class KubernetesProxyClient {
       'server-error',
       cluster,
       `${cluster} answered ${status}${message ? `: ${message}` : ''}`,
+      `${status}${
+        isKubernetesStatus && typeof body.reason === 'string' && body.reason
+          ? ` ${body.reason}`
+          : ''
+      }`,
     );
   }
 }

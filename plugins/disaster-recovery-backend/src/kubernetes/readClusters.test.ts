@@ -121,7 +121,16 @@ describe('readClusters', () => {
     ]);
     // The unreachable cluster is asked once; its backups are a failure, not a request.
     expect(requests.filter(r => r.startsWith('dr-us'))).toHaveLength(1);
-    expect(evidence[1].failures?.flatMap(f => f.resources).sort()).toEqual(
+    // It answered nothing: one failure for the whole cluster, every type in its health error.
+    expect(evidence[1].failures).toEqual([{ reason: 'not reachable' }]);
+    expect(health[1].errors).toEqual([
+      {
+        kind: 'unreachable',
+        message: expect.stringContaining('dr-us could not be reached'),
+        resources: expect.any(Array),
+      },
+    ]);
+    expect([...health[1].errors[0].resources].sort()).toEqual(
       providers.flatMap(p => p.resourceTypes.map(t => t.resource)).sort(),
     );
     expect(health[1].reachable).toBe(false);
@@ -133,5 +142,119 @@ describe('readClusters', () => {
       'installed',
       'installed',
     ]);
+  });
+
+  const read = (clusters: string[]) =>
+    readClusters({
+      clusters,
+      providers,
+      client: client(),
+      concurrency: 1,
+      logger: mockServices.logger.mock(),
+      now: () => new Date('2026-11-25T12:00:00Z'),
+    });
+  const resourceOf = (request: Request) =>
+    new URL(request.url).pathname.split('/').pop()!;
+  const forbidden = (resource: string) =>
+    HttpResponse.json(
+      {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        reason: 'Forbidden',
+        code: 403,
+        message: `${resource}.velero.io is forbidden: User "system:serviceaccount:backstage:backstage" cannot list resource "${resource}"`,
+      },
+      { status: 403 },
+    );
+
+  it('gives every type failing the same way the same short reason, the API server’s words only in the health', async () => {
+    server.use(
+      http.get(`${BASE}/proxy/*`, ({ request }) => {
+        const resource = resourceOf(request);
+        return request.url.includes('velero.io')
+          ? forbidden(resource)
+          : HttpResponse.json({ metadata: {}, items: [] });
+      }),
+    );
+    const { evidence, health } = await read(['prod-eu']);
+    const velero = providers[1].resourceTypes.map(t => t.resource);
+    expect(evidence[0].failures).toEqual(
+      velero.map(resource => ({
+        resources: [resource],
+        reason: '403 Forbidden',
+      })),
+    );
+    expect(health[0].reachable).toBe(true);
+    expect(health[0].errors.map(e => [e.resources, e.kind])).toEqual(
+      velero.map(resource => [[resource], 'forbidden']),
+    );
+    expect(health[0].errors[0].message).toBe(
+      'prod-eu answered 403 Forbidden: backups.velero.io is forbidden: User "system:serviceaccount:backstage:backstage" cannot list resource "backups"',
+    );
+    expect(health[0].providers.map(p => p.state)).toEqual([
+      'installed',
+      'unknown',
+    ]);
+  });
+
+  it('keeps a cluster that stops answering after some types reachable, failing the types not read', async () => {
+    const asked: string[] = [];
+    server.use(
+      http.get(`${BASE}/proxy/*`, async ({ request }) => {
+        const resource = resourceOf(request);
+        asked.push(resource);
+        if (resource === 'schedules') {
+          return HttpResponse.error();
+        }
+        return HttpResponse.json({ metadata: {}, items: [] });
+      }),
+    );
+    const { evidence, health } = await read(['prod-eu']);
+    const types = providers.flatMap(p => p.resourceTypes.map(t => t.resource));
+    const notRead = types.slice(types.indexOf('schedules'));
+    // Nothing is asked after the request that got no answer.
+    expect(asked[asked.length - 1]).toBe('schedules');
+    expect(health[0].reachable).toBe(true);
+    expect(evidence[0].failures).toEqual(
+      notRead.map(resource => ({
+        resources: [resource],
+        reason: 'not reachable',
+      })),
+    );
+    expect(health[0].errors).toEqual([
+      expect.objectContaining({ kind: 'unreachable', resources: notRead }),
+    ]);
+  });
+
+  it('reads a CRD that is not installed as an empty list, with no failure and no error', async () => {
+    server.use(
+      http.get(`${BASE}/proxy/*`, ({ request }) =>
+        request.url.includes('velero.io')
+          ? HttpResponse.json(
+              {
+                kind: 'Status',
+                apiVersion: 'v1',
+                status: 'Failure',
+                reason: 'NotFound',
+                code: 404,
+                message: 'the server could not find the requested resource',
+              },
+              { status: 404 },
+            )
+          : HttpResponse.json({ metadata: {}, items: [] }),
+      ),
+    );
+    const { evidence, health } = await read(['prod-eu']);
+    expect(evidence[0].failures).toEqual([]);
+    expect(evidence[0].objects.backups).toEqual([]);
+    expect(health[0]).toMatchObject({
+      reachable: true,
+      errors: [],
+      providers: [
+        { id: 'workloads', state: 'installed' },
+        { id: 'velero', state: 'not-installed' },
+      ],
+    });
   });
 });

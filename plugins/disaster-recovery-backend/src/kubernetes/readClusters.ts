@@ -22,7 +22,18 @@ interface ClusterRead {
   states: Map<string, DrClusterHealth['providers'][number]['state']>;
   /** Set when the cluster did not answer: the remaining types are not asked for. */
   unreachable?: ClusterReadError;
+  /** The health error of `unreachable`, which the types not asked for join. */
+  unreachableError?: DrClusterHealth['errors'][number];
+  /** Whether the cluster answered any request (with a list or an HTTP error). */
+  answered: boolean;
 }
+
+/** Failures that mean no answer at all, after which the cluster's other types are not asked for. */
+const NO_ANSWER: ReadonlyArray<ClusterReadError['kind']> = [
+  'unreachable',
+  'timeout',
+  'unknown-cluster',
+];
 
 /**
  * Reads every resource type of every provider from each cluster, once per cluster and type,
@@ -30,6 +41,21 @@ interface ClusterRead {
  * other, so a slow cluster holds one slot). A failure makes only the evidence of that cluster and
  * type unknown; a CRD that is not installed is not a failure (there is nothing to read) and is
  * reported once in the cluster's health.
+ *
+ * What is recorded, per cluster:
+ * - a type whose list failed with an answer (401, 403, 5xx, a malformed list, a continue token
+ *   that kept expiring) is an evidence failure `{ resources: [type], reason: summary }`, where
+ *   the summary (`403 Forbidden`) leaves out the API server's message, so a cluster failing the
+ *   same way on several types gives services one reason listing them; and an entry of
+ *   `health.errors` with the error's kind and full message;
+ * - no answer (connection refused or closed, timeout, a cluster the Kubernetes backend does not
+ *   know) stops the cluster's reading: the types not read yet join that error. When the cluster
+ *   had answered nothing before, it is `reachable: false` and its evidence has one failure
+ *   without `resources` (the whole cluster); when it had answered some types, it stays
+ *   `reachable: true` and only the types not read fail;
+ * - a CRD not installed (404 `NotFound` on its list) reads as an empty list: without its CRD no
+ *   object of that type can exist, so there is nothing missing from the evidence. The provider is
+ *   `not-installed`; the cluster's health has no error for it.
  *
  * With `retained`, the resources it names (lists that grow with time, such as Velero Backups)
  * are read last, page by page into the sink `retained.sinks` returns for each cluster and
@@ -65,6 +91,7 @@ export async function readClusters(options: {
       checkedAt: options.now().toISOString(),
     },
     states: new Map(),
+    answered: false,
   })) as ClusterRead[];
   await Promise.all(
     reads.map(read =>
@@ -106,6 +133,11 @@ export async function readClusters(options: {
       options.logger.warn(
         `Cluster ${read.evidence.cluster} could not be read: ${read.unreachable.message}`,
       );
+      if (!read.answered) {
+        // Nothing was read: one failure for the whole cluster rather than one per type.
+        read.health.reachable = false;
+        read.evidence.failures = [{ reason: read.unreachable.summary }];
+      }
     }
   }
   return {
@@ -131,8 +163,9 @@ async function readTypes(
         // One unanswered request is enough: the other types would only wait out their timeouts.
         failures!.push({
           resources: [type.resource],
-          reason: read.unreachable.message,
+          reason: read.unreachable.summary,
         });
+        read.unreachableError?.resources.push(type.resource);
         states.set(provider.id, 'unknown');
         continue;
       }
@@ -144,10 +177,13 @@ async function readTypes(
         } else {
           set(type.resource, await options.client.list(cluster, type));
         }
+        read.answered = true;
       } catch (error) {
         if (!(error instanceof ClusterReadError)) {
           throw error;
         }
+        const answered = !NO_ANSWER.includes(error.kind);
+        read.answered ||= answered;
         if (error.kind === 'not-installed') {
           if (states.get(provider.id) !== 'unknown') {
             states.set(provider.id, 'not-installed');
@@ -156,17 +192,16 @@ async function readTypes(
           continue;
         }
         states.set(provider.id, 'unknown');
-        failures!.push({ resources: [type.resource], reason: error.message });
-        health.errors.push({
+        failures!.push({ resources: [type.resource], reason: error.summary });
+        const entry = {
           resources: [type.resource],
           kind: error.kind,
           message: error.message,
-        });
-        if (
-          ['unreachable', 'timeout', 'unknown-cluster'].includes(error.kind)
-        ) {
+        };
+        health.errors.push(entry);
+        if (!answered) {
           read.unreachable = error;
-          health.reachable = false;
+          read.unreachableError = entry;
         }
       }
     }

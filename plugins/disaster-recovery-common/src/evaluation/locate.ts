@@ -271,11 +271,16 @@ export function locateService(
     if (whole !== undefined) {
       unreadable.push({ cluster: evidence.cluster, reason: whole });
     } else if (byReason.size > 0) {
+      // One reason for the cluster: the types that failed the same way (in a fixed order,
+      // whatever order they were read in), then the way they failed.
       unreadable.push({
         cluster: evidence.cluster,
         reason: [...byReason.entries()]
           .map(
-            ([reason, types]) => `${[...new Set(types)].join(', ')}: ${reason}`,
+            ([reason, types]) =>
+              `${EVIDENCE_RESOURCES.filter(r => types.includes(r)).join(
+                ', ',
+              )}: ${reason}`,
           )
           .join('; '),
       });
