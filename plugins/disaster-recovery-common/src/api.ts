@@ -126,25 +126,50 @@ export interface DrStorageLocationHealth {
   message?: string;
   /** RFC 3339: `status.lastValidationTime`. */
   lastValidationTime?: string;
-  /** How many services' recovery points use it. */
+  /** How many services' recovery points use it (in `GET /clusters`: services the caller may read). */
   services: number;
 }
 
 /**
- * One item of `GET /clusters`: a cluster's health and the storage locations on it that services
- * use.
+ * One item of `GET /clusters`: a cluster's health and the storage locations on it that the
+ * caller's services use.
  *
  * @public
  */
-export interface DrClusterOverview extends DrClusterHealth {
+export interface DrClusterOverview extends Omit<DrClusterHealth, 'errors'> {
   /**
-   * `unreachable`: the cluster did not answer at all; `degraded`: it answered but some resource
-   * types could not be read (`failingResources`: 401/403/5xx, timeouts, ...); `ok`: everything
-   * was read.
+   * - `unreachable`: the cluster answered no request of the last refresh (connection refused or
+   *   closed, TLS failure, no answer within the request timeout, a cluster the Kubernetes backend
+   *   does not know);
+   * - `degraded`: it answered, but some resource types could not be read (`failingResources`):
+   *   401, 403, 5xx, a list that was not a Kubernetes list, a continue token that kept expiring
+   *   (410), or no answer any more after some types were read;
+   * - `ok`: every resource type was read.
+   *
+   * A CRD that is not installed (its list answers 404 `NotFound`) is not a failure: no object of
+   * that type can exist without it, so nothing is missing from the evidence. The cluster stays
+   * `ok` and the provider is `not-installed` in `providers`.
    */
   state: 'ok' | 'degraded' | 'unreachable';
-  /** The resource types that could not be read; empty when `ok`. */
+  /**
+   * When `degraded`, the resource types that could not be read (keys of `ClusterObjects`, in the
+   * order they were read); empty otherwise (`ok`: all were read; `unreachable`: none was).
+   */
   failingResources: ClusterResource[];
+  /**
+   * Why resources could not be read, by kind (`unauthorized`, `forbidden`, `server-error`,
+   * `timeout`, `unreachable`, `unknown-cluster`, `malformed`). `message` (the API server's or the
+   * Kubernetes backend's words) only for callers allowed `disaster-recovery.clusters.details`.
+   */
+  errors: Array<{
+    resources: ClusterResource[];
+    kind: string;
+    message?: string;
+  }>;
+  /**
+   * The BackupStorageLocations on the cluster that at least one service the caller may read
+   * backs up to; `services` counts only those services.
+   */
   storageLocations: DrStorageLocationHealth[];
 }
 

@@ -70,6 +70,19 @@ export const drRunReadPermission = createPermission({
 });
 
 /**
+ * See why clusters could not be read (`GET /clusters`: the `message` of each item's `errors`, as
+ * the API server or the Kubernetes backend worded it: RBAC subjects, addresses, TLS problems).
+ * Without it, a caller still sees each cluster's state, the resource types that failed and the
+ * kind of failure. Meant for platform engineers, who run the clusters.
+ *
+ * @public
+ */
+export const drClustersDetailsPermission = createPermission({
+  name: 'disaster-recovery.clusters.details',
+  attributes: { action: 'read' },
+});
+
+/**
  * Every permission of the DR suite, for `createPermissionIntegrationRouter`.
  *
  * @public
@@ -81,4 +94,5 @@ export const drPermissions = [
   drFailbackCreatePermission,
   drRunUpdatePermission,
   drRunReadPermission,
+  drClustersDetailsPermission,
 ];

@@ -117,8 +117,11 @@ function toRow(record: DrServiceRecord): Row {
   };
 }
 
-// The distinct storage locations in the records' statuses, with how many services use each.
+// The distinct storage locations in the records' statuses, with how many services use each, and
+// which services use each.
 function storageLocationsOf(records: DrServiceRecord[]) {
+  const users: Array<{ cluster: string; name: string; entity_ref: string }> =
+    [];
   const byKey = new Map<
     string,
     {
@@ -131,8 +134,16 @@ function storageLocationsOf(records: DrServiceRecord[]) {
     }
   >();
   for (const record of records) {
+    const seen = new Set<string>();
     for (const l of record.status?.storageLocations ?? []) {
       const key = `${l.cluster}/${l.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      users.push({
+        cluster: l.cluster,
+        name: l.name,
+        entity_ref: record.entityRef,
+      });
       const row = byKey.get(key);
       if (row) {
         row.services += 1;
@@ -148,7 +159,7 @@ function storageLocationsOf(records: DrServiceRecord[]) {
       }
     }
   }
-  return [...byKey.values()];
+  return { locations: [...byKey.values()], users };
 }
 
 const HOUR = 3600_000;
@@ -210,9 +221,13 @@ export class DrStatusStore {
           .merge();
       }
       await tx('dr_storage_location').delete();
-      const locations = storageLocationsOf(records);
+      await tx('dr_storage_location_service').delete();
+      const { locations, users } = storageLocationsOf(records);
       for (let i = 0; i < locations.length; i += 200) {
         await tx('dr_storage_location').insert(locations.slice(i, i + 200));
+      }
+      for (let i = 0; i < users.length; i += 500) {
+        await tx('dr_storage_location_service').insert(users.slice(i, i + 500));
       }
       const history = records.map(r => ({
         entity_ref: r.entityRef,
@@ -494,19 +509,49 @@ export class DrStatusStore {
   /**
    * The BackupStorageLocations that the services of the last refresh use, with their phase and
    * how many services use each, by cluster and name.
+   *
+   * @param readable - when given, only these services (entity refs) are counted, and a location
+   *   none of them uses is left out; undefined: every service
    */
-  async storageLocations(): Promise<DrStorageLocationHealth[]> {
+  async storageLocations(
+    readable?: ReadonlySet<string>,
+  ): Promise<DrStorageLocationHealth[]> {
     const rows = await this.knex('dr_storage_location').orderBy([
       'cluster',
       'name',
     ]);
-    return rows.map(r => ({
-      cluster: r.cluster,
-      name: r.name,
-      phase: r.phase,
-      message: r.message ?? undefined,
-      lastValidationTime: r.last_validation_time ?? undefined,
-      services: Number(r.services),
-    }));
+    let counts: Map<string, number> | undefined;
+    if (readable) {
+      counts = new Map();
+      const refs = [...readable];
+      // In chunks, so the query stays within the databases' limits on bound parameters.
+      for (let i = 0; i < refs.length; i += 500) {
+        const chunk = await this.knex('dr_storage_location_service')
+          .whereIn('entity_ref', refs.slice(i, i + 500))
+          .groupBy('cluster', 'name')
+          .select('cluster', 'name')
+          .count({ services: '*' });
+        for (const c of chunk as Array<{
+          cluster: string;
+          name: string;
+          services: number | string;
+        }>) {
+          const key = `${c.cluster}/${c.name}`;
+          counts.set(key, (counts.get(key) ?? 0) + Number(c.services));
+        }
+      }
+    }
+    return rows
+      .map(r => ({
+        cluster: r.cluster,
+        name: r.name,
+        phase: r.phase,
+        message: r.message ?? undefined,
+        lastValidationTime: r.last_validation_time ?? undefined,
+        services: counts
+          ? counts.get(`${r.cluster}/${r.name}`) ?? 0
+          : Number(r.services),
+      }))
+      .filter(l => l.services > 0);
   }
 }

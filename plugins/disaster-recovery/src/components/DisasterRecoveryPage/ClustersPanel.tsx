@@ -7,7 +7,11 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { memo } from 'react';
-import { DrClusterOverview } from '@backstage-dr/plugin-disaster-recovery-common';
+import {
+  ClusterResource,
+  DR_RESOURCE_TYPES,
+  DrClusterOverview,
+} from '@backstage-dr/plugin-disaster-recovery-common';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
@@ -26,6 +30,7 @@ const PROVIDER_ICONS = {
 const useStyles = makeStyles(theme => ({
   chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5) },
   line: { whiteSpace: 'nowrap' },
+  message: { maxWidth: 420, overflowWrap: 'anywhere' },
 }));
 
 const PROVIDER_STATES = {
@@ -34,10 +39,74 @@ const PROVIDER_STATES = {
   unknown: 'unknown: could not be read',
 } as const;
 
+/** How each kind of read failure is named in the panel. */
+const FAILURE_KINDS: Record<string, string> = {
+  unauthorized: '401 Unauthorized',
+  forbidden: '403 Forbidden',
+  'server-error': 'server error',
+  timeout: 'no answer in time',
+  unreachable: 'not reachable',
+  'unknown-cluster': 'not configured in the Kubernetes plugin',
+  malformed: 'not a Kubernetes list',
+};
+
+/** A resource type by its Kubernetes kind (`Backup`, `StatefulSet`). */
+function kindOf(resource: ClusterResource): string {
+  return DR_RESOURCE_TYPES.find(t => t.resource === resource)?.kind ?? resource;
+}
+
 /**
- * The clusters panel of the overview: per cluster whether the last refresh reached it, which
+ * What could not be read on a cluster: for a degraded cluster, the failing resource types by
+ * kind of failure; for an unreachable one, why. The API server's own messages only when the
+ * caller may see them (`disaster-recovery.clusters.details`).
+ */
+function ReadFailures(props: { cluster: DrClusterOverview }) {
+  const classes = useStyles();
+  const { cluster } = props;
+  if (cluster.state === 'ok') {
+    return <>—</>;
+  }
+  const byKind = new Map<string, ClusterResource[]>();
+  for (const e of cluster.errors) {
+    const resources = byKind.get(e.kind) ?? [];
+    resources.push(
+      ...e.resources.filter(r => cluster.failingResources.includes(r)),
+    );
+    byKind.set(e.kind, resources);
+  }
+  const messages = [
+    ...new Set(cluster.errors.flatMap(e => (e.message ? [e.message] : []))),
+  ];
+  return (
+    <div>
+      {[...byKind.entries()].map(([kind, resources]) => (
+        <Typography key={kind} variant="body2">
+          {cluster.state === 'degraded' && resources.length > 0
+            ? `${[...new Set(resources)].map(kindOf).join(', ')}: `
+            : ''}
+          {FAILURE_KINDS[kind] ?? kind}
+        </Typography>
+      ))}
+      {messages.map(m => (
+        <Typography
+          key={m}
+          variant="caption"
+          color="textSecondary"
+          component="div"
+          className={classes.message}
+        >
+          {m}
+        </Typography>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * The clusters panel of the overview: per cluster its state (ok, degraded, unreachable), which
  * status providers are installed on it (every CRD present), the BackupStorageLocations that
- * services use on it with their phase, and what could not be read.
+ * the caller's services use on it with their phase, and what could not be read (with the API
+ * server's messages when the caller may see them).
  */
 function ClustersPanelComponent(props: {
   clusters?: DrClusterOverview[];
@@ -51,14 +120,17 @@ function ClustersPanelComponent(props: {
   const columns: TableColumn<Row>[] = [
     { title: 'Cluster', field: 'cluster' },
     {
-      title: 'Reachable',
-      field: 'reachable',
-      render: c =>
-        c.reachable ? (
-          <StatusOK>Reachable</StatusOK>
-        ) : (
-          <StatusError>Unreachable</StatusError>
-        ),
+      title: 'State',
+      field: 'state',
+      render: c => {
+        if (c.state === 'unreachable') {
+          return <StatusError>Unreachable</StatusError>;
+        }
+        if (c.state === 'degraded') {
+          return <StatusWarning>Degraded</StatusWarning>;
+        }
+        return <StatusOK>OK</StatusOK>;
+      },
     },
     {
       title: 'Providers',
@@ -108,17 +180,10 @@ function ClustersPanelComponent(props: {
         ),
     },
     {
-      title: 'Problems',
+      title: 'Could not be read',
       sorting: false,
-      render: c =>
-        c.errors.length === 0 ? (
-          '—'
-        ) : (
-          <StatusWarning>
-            {c.errors[0].message}
-            {c.errors.length > 1 ? ` (+${c.errors.length - 1} more)` : ''}
-          </StatusWarning>
-        ),
+      cellStyle: { minWidth: 240 },
+      render: c => <ReadFailures cluster={c} />,
     },
     {
       title: 'Checked',
