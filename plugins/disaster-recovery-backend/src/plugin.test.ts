@@ -2,8 +2,10 @@ import {
   BackendFeature,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { http, HttpResponse } from 'msw';
@@ -13,6 +15,7 @@ import plugin, { drModuleVeleroProvider, drModuleWorkloadsProvider } from '.';
 import { drRunStepsServiceRef } from './runs/runStepsServiceRef';
 import {
   FakeKube,
+  deferred,
   eventually,
   testSteps,
 } from './runs/__testUtils__/runTestKit';
@@ -128,6 +131,9 @@ const drUs: Record<string, object[]> = {
 };
 
 let drUsDown = false;
+// Set to hold catalog reads (a refresh's first step) until it resolves; catalogReads counts them.
+let holdCatalog: Promise<void> | undefined;
+let catalogReads = 0;
 const msw = setupServer(
   http.get(`${KUBE}/clusters`, () =>
     HttpResponse.json({ items: [{ name: 'prod-eu' }, { name: 'dr-us' }] }),
@@ -168,6 +174,7 @@ const msw = setupServer(
 beforeAll(() => msw.listen({ onUnhandledRequest: 'bypass' }));
 afterEach(() => {
   drUsDown = false;
+  holdCatalog = undefined;
 });
 afterAll(() => msw.close());
 
@@ -176,14 +183,35 @@ async function startBackend(
     | AuthorizeResult.ALLOW
     | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
   extra: BackendFeature[] = [],
+  options: {
+    /**
+     * Backstage's own scheduler instead of the mock one (which runs a triggered task inline and
+     * never refuses a trigger); the first refresh then runs at start.
+     */
+    realScheduler?: boolean;
+  } = {},
 ) {
   return startTestBackend({
     features: [
       ...extra,
+      ...(options.realScheduler ? [schedulerServiceFactory] : []),
       plugin,
       drModuleWorkloadsProvider,
       drModuleVeleroProvider,
-      catalogServiceMock.factory({ entities }),
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => {
+          const catalog = catalogServiceMock({ entities });
+          const getEntities = catalog.getEntities.bind(catalog);
+          catalog.getEntities = async (...args) => {
+            catalogReads += 1;
+            await holdCatalog;
+            return getEntities(...args);
+          };
+          return catalog;
+        },
+      }),
       mockServices.discovery.mock({
         getBaseUrl: async (id: string) =>
           id === 'kubernetes' ? KUBE : `http://localhost/api/${id}`,
@@ -196,7 +224,9 @@ async function startBackend(
               schedule: {
                 frequency: { hours: 24 },
                 timeout: { minutes: 1 },
-                initialDelay: { hours: 1 },
+                ...(options.realScheduler
+                  ? {}
+                  : { initialDelay: { hours: 1 } }),
               },
             },
             runs: { pollIntervalMs: 20 },
@@ -506,9 +536,7 @@ describe('disasterRecoveryPlugin', () => {
       ).toEqual([
         expect.objectContaining({
           severity: 'unknown',
-          message: expect.stringContaining(
-            "dr-us could not be reached: Cluster 'dr-us' request failed",
-          ),
+          message: 'Cluster dr-us could not be read: not reachable',
         }),
       ]);
       expect(status.status.recoveryPoints[0]).toMatchObject({
@@ -578,6 +606,39 @@ describe('disasterRecoveryPlugin', () => {
       expect(notYet.body.error.message).toContain(
         'has not been judged by a refresh',
       );
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('answers 202 with the running refresh while one runs, and refreshes once more after it', async () => {
+    // Backstage's own scheduler (the mock one runs a triggered task inline and never refuses).
+    const backend = await startBackend(AuthorizeResult.ALLOW, [], {
+      realScheduler: true,
+    });
+    const { server } = backend;
+    const api = '/api/disaster-recovery';
+    try {
+      const first = await refreshAndWait(server);
+      // Hold the next refresh inside its read of the clusters list.
+      const held = deferred();
+      holdCatalog = held.promise;
+      catalogReads = 0;
+      const started = await request(server).post(`${api}/refresh`);
+      expect(started.status).toBe(202);
+      expect(started.body).toEqual({ accepted: true, state: 'started' });
+      const running = await eventually(async () => {
+        const res = await request(server).post(`${api}/refresh`);
+        expect(res.status).toBe(202);
+        return res.body.state === 'running' ? res.body : undefined;
+      });
+      expect(Date.parse(running.startedAt)).toBeGreaterThan(
+        Date.parse(first.updatedAt),
+      );
+      held.resolve();
+      // The held refresh ends, then the one asked for while it ran reads the catalog again.
+      await eventually(async () => (catalogReads >= 2 ? true : undefined));
+      expect(catalogReads).toBe(2);
     } finally {
       await backend.stop();
     }

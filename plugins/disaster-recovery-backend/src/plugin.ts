@@ -12,12 +12,14 @@ import {
 } from '@backstage-dr/plugin-disaster-recovery-node';
 import { DrRunStore } from './database/DrRunStore';
 import { DrStatusStore } from './database/DrStatusStore';
+import { RefreshStateStore } from './database/RefreshStateStore';
 import { KubernetesProxyClient } from './kubernetes/KubernetesProxyClient';
 import { RunExecutor } from './runs/RunExecutor';
 import { RunService, readRunInputs } from './runs/RunService';
 import { readRunsConfig } from './runs/config';
 import { drRunStepsServiceRef } from './runs/runStepsServiceRef';
 import { DrStatusService } from './service/DrStatusService';
+import { RefreshCoordinator } from './service/RefreshCoordinator';
 import { REFRESH_TASK_ID, createRouter } from './service/router';
 
 /** `disasterRecovery.refresh.backupsKeptPerService`: a whole number, at least 1 (default 10). */
@@ -137,12 +139,18 @@ export const disasterRecoveryPlugin = createBackendPlugin({
               timeout: { minutes: 4 },
               initialDelay: { seconds: 5 },
             };
+        const refresher = new RefreshCoordinator({
+          state: new RefreshStateStore(await database.getClient()),
+          scheduler,
+          taskId: REFRESH_TASK_ID,
+          refresh: () => service.refresh(),
+          logger,
+        });
+        lifecycle.addShutdownHook(() => refresher.stop());
         await scheduler.scheduleTask({
           id: REFRESH_TASK_ID,
           ...schedule,
-          fn: async () => {
-            await service.refresh();
-          },
+          fn: () => refresher.run(),
         });
 
         const { leaseSeconds, ...limits } = runsConfig;
@@ -162,8 +170,8 @@ export const disasterRecoveryPlugin = createBackendPlugin({
           auditor,
           // A completed run is drill evidence and may move the active cluster: judge again.
           onRunEnded: () => {
-            scheduler.triggerTask(REFRESH_TASK_ID).catch(error => {
-              logger.debug(`DR refresh after a run not started: ${error}`);
+            refresher.request().catch(error => {
+              logger.warn(`DR refresh after a run not asked for: ${error}`);
             });
           },
         });
@@ -188,7 +196,7 @@ export const disasterRecoveryPlugin = createBackendPlugin({
             permissions,
             catalog,
             policies,
-            scheduler,
+            refresh: () => refresher.request(),
             runs: { service: runs, store: runStore, auditor },
           }),
         );

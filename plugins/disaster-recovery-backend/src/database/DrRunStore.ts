@@ -13,6 +13,7 @@ import {
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import { randomBytes } from 'node:crypto';
 import { Knex } from 'knex';
+import { readTime } from './time';
 
 /** The states in which a run is active (holds its entity's lock). */
 export const ACTIVE_RUN_STATES: DrRunState[] = [
@@ -99,19 +100,6 @@ type RunRow = {
   lease_expires_at: unknown;
   updated_at: unknown;
 };
-
-/**
- * A time read back from a timestamp column: PostgreSQL answers a `Date`, SQLite the epoch
- * milliseconds the better-sqlite3 driver stored for a `Date`.
- */
-function readTime(value: unknown): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  const date =
-    value instanceof Date
-      ? value
-      : new Date(typeof value === 'string' ? value : Number(value));
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
 
 const num = (v: unknown) =>
   v === null || v === undefined ? undefined : Number(v);

@@ -2,7 +2,6 @@ import {
   AuditorService,
   HttpAuthService,
   PermissionsService,
-  SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -24,6 +23,7 @@ import { addClusterLossRoutes } from './clusterLossRoutes';
 import { addClusterRoutes } from './clusterRoutes';
 import { addEntityRoutes } from './entityRoutes';
 import { addOverviewRoutes } from './overviewRoutes';
+import { DrRefreshRequestResult } from './RefreshCoordinator';
 import { addRunRoutes, withRunState } from './runRoutes';
 
 /** The id of the scheduled refresh task. */
@@ -51,8 +51,10 @@ export const REFRESH_TASK_ID = 'disaster-recovery-refresh';
  * - `GET /clusters`: `{ items: DrClusterOverview[] }`: per cluster its health (reachable,
  *   providers, read errors) and the BackupStorageLocations on it that services use, with their
  *   phase and how many services use each.
- * - `POST /refresh`: starts a refresh now (permission `disaster-recovery.status.refresh`);
- *   202 `{ accepted: true }`.
+ * - `POST /refresh`: asks for a refresh now (permission `disaster-recovery.status.refresh`);
+ *   202 `{ accepted: true, state: 'started' }`, or, while a refresh runs,
+ *   202 `{ accepted: true, state: 'running', startedAt }` (RFC 3339, the running refresh's start)
+ *   and one more refresh runs right after it.
  * - `/runs`: drills, failovers and failbacks, when `runs` is given (see `addRunRoutes`).
  *
  * Records carry the entity's active run and active cluster as the runs are now.
@@ -68,7 +70,11 @@ export async function createRouter(options: {
   catalog: CatalogService;
   /** The tier policies in effect: `/overview` accepts their names as `tier`. */
   policies: TierPolicies;
-  scheduler: SchedulerService;
+  /**
+   * Asks for a refresh (`POST /refresh`); see `RefreshCoordinator.request`, which coalesces a
+   * request made while a refresh runs into one more refresh after it.
+   */
+  refresh: () => Promise<DrRefreshRequestResult>;
   /** The runs API; without it there is no `/runs` and records carry no run state. */
   runs?: {
     service: RunService;
@@ -76,7 +82,7 @@ export async function createRouter(options: {
     auditor: AuditorService;
   };
 }): Promise<express.Router> {
-  const { store, httpAuth, permissions, catalog, scheduler, runs } = options;
+  const { store, httpAuth, permissions, catalog, refresh, runs } = options;
   const router = Router();
   router.use(express.json());
   router.use(createPermissionIntegrationRouter({ permissions: drPermissions }));
@@ -117,8 +123,8 @@ export async function createRouter(options: {
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError('You may not refresh the DR status');
     }
-    await scheduler.triggerTask(REFRESH_TASK_ID);
-    res.status(202).json({ accepted: true });
+    const result = await refresh();
+    res.status(202).json({ accepted: true, ...result });
   });
 
   return router;
