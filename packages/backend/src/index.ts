@@ -12,6 +12,7 @@ import {
   drModuleVolSyncProvider,
   drModuleWorkloadsProvider,
 } from '@backstage-dr/plugin-disaster-recovery-backend';
+import { permissionModuleLocalPolicy } from './permissionPolicy';
 
 const backend = createBackend();
 
@@ -41,12 +42,12 @@ backend.add(
   import('@backstage-dr/plugin-scaffolder-backend-module-disaster-recovery'),
 );
 
-// Permissions. The allow-all policy lets everyone do everything: fine on a laptop, never in
-// production. Replace it with your own policy module there (see README, "Permissions").
+// Permissions. The local policy lets everyone do everything except see why clusters could not
+// be read (disaster-recovery.clusters.details: platform-team only; the guest user is in it): fine
+// on a laptop, never in production. Replace it with your own policy module there (see README,
+// "Permissions").
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+backend.add(permissionModuleLocalPolicy);
 
 // Kubernetes: the clusters configured under `kubernetes.clusterLocatorMethods`.
 backend.add(import('@backstage/plugin-kubernetes-backend'));
