@@ -8,7 +8,7 @@ import {
   StatusCause,
   unsupportedMediaType,
 } from './errors';
-import { Faults, parseFaults } from './faults';
+import { faultResourceName, Faults, parseFaults } from './faults';
 import {
   cloneJson,
   deepEqual,
@@ -263,6 +263,8 @@ export class Cluster {
   requestCount = 0;
   /** Bytes of API response bodies sent. */
   bytesSent = 0;
+  /** List requests answered `410 Gone` (`Expired`) by the `expireContinue` fault. */
+  expiredContinues = 0;
 
   private readonly changeListeners: Array<(change: ObjectChange) => void> = [];
   private readonly faultListeners: Array<() => void> = [];
@@ -298,7 +300,9 @@ export class Cluster {
    * JSON); throws an Error saying what is wrong, leaving the faults as they were.
    */
   setFaults(faults: unknown): void {
-    this.faults = parseFaults(faults, this.registry.crdNames());
+    this.faults = parseFaults(faults, this.registry.crdNames(), [
+      ...new Set(this.registry.types.map(faultResourceName)),
+    ]);
     this.faultListeners.forEach(listener => listener());
   }
 

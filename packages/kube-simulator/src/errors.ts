@@ -33,6 +33,8 @@ export class ApiError extends Error {
     readonly reason: string,
     message: string,
     readonly details?: StatusDetails,
+    /** The Status's list metadata (`continue` of a 410 `Expired`). */
+    readonly listMeta: JsonObject = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -43,7 +45,7 @@ export class ApiError extends Error {
     return {
       kind: 'Status',
       apiVersion: 'v1',
-      metadata: {},
+      metadata: this.listMeta,
       status: 'Failure',
       message: this.message,
       reason: this.reason,
@@ -176,5 +178,20 @@ export function internalError(message: string): ApiError {
     500,
     'InternalError',
     `Internal error occurred: ${message}`,
+  );
+}
+
+/**
+ * 410 for a list continued with a token whose revision etcd compacted, worded like the API
+ * server (`storage/etcd3`): the token in `metadata.continue` would continue the list, but not
+ * consistently.
+ */
+export function continueExpired(continueToken: string): ApiError {
+  return new ApiError(
+    410,
+    'Expired',
+    'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+    undefined,
+    { continue: continueToken },
   );
 }

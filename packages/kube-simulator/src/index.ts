@@ -83,6 +83,8 @@ export interface SimulatedCluster {
   readonly requestCount: number;
   /** Bytes of API response bodies sent so far (admin endpoints excluded). */
   readonly bytesSent: number;
+  /** List requests answered `410 Gone` (`Expired`) by the `expireContinue` fault. */
+  readonly expiredContinues: number;
   /** Controller actions waiting on a timer (0 once the simulator has stopped). */
   readonly pendingControllerActions: number;
   /** Writes the cluster's controllers have made so far. */
@@ -143,6 +145,9 @@ function handleOf(
     },
     get requestCount() {
       return cluster.requestCount;
+    },
+    get expiredContinues() {
+      return cluster.expiredContinues;
     },
     get bytesSent() {
       return cluster.bytesSent;

@@ -1247,6 +1247,7 @@ describe('faults', () => {
     expect(stats.body).toEqual({
       requests: cluster.requestCount,
       bytesSent: cluster.bytesSent,
+      expiredContinues: cluster.expiredContinues,
     });
   });
 
@@ -1254,6 +1255,106 @@ describe('faults', () => {
     expect(() =>
       simulator.cluster('test').setFaults({ latencyMs: -1 }),
     ).toThrow('latencyMs');
+    expect(() =>
+      simulator.cluster('test').setFaults({ maxPageSize: 0 }),
+    ).toThrow('maxPageSize must be a whole number');
+    expect(() =>
+      simulator
+        .cluster('test')
+        .setFaults({ status: 403, statusResources: ['backup.velero.io'] }),
+    ).toThrow('statusResources: backup.velero.io not served');
+    expect(() =>
+      simulator
+        .cluster('test')
+        .setFaults({ statusResources: ['backups.velero.io'] }),
+    ).toThrow('statusResources needs a status');
+    expect(() =>
+      simulator.cluster('test').setFaults({ malformedItems: 'backups' }),
+    ).toThrow('malformedItems must be a list of resource names');
+  });
+
+  it('answers the status only on the resources statusResources names, as RBAC that does not grant them', async () => {
+    simulator.cluster('test').setFaults({
+      status: 403,
+      statusResources: ['backups.velero.io', 'pods'],
+    });
+    expect((await call(url, path)).status).toBe(403);
+    expect((await call(url, '/api/v1/pods')).status).toBe(403);
+    expect(
+      (await call(url, '/apis/velero.io/v1/namespaces/velero/schedules'))
+        .status,
+    ).toBe(200);
+    expect((await call(url, '/apis/apps/v1/deployments')).status).toBe(200);
+    expect((await call(url, '/apis')).status).toBe(200);
+  });
+
+  it('pages lists at maxPageSize and expires every continue token with 410 Expired, as after an etcd compaction', async () => {
+    const cluster = simulator.cluster('test');
+    const all = (await call(url, path)).body.items.length;
+    expect(all).toBeGreaterThan(2);
+    cluster.setFaults({ maxPageSize: 2 });
+    const first = await call(url, `${path}?limit=500`);
+    expect(first.body.items).toHaveLength(2);
+    expect(first.body.metadata.remainingItemCount).toBe(all - 2);
+    const second = await call(
+      url,
+      `${path}?limit=500&continue=${first.body.metadata.continue}`,
+    );
+    expect(second.body.items).toHaveLength(Math.min(2, all - 2));
+    // Without limit (or with 0), everything in one answer.
+    expect((await call(url, path)).body.items).toHaveLength(all);
+    expect((await call(url, `${path}?limit=0`)).body.items).toHaveLength(all);
+
+    cluster.setFaults({ maxPageSize: 2, expireContinue: true });
+    const before = cluster.expiredContinues;
+    const paged = await call(url, `${path}?limit=500`);
+    expect(paged.status).toBe(200);
+    const token = paged.body.metadata.continue;
+    const expired = await call(url, `${path}?limit=500&continue=${token}`);
+    expect(expired.status).toBe(410);
+    expect(expired.body).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'Expired',
+      code: 410,
+      metadata: { continue: token },
+      message: expect.stringContaining(
+        'The provided continue parameter is too old to display a consistent list result.',
+      ),
+    });
+    expect(cluster.expiredContinues).toBe(before + 1);
+    expect(
+      (await call(url, '/__simulator/stats', { token: null })).body,
+    ).toMatchObject({ expiredContinues: before + 1 });
+  });
+
+  it('gives the items of malformedItems resources fields of the wrong types, metadata whole', async () => {
+    simulator.cluster('test').setFaults({
+      malformedItems: ['backups.velero.io'],
+    });
+    const list = await call(url, path);
+    expect(list.status).toBe(200);
+    const item = list.body.items.find(
+      (i: JsonObject) => (i.metadata as JsonObject).name === 'manual-1',
+    );
+    expect(item.metadata).toMatchObject({
+      name: 'manual-1',
+      namespace: 'velero',
+      labels: { retention: '10' },
+    });
+    expect(item.spec).toEqual({
+      includedNamespaces: [8],
+      ttl: 8,
+    });
+    expect(typeof item.status.phase).toBe('number');
+    expect(typeof item.status.startTimestamp).toBe('number');
+    // Other resources, and the stored objects, are untouched.
+    simulator.cluster('test').clearFaults();
+    expect(
+      (await call(url, path)).body.items.find(
+        (i: JsonObject) => (i.metadata as JsonObject).name === 'manual-1',
+      ).spec,
+    ).toEqual({ includedNamespaces: ['payments'], ttl: '720h0m0s' });
   });
 });
 

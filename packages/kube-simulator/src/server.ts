@@ -11,13 +11,15 @@ import {
 import {
   ApiError,
   badRequest,
+  continueExpired,
   forbidden,
   internalError,
   methodNotAllowed,
   pathNotFound,
   unauthorized,
 } from './errors';
-import { JsonObject, JsonValue } from './json';
+import { faultResourceName, malformItem } from './faults';
+import { isJsonObject, JsonObject, JsonValue } from './json';
 import { resolveRoute, Route } from './routes';
 
 /** The path prefix of the admin endpoints (faults, stats); product code never calls them. */
@@ -237,17 +239,36 @@ function serveResource(
           'watch is not supported by this server',
         );
       }
-      sendJson(
-        cluster,
-        res,
-        200,
-        cluster.list(type, route.namespace, {
-          labelSelector: queryString(req, 'labelSelector'),
-          fieldSelector: queryString(req, 'fieldSelector'),
-          limit: queryString(req, 'limit'),
-          continue: queryString(req, 'continue'),
-        }),
-      );
+      const { faults } = cluster;
+      const continueToken = queryString(req, 'continue');
+      if (faults.expireContinue && continueToken) {
+        cluster.expiredContinues += 1;
+        throw continueExpired(continueToken);
+      }
+      let limit = queryString(req, 'limit');
+      // `limit` 0 (or none) asks for everything; a malformed one is refused by the list.
+      if (
+        faults.maxPageSize &&
+        /^\d+$/.test(limit ?? '') &&
+        Number(limit) > 0
+      ) {
+        limit = String(Math.min(Number(limit), faults.maxPageSize));
+      }
+      const list = cluster.list(type, route.namespace, {
+        labelSelector: queryString(req, 'labelSelector'),
+        fieldSelector: queryString(req, 'fieldSelector'),
+        limit,
+        continue: continueToken,
+      });
+      if (
+        faults.malformedItems?.includes(faultResourceName(type)) &&
+        Array.isArray(list.items)
+      ) {
+        list.items = list.items.map(item =>
+          isJsonObject(item) ? malformItem(item) : item,
+        );
+      }
+      sendJson(cluster, res, 200, list);
       return;
     }
     if (req.method === 'POST' && (namespace !== '' || !type.namespaced)) {
@@ -446,7 +467,12 @@ async function serveApi(
       throw unauthorized();
     }
   }
-  if (faults.status) {
+  if (
+    faults.status &&
+    (!faults.statusResources ||
+      (route?.kind === 'resource' &&
+        faults.statusResources.includes(faultResourceName(route.type))))
+  ) {
     throw faultError(faults.status, req, route);
   }
   if (!route) {
@@ -478,7 +504,11 @@ function adminRouter(cluster: Cluster): express.Router {
     res.json(cluster.faults);
   });
   router.get('/stats', (_req, res) => {
-    res.json({ requests: cluster.requestCount, bytesSent: cluster.bytesSent });
+    res.json({
+      requests: cluster.requestCount,
+      bytesSent: cluster.bytesSent,
+      expiredContinues: cluster.expiredContinues,
+    });
   });
   return router;
 }
