@@ -5,7 +5,26 @@
  * @packageDocumentation
  */
 
-export { disasterRecoveryPlugin as default } from './plugin';
+import { createBackendFeatureLoader } from '@backstage/backend-plugin-api';
+import { disasterRecoveryPlugin } from './plugin';
+import { disasterRecoveryModuleSchedulerGuard } from './service/schedulerGuard';
+
+/**
+ * The DR backend plugin with the guard on its scheduler routes (see
+ * `disasterRecoveryModuleSchedulerGuard`): `backend.add(import('@backstage-dr/plugin-disaster-recovery-backend'))`.
+ *
+ * @public
+ */
+export default createBackendFeatureLoader({
+  loader() {
+    return [disasterRecoveryPlugin, disasterRecoveryModuleSchedulerGuard];
+  },
+});
+export { disasterRecoveryPlugin } from './plugin';
+export {
+  createSchedulerRouteGuard,
+  disasterRecoveryModuleSchedulerGuard,
+} from './service/schedulerGuard';
 export * from './providers/modules';
 export {
   ClusterReadError,

@@ -1,6 +1,6 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import plugin from '.';
+import { disasterRecoveryPlugin as plugin } from '.';
 
 describe('disasterRecoveryPlugin configuration', () => {
   it.each([0, 2.5, -1])(

@@ -8,7 +8,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
-import plugin from '.';
+import { disasterRecoveryPlugin as plugin } from '.';
 import { drRunStepsServiceRef } from './runs/runStepsServiceRef';
 import {
   FakeKube,

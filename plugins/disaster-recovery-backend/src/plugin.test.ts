@@ -3,7 +3,11 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -11,7 +15,14 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
-import plugin, { drModuleVeleroProvider, drModuleWorkloadsProvider } from '.';
+// The package's default export is a feature loader (plugin and scheduler guard); the test
+// backend wants the features themselves.
+import {
+  disasterRecoveryModuleSchedulerGuard,
+  disasterRecoveryPlugin as plugin,
+  drModuleVeleroProvider,
+  drModuleWorkloadsProvider,
+} from '.';
 import { drRunStepsServiceRef } from './runs/runStepsServiceRef';
 import {
   FakeKube,
@@ -196,6 +207,7 @@ async function startBackend(
       ...extra,
       ...(options.realScheduler ? [schedulerServiceFactory] : []),
       plugin,
+      disasterRecoveryModuleSchedulerGuard,
       drModuleWorkloadsProvider,
       drModuleVeleroProvider,
       createServiceFactory({
@@ -641,6 +653,39 @@ describe('disasterRecoveryPlugin', () => {
       expect(catalogReads).toBe(2);
     } finally {
       await backend.stop();
+    }
+  });
+
+  it("refuses users the scheduler's trigger and cancel routes of the refresh task without the refresh permission", async () => {
+    const tasks =
+      '/api/disaster-recovery/.backstage/scheduler/v1/tasks/disaster-recovery-refresh';
+    const denied = await startBackend(AuthorizeResult.DENY, [], {
+      realScheduler: true,
+    });
+    try {
+      for (const action of ['trigger', 'cancel']) {
+        const res = await request(denied.server).post(`${tasks}/${action}`);
+        expect(res.status).toBe(403);
+        expect(res.body.error.message).toContain(
+          'disaster-recovery.status.refresh',
+        );
+      }
+      // Other backends (service principals) still reach the scheduler.
+      const service = await request(denied.server)
+        .post(`${tasks}/trigger`)
+        .set('authorization', mockCredentials.service.header());
+      expect([200, 409]).toContain(service.status);
+    } finally {
+      await denied.stop();
+    }
+    const allowed = await startBackend(AuthorizeResult.ALLOW, [], {
+      realScheduler: true,
+    });
+    try {
+      const res = await request(allowed.server).post(`${tasks}/trigger`);
+      expect([200, 409]).toContain(res.status);
+    } finally {
+      await allowed.stop();
     }
   });
 

@@ -481,6 +481,11 @@ describe('runs API', () => {
       [{ type: 'drill', entityRef: ORDERS, dryRun: 'yes' }, 400, /^dryRun: /],
       [{ type: 'drill', entityRef: 'orders-db' }, 400, /is not an entity ref/],
       [
+        { type: 'drill', entityRef: "component:default/x' OR '1'='1" },
+        400,
+        /^entityRef: name "x' OR '1'='1" is not a valid entity name/,
+      ],
+      [
         { type: 'drill', entityRef: 'component:default/nope' },
         404,
         /No entity component:default\/nope/,

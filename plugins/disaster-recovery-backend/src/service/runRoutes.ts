@@ -27,6 +27,7 @@ import { z } from 'zod';
 import { DrCompletedRun, DrRunStore } from '../database/DrRunStore';
 import { RunService, principalRef } from '../runs/RunService';
 import { activeClusterOf } from '../runs/activeCluster';
+import { checkEntityRefParts } from './validation';
 
 const CREATE_PERMISSIONS: Record<
   DrRunType,
@@ -68,8 +69,9 @@ function parse<T extends z.ZodType>(
 
 /** `kind:namespace/name` as the catalog writes it (lower case; namespace `default` if left out). */
 function canonicalRef(ref: string): string {
+  let parsed;
   try {
-    return stringifyEntityRef(parseEntityRef(ref));
+    parsed = parseEntityRef(ref);
   } catch (error) {
     throw new InputError(
       `entityRef: ${JSON.stringify(
@@ -77,6 +79,9 @@ function canonicalRef(ref: string): string {
       )} is not an entity ref; use kind:namespace/name, e.g. component:default/orders-db`,
     );
   }
+  // Each part as the catalog accepts it, before the catalog is asked.
+  checkEntityRefParts(parsed, 'entityRef: ');
+  return stringifyEntityRef(parsed);
 }
 
 /**
