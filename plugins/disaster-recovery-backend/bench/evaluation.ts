@@ -2,7 +2,9 @@
  * `yarn bench:evaluation`: the CPU cost of what a refresh does with the objects once they are
  * read, without the network: the generated objects of `yarn bench:status` (the same generator)
  * offered page by page to the `RecoveryPointRetention` sinks, then every service judged with
- * `evaluateDrStatus`. Prints the times of both phases and per service. Asserts nothing.
+ * `evaluateDrStatus`. Prints the wall-clock times of both phases and per service, and the CPU
+ * time the process spent in them (every thread, GC included: steadier than the wall clock on a
+ * machine others use). Asserts nothing.
  *
  *   yarn bench:evaluation [--services 2000] [--clusters 10] [--backups 100] [--runs 3]
  */
@@ -71,6 +73,7 @@ function main() {
   );
   for (let run = 0; run < Number(values.runs); run++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const withoutRetained: ClusterEvidence[] = names.map((cluster, c) => ({
       cluster,
       objects: { ...lists[c], backups: undefined, volumeSnapshots: undefined },
@@ -95,20 +98,28 @@ function main() {
       };
     });
     const t1 = performance.now();
+    const c1 = process.cpuUsage();
     const verdicts: Record<string, number> = {};
     for (const s of services) {
       const status = evaluateDrStatus({ ...s, clusters: evidence, now });
       verdicts[status.verdict] = (verdicts[status.verdict] ?? 0) + 1;
     }
     const t2 = performance.now();
+    const c2 = process.cpuUsage();
+    /** CPU milliseconds (user + system) between two `process.cpuUsage()` readings. */
+    const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage) =>
+      ((b.user - a.user + b.system - a.system) / 1000).toFixed(0);
     console.log(
-      `run ${run + 1}: retention ${(t1 - t0).toFixed(0)} ms, evaluation ${(
-        t2 - t1
-      ).toFixed(0)} ms (${(((t2 - t1) / services.length) * 1000).toFixed(
-        0,
-      )} µs a service), total ${(t2 - t0).toFixed(
-        0,
-      )} ms; verdicts ${JSON.stringify(verdicts)}`,
+      `run ${run + 1}: retention ${(t1 - t0).toFixed(0)} ms (cpu ${cpu(
+        c0,
+        c1,
+      )}), evaluation ${(t2 - t1).toFixed(0)} ms (cpu ${cpu(c1, c2)}; ${(
+        ((t2 - t1) / services.length) *
+        1000
+      ).toFixed(0)} µs a service), total ${(t2 - t0).toFixed(0)} ms (cpu ${cpu(
+        c0,
+        c2,
+      )}); verdicts ${JSON.stringify(verdicts)}`,
     );
   }
 }

@@ -2,13 +2,13 @@ import { DrDeclaration } from '../declaration';
 import { backupTakesInService } from './evaluate';
 import { DrServiceLocation, locateService } from './locate';
 import { carryProblems, sanitizeObject } from './sanitize';
+import { parseTimestamp } from './timestamps';
 import { VeleroScope, backupVolumeData, veleroScope } from './velero';
 import {
   KubeObject,
   VeleroBackup,
   VeleroBackupSpec,
   VolumeSnapshot,
-  veleroBackupTime,
 } from './kubernetes';
 import { ClusterEvidence, DrServiceTarget } from './types';
 import { DrPodMount } from './velero';
@@ -60,63 +60,108 @@ class Newest {
   }
 }
 
-/** The keys of `source` named in `keys` that are set, as a new object; undefined without `source`. */
-function pick<T extends object, K extends keyof T>(
-  source: T | undefined,
-  keys: readonly K[],
-): Pick<T, K> | undefined {
-  if (!source) return undefined;
-  const picked = {} as Pick<T, K>;
-  for (const key of keys) {
-    if (source[key] !== undefined) picked[key] = source[key];
-  }
-  return picked;
-}
-
 /**
  * A Velero Backup reduced to the fields the evaluation reads (the `VeleroBackup` type): a kept
  * backup then weighs a few hundred bytes, whatever its status holds (progress, hook and volume
- * details).
+ * details). Only the fields that are set are copied, in this order.
  */
 function projectBackup(backup: VeleroBackup): VeleroBackup {
+  const { metadata, spec, status } = backup;
+  // Each field named (not picked by a list of keys): this runs for every backup kept.
+  const m = {} as VeleroBackup['metadata'];
+  if (metadata.name !== undefined) m.name = metadata.name;
+  if (metadata.namespace !== undefined) m.namespace = metadata.namespace;
+  if (metadata.labels !== undefined) m.labels = metadata.labels;
+  if (metadata.creationTimestamp !== undefined) {
+    m.creationTimestamp = metadata.creationTimestamp;
+  }
+  let sp: VeleroBackup['spec'];
+  if (spec) {
+    sp = {};
+    if (spec.includedNamespaces !== undefined) {
+      sp.includedNamespaces = spec.includedNamespaces;
+    }
+    if (spec.excludedNamespaces !== undefined) {
+      sp.excludedNamespaces = spec.excludedNamespaces;
+    }
+    if (spec.includedResources !== undefined) {
+      sp.includedResources = spec.includedResources;
+    }
+    if (spec.excludedResources !== undefined) {
+      sp.excludedResources = spec.excludedResources;
+    }
+    if (spec.includedNamespaceScopedResources !== undefined) {
+      sp.includedNamespaceScopedResources =
+        spec.includedNamespaceScopedResources;
+    }
+    if (spec.excludedNamespaceScopedResources !== undefined) {
+      sp.excludedNamespaceScopedResources =
+        spec.excludedNamespaceScopedResources;
+    }
+    if (spec.includedClusterScopedResources !== undefined) {
+      sp.includedClusterScopedResources = spec.includedClusterScopedResources;
+    }
+    if (spec.excludedClusterScopedResources !== undefined) {
+      sp.excludedClusterScopedResources = spec.excludedClusterScopedResources;
+    }
+    if (spec.labelSelector !== undefined) sp.labelSelector = spec.labelSelector;
+    if (spec.orLabelSelectors !== undefined) {
+      sp.orLabelSelectors = spec.orLabelSelectors;
+    }
+    if (spec.snapshotVolumes !== undefined) {
+      sp.snapshotVolumes = spec.snapshotVolumes;
+    }
+    if (spec.snapshotMoveData !== undefined) {
+      sp.snapshotMoveData = spec.snapshotMoveData;
+    }
+    if (spec.defaultVolumesToFsBackup !== undefined) {
+      sp.defaultVolumesToFsBackup = spec.defaultVolumesToFsBackup;
+    }
+    if (spec.ttl !== undefined) sp.ttl = spec.ttl;
+    if (spec.storageLocation !== undefined) {
+      sp.storageLocation = spec.storageLocation;
+    }
+  }
+  let st: VeleroBackup['status'];
+  if (status) {
+    st = {};
+    if (status.phase !== undefined) st.phase = status.phase;
+    if (status.startTimestamp !== undefined) {
+      st.startTimestamp = status.startTimestamp;
+    }
+    if (status.completionTimestamp !== undefined) {
+      st.completionTimestamp = status.completionTimestamp;
+    }
+    if (status.expiration !== undefined) st.expiration = status.expiration;
+    if (status.errors !== undefined) st.errors = status.errors;
+    if (status.warnings !== undefined) st.warnings = status.warnings;
+    if (status.failureReason !== undefined) {
+      st.failureReason = status.failureReason;
+    }
+    if (status.validationErrors !== undefined) {
+      st.validationErrors = status.validationErrors;
+    }
+    if (status.wildcardNamespaces !== undefined) {
+      st.wildcardNamespaces = status.wildcardNamespaces;
+    }
+  }
   return {
     apiVersion: backup.apiVersion,
     kind: backup.kind,
-    metadata: pick(backup.metadata, [
-      'name',
-      'namespace',
-      'labels',
-      'creationTimestamp',
-    ])!,
-    spec: pick(backup.spec, [
-      'includedNamespaces',
-      'excludedNamespaces',
-      'includedResources',
-      'excludedResources',
-      'includedNamespaceScopedResources',
-      'excludedNamespaceScopedResources',
-      'includedClusterScopedResources',
-      'excludedClusterScopedResources',
-      'labelSelector',
-      'orLabelSelectors',
-      'snapshotVolumes',
-      'snapshotMoveData',
-      'defaultVolumesToFsBackup',
-      'ttl',
-      'storageLocation',
-    ]),
-    status: pick(backup.status, [
-      'phase',
-      'startTimestamp',
-      'completionTimestamp',
-      'expiration',
-      'errors',
-      'warnings',
-      'failureReason',
-      'validationErrors',
-      'wildcardNamespaces',
-    ]),
+    metadata: m,
+    spec: sp,
+    status: st,
   };
+}
+
+/** `veleroBackupTime` (`status.startTimestamp`, else `completionTimestamp`, else `metadata.creationTimestamp`; 0 without), with {@link parseTimestamp}. */
+function backupTime(backup: VeleroBackup): number {
+  const t =
+    backup.status?.startTimestamp ??
+    backup.status?.completionTimestamp ??
+    backup.metadata.creationTimestamp;
+  const ms = t ? parseTimestamp(t) : NaN;
+  return Number.isNaN(ms) ? 0 : ms;
 }
 
 interface LocatedService {
@@ -479,7 +524,7 @@ export class RecoveryPointRetention {
           const scope = veleroScope(spec, expanded);
           const takers = takersOf(scope, backup, spec, expanded);
           if (takers.length === 0) continue;
-          const time = veleroBackupTime(backup);
+          const time = backupTime(backup);
           const status = backup.status;
           const phase = status?.phase;
           // Completed or PartiallyFailed, started, not expired at `now`.
@@ -487,7 +532,7 @@ export class RecoveryPointRetention {
             (phase === 'Completed' || phase === 'PartiallyFailed') &&
             Boolean(status?.startTimestamp);
           if (mayCount && status?.expiration) {
-            mayCount = !(Date.parse(status.expiration) <= this.now);
+            mayCount = !(parseTimestamp(status.expiration) <= this.now);
           }
           const phaseSlot = phase === 'Completed' ? 0 : 1;
           const scheduleName =
