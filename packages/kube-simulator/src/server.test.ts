@@ -1269,7 +1269,9 @@ describe('faults', () => {
         .setFaults({ statusResources: ['backups.velero.io'] }),
     ).toThrow('statusResources needs a status');
     expect(() =>
-      simulator.cluster('test').setFaults({ malformedItems: 'backups' }),
+      simulator
+        .cluster('test')
+        .setFaults({ malformedItems: 'backups' } as object),
     ).toThrow('malformedItems must be a list of resource names');
   });
 

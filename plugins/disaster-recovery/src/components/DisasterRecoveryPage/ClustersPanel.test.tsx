@@ -17,12 +17,13 @@ function degraded(withMessages: boolean): DrClusterOverview {
     failingResources: ['backups', 'schedules', 'restores'],
     providers: [{ id: 'velero', title: 'Velero', state: 'unknown' }],
     errors: [
-      { resources: ['backups'], kind: 'forbidden', ...message(FORBIDDEN) },
+      // Backups are read last: the panel still names them first.
       {
         resources: ['schedules'],
         kind: 'forbidden',
         ...message('prod-eu answered 403 Forbidden: schedules.velero.io'),
       },
+      { resources: ['backups'], kind: 'forbidden', ...message(FORBIDDEN) },
       {
         resources: ['restores'],
         kind: 'server-error',

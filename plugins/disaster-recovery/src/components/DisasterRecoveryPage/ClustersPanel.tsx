@@ -50,14 +50,9 @@ const FAILURE_KINDS: Record<string, string> = {
   malformed: 'not a Kubernetes list',
 };
 
-/** A resource type by its Kubernetes kind (`Backup`, `StatefulSet`). */
-function kindOf(resource: ClusterResource): string {
-  return DR_RESOURCE_TYPES.find(t => t.resource === resource)?.kind ?? resource;
-}
-
 /**
- * What could not be read on a cluster: for a degraded cluster, the failing resource types by
- * kind of failure; for an unreachable one, why. The API server's own messages only when the
+ * What could not be read on a cluster: for a degraded cluster, the failing resource types (by
+ * their Kubernetes kinds, in a fixed order) by kind of failure; for an unreachable one, why. The API server's own messages only when the
  * caller may see them (`disaster-recovery.clusters.details`).
  */
 function ReadFailures(props: { cluster: DrClusterOverview }) {
@@ -82,7 +77,9 @@ function ReadFailures(props: { cluster: DrClusterOverview }) {
       {[...byKind.entries()].map(([kind, resources]) => (
         <Typography key={kind} variant="body2">
           {cluster.state === 'degraded' && resources.length > 0
-            ? `${[...new Set(resources)].map(kindOf).join(', ')}: `
+            ? `${DR_RESOURCE_TYPES.filter(t => resources.includes(t.resource))
+                .map(t => t.kind)
+                .join(', ')}: `
             : ''}
           {FAILURE_KINDS[kind] ?? kind}
         </Typography>
