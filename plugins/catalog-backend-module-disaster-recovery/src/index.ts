@@ -1,6 +1,7 @@
 /**
- * A catalog module that validates the `disaster-recovery/*` annotations of every entity and
- * reports each problem as a catalog processing error.
+ * A catalog module that validates the `disaster-recovery/*` annotations of every entity,
+ * reports each problem as a catalog processing error, and announces DR-relevant changes on the
+ * events topic `DR_CATALOG_CHANGES_TOPIC`.
  *
  * @packageDocumentation
  */
@@ -11,3 +12,4 @@ export {
   type DisasterRecoveryAnnotationsProcessorOptions,
   type DrProblemReporting,
 } from './processor/DisasterRecoveryAnnotationsProcessor';
+export { DisasterRecoveryChangesProcessor } from './processor/DisasterRecoveryChangesProcessor';

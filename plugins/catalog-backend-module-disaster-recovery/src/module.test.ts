@@ -8,6 +8,11 @@ import {
   EntityProviderConnection,
   catalogProcessingExtensionPoint,
 } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  DR_CATALOG_CHANGES_TOPIC,
+  DrCatalogChangeEventPayload,
+} from '@backstage-dr/plugin-disaster-recovery-common';
 import request from 'supertest';
 import catalogModuleDisasterRecovery from '.';
 
@@ -78,6 +83,29 @@ const staticEntities = createBackendModule({
   },
 });
 
+// What the module announced on the DR changes topic, by entity ref.
+const announced: string[] = [];
+const collectAnnouncements = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'test-dr-announcements',
+  register(reg) {
+    reg.registerInit({
+      deps: { events: eventsServiceRef },
+      async init({ events }) {
+        await events.subscribe({
+          id: 'test-dr-announcements',
+          topics: [DR_CATALOG_CHANGES_TOPIC],
+          async onEvent(event) {
+            announced.push(
+              (event.eventPayload as DrCatalogChangeEventPayload).entityRef,
+            );
+          },
+        });
+      },
+    });
+  },
+});
+
 async function waitForEntity(server: any, name: string): Promise<AlphaEntity> {
   const deadline = Date.now() + 20_000;
   for (;;) {
@@ -107,6 +135,7 @@ describe('catalogModuleDisasterRecovery', () => {
         catalogPlugin,
         catalogModuleDisasterRecovery,
         staticEntities,
+        collectAnnouncements,
         mockServices.rootConfig.factory({
           data: {
             catalog: { processingInterval: { seconds: 1 } },
@@ -185,6 +214,14 @@ describe('catalogModuleDisasterRecovery', () => {
             /^disaster-recovery-strategy: looks like a misspelling of disaster-recovery\/strategy;/,
           ),
         ],
+      ]);
+
+      // Entities with DR annotations are announced once when they enter the catalog, and not
+      // again while they stay unchanged (processed every second here).
+      await new Promise(r => setTimeout(r, 3000));
+      expect([...announced].sort()).toEqual([
+        'component:default/bad',
+        'component:default/good',
       ]);
     } finally {
       await backend.stop();

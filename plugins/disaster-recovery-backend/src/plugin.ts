@@ -5,7 +5,11 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { TierPolicies } from '@backstage-dr/plugin-disaster-recovery-common';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import {
+  DR_CATALOG_CHANGES_TOPIC,
+  TierPolicies,
+} from '@backstage-dr/plugin-disaster-recovery-common';
 import {
   DrStatusProvider,
   drStatusProvidersExtensionPoint,
@@ -72,6 +76,7 @@ export const disasterRecoveryPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
         runSteps: drRunStepsServiceRef,
+        events: eventsServiceRef,
       },
       async init({
         config,
@@ -87,6 +92,7 @@ export const disasterRecoveryPlugin = createBackendPlugin({
         lifecycle,
         catalog,
         runSteps,
+        events,
       }) {
         const refreshConfig = config.getOptionalConfig(
           'disasterRecovery.refresh',
@@ -147,6 +153,12 @@ export const disasterRecoveryPlugin = createBackendPlugin({
           logger,
         });
         lifecycle.addShutdownHook(() => refresher.stop());
+        // A new or changed DR entity (announced by the DR catalog module): judge it soon.
+        await events.subscribe({
+          id: 'disaster-recovery-catalog-changes',
+          topics: [DR_CATALOG_CHANGES_TOPIC],
+          onEvent: async () => refresher.requestSoon(),
+        });
         await scheduler.scheduleTask({
           id: REFRESH_TASK_ID,
           ...schedule,

@@ -12,6 +12,7 @@ export * from './clusters';
 export * from './declaration';
 export * from './duration';
 export * from './evaluation';
+export * from './events';
 export * from './permissions';
 export * from './runs';
 export * from './strategies';

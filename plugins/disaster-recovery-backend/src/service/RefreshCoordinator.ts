@@ -28,6 +28,8 @@ const MAX_PASSES = 5;
  *   triggers the task. While a refresh runs, the scheduler refuses the trigger (409); the refresh
  *   then finds the newer request when it ends and runs once more, whichever instance runs it. A
  *   timer checks again shortly after, for the instant between a refresh's last check and its end.
+ * - DR-relevant catalog changes ask for a refresh through `requestSoon`, a few seconds after the
+ *   first change of a burst.
  * - The first refresh after start waits for the catalog: while no refresh has found a declared
  *   service yet (the catalog is still loading its locations), a refresh that finds none asks
  *   for another after `emptyCatalogRetryMs`, up to `emptyCatalogRetries` times; the schedule
@@ -36,6 +38,7 @@ const MAX_PASSES = 5;
 export class RefreshCoordinator {
   private retryTimer?: ReturnType<typeof setTimeout>;
   private emptyTimer?: ReturnType<typeof setTimeout>;
+  private changeTimer?: ReturnType<typeof setTimeout>;
   private emptyRetriesLeft: number;
   private foundServices = false;
   private stopped = false;
@@ -55,6 +58,11 @@ export class RefreshCoordinator {
       emptyCatalogRetries?: number;
       /** Milliseconds before a refused request is checked again (default 5 000). */
       retryMs?: number;
+      /**
+       * Milliseconds `requestSoon` waits for more changes before it asks (default 5 000): the
+       * catalog processes entities in batches, and one refresh judges them all.
+       */
+      changeDebounceMs?: number;
     },
   ) {
     this.emptyRetriesLeft = options.emptyCatalogRetries ?? 20;
@@ -101,11 +109,29 @@ export class RefreshCoordinator {
     return { state: 'running', startedAt };
   }
 
+  /**
+   * Asks for a refresh a little later (`changeDebounceMs`), once for every call made meanwhile:
+   * for catalog changes (`DR_CATALOG_CHANGES_TOPIC`), which come in bursts. Errors are logged.
+   */
+  requestSoon(): void {
+    if (this.stopped || this.changeTimer) return;
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = undefined;
+      this.request().catch(error =>
+        this.options.logger.warn(
+          `DR refresh after catalog changes could not be asked for: ${error}`,
+        ),
+      );
+    }, this.options.changeDebounceMs ?? 5000);
+    this.changeTimer.unref?.();
+  }
+
   /** Stops the timers (backend shutdown). */
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     clearTimeout(this.emptyTimer);
+    clearTimeout(this.changeTimer);
   }
 
   // True when the task was triggered, false when the scheduler refused because it runs.
