@@ -3,12 +3,13 @@
 # chromium for the browser tests, Debian's postgresql for the database tests) and runs every check:
 # typecheck (tsc), lint (backstage-cli repo lint), the unit tests (jest, every package) and the
 # browser tests (packages/e2e-tests, which start the app on the example data unless one is already
-# running on :3000/:7007).
+# running on :3000/:7007) and the adoption test (scripts/adoption-test.sh: the packed packages in a
+# fresh app from @backstage/create-app, on :3100/:7107).
 # The jest tests run with a throwaway PostgreSQL server (started here on loopback, stopped at the end):
 # store and multi-instance tests run on it as well as on SQLite. A server that cannot be started
 # counts as one failed check.
 # Writes .test-results/summary.json and ends with the line `N passed, N failed`, where the
-# typecheck and the lint count as one check each and every jest test as one.
+# typecheck, the lint and the adoption test count as one check each and every jest test as one.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
@@ -44,6 +45,15 @@ CI=true yarn backstage-cli repo test --maxWorkers=2 --json --outputFile="$result
 echo "[test] browser tests"
 e2e_status=0
 CI=true yarn workspace e2e-tests test:e2e --json --outputFile="$results/e2e.json" || e2e_status=$?
+
+# One check: the packed packages install into a fresh create-app app by the READMEs' commands, and
+# it judges the example services and shows the DR page (the typecheck above wrote dist-types/).
+echo "[test] adoption test (scripts/adoption-test.sh)"
+if DR_ADOPTION_SKIP_TSC=1 scripts/adoption-test.sh; then
+  static_passed=$((static_passed + 1))
+else
+  static_failed=$((static_failed + 1))
+fi
 
 node - "$results" "$static_passed" "$static_failed" "$jest_status" "$e2e_status" <<'NODE'
 const fs = require('fs');
