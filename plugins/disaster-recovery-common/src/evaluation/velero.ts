@@ -253,6 +253,24 @@ export function veleroScope(
     remember(spec, expandedNamespaces, same);
     return same;
   }
+  const scope = compileScope(spec, expandedNamespaces);
+  if (!expandedNamespaces) scopes.set(spec, scope);
+  if (scopesByContent.size >= CONTENT_CACHE_SIZE) scopesByContent.clear();
+  scopesByContent.set(key, scope);
+  remember(spec, expandedNamespaces, scope);
+  return scope;
+}
+
+/**
+ * {@link veleroScope} without its caches. Apart from it, so that the lookups that answer nearly
+ * every call stay a small function (this one allocates the closures' context when entered).
+ */
+function compileScope(
+  spec: VeleroBackupSpec & {
+    includedResources?: string[] | null;
+  },
+  expandedNamespaces?: string[] | null,
+): VeleroScope {
   const problems: string[] = [];
   const included = expandedNamespaces
     ? list(expandedNamespaces)
@@ -338,10 +356,6 @@ export function veleroScope(
         : true;
     },
   };
-  if (!expandedNamespaces) scopes.set(spec, scope);
-  if (scopesByContent.size >= CONTENT_CACHE_SIZE) scopesByContent.clear();
-  scopesByContent.set(key, scope);
-  remember(spec, expandedNamespaces, scope);
   return scope;
 }
 
