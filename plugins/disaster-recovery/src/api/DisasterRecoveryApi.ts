@@ -1,6 +1,7 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  DrClusterLossResponse,
   DrClusterOverview,
   DrHistoryPoint,
   DrOverviewHistoryResponse,
@@ -32,12 +33,19 @@ export interface DisasterRecoveryOverviewQuery {
   owner?: string | string[];
   verdict?: DrVerdict | DrVerdict[];
   cluster?: string | string[];
+  /**
+   * With `cluster`: match the cluster only in one role: `primary` (where the service runs now,
+   * its active cluster after a failover) or `recovery` (where it would go). Any role by default.
+   */
+  clusterRole?: 'primary' | 'recovery';
   strategy?: DrStrategy | DrStrategy[];
   /** Text searched in the entity's name and title. */
   q?: string;
   /**
    * `name`, `owner`, `system`, `tier`, `strategy`, `verdict`, `achievedRpo`, `measuredRto` or
-   * `lastDrill`, optionally followed by `:asc` or `:desc`. Default `tier:asc`.
+   * `lastDrill`, optionally followed by `:asc` or `:desc`. Default `tier:asc`. `attention`:
+   * breached, then at risk, then the others; the most critical tier, then the worst exposure
+   * first.
    */
   sort?: string;
   offset?: number;
@@ -116,6 +124,20 @@ export interface DisasterRecoveryApi {
    * it that services use.
    */
   getClusters(): Promise<{ items: DrClusterOverview[] }>;
+
+  /**
+   * If `cluster` failed now (`GET /overview/cluster-loss`): every service the caller may read
+   * whose primary (or, after a failover, active) cluster it is, grouped by owner, worst exposure
+   * first, with the data each would lose and whether it can come back, and the totals as a
+   * sentence. A `ResponseError` (400) when the backend knows no such cluster.
+   */
+  getClusterLoss(cluster: string): Promise<DrClusterLossResponse>;
+
+  /**
+   * The same services as {@link DisasterRecoveryApi.getClusterLoss}, as CSV text: one row a
+   * service, every field quoted, durations in seconds, times in RFC 3339.
+   */
+  exportClusterLossCsv(cluster: string): Promise<string>;
 
   /**
    * Starts a refresh of every service's status now. Needs the

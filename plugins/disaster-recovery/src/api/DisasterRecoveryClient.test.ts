@@ -235,6 +235,46 @@ describe('DisasterRecoveryClient', () => {
     });
   });
 
+  describe('getClusterLoss', () => {
+    it('asks for the cluster, encoded, and throws the 400 naming the known clusters', async () => {
+      const body = { cluster: 'prod eu', groups: [], summary: 'x' };
+      const { client, fetch } = setup(
+        json(body),
+        backstageError(
+          400,
+          'InputError',
+          "cluster: 'nope' is not a known cluster; use one of dr-us, prod-eu",
+        ),
+      );
+      await expect(client.getClusterLoss('prod eu')).resolves.toEqual(body);
+      expect(fetch.mock.calls[0][0]).toBe(
+        `${BASE}/overview/cluster-loss?cluster=prod+eu`,
+      );
+      await expect(client.getClusterLoss('nope')).rejects.toMatchObject({
+        statusCode: 400,
+        body: {
+          error: {
+            message: expect.stringContaining('use one of dr-us, prod-eu'),
+          },
+        },
+      });
+    });
+
+    it('exports the CSV of the same view', async () => {
+      const { client, fetch } = setup(
+        new Response('"owner"\r\n', {
+          headers: { 'Content-Type': 'text/csv' },
+        }),
+      );
+      await expect(client.exportClusterLossCsv('prod-eu')).resolves.toBe(
+        '"owner"\r\n',
+      );
+      expect(fetch.mock.calls[0][0]).toBe(
+        `${BASE}/overview/cluster-loss?cluster=prod-eu&format=csv`,
+      );
+    });
+  });
+
   describe('getClusters', () => {
     it('gets the cluster health', async () => {
       const items = [

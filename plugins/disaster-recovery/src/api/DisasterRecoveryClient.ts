@@ -2,6 +2,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  DrClusterLossResponse,
   DrClusterOverview,
   DrHistoryPoint,
   DrOverviewHistoryResponse,
@@ -97,6 +98,28 @@ export class DisasterRecoveryClient implements DisasterRecoveryApi {
   /** {@inheritDoc DisasterRecoveryApi.getClusters} */
   async getClusters(): Promise<{ items: DrClusterOverview[] }> {
     return this.json(await this.fetch('/clusters'));
+  }
+
+  /** {@inheritDoc DisasterRecoveryApi.getClusterLoss} */
+  async getClusterLoss(cluster: string): Promise<DrClusterLossResponse> {
+    return this.json(
+      await this.fetch(
+        '/overview/cluster-loss',
+        new URLSearchParams({ cluster }),
+      ),
+    );
+  }
+
+  /** {@inheritDoc DisasterRecoveryApi.exportClusterLossCsv} */
+  async exportClusterLossCsv(cluster: string): Promise<string> {
+    const response = await this.fetch(
+      '/overview/cluster-loss',
+      new URLSearchParams({ cluster, format: 'csv' }),
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.text();
   }
 
   /** {@inheritDoc DisasterRecoveryApi.refresh} */

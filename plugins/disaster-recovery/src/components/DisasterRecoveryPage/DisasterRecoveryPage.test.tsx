@@ -8,15 +8,27 @@ import {
 import { configure, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useLocation } from 'react-router-dom';
-import { exampleClusters, exampleOverview } from '../../__fixtures__/overview';
+import {
+  DrClusterLossResponse,
+  DrOverviewResponse,
+} from '@backstage-dr/plugin-disaster-recovery-common';
+import {
+  exampleClusters,
+  exampleOverview,
+  overviewRecord,
+} from '../../__fixtures__/overview';
 import { DisasterRecoveryApi, disasterRecoveryApiRef } from '../../api';
 import { DisasterRecoveryPage } from './DisasterRecoveryPage';
 import { giveElementsASize } from '../../__fixtures__/chartLayout';
 
 configure({ asyncUtilTimeout: 5000 });
-jest.setTimeout(30_000);
+jest.setTimeout(60_000);
 
 giveElementsASize(600, 260);
+
+// jsdom does not scroll; a tile's link scrolls to the table it filters.
+const scrollIntoView = jest.fn();
+Element.prototype.scrollIntoView = scrollIntoView;
 
 function LocationSpy() {
   const location = useLocation();
@@ -26,9 +38,92 @@ function LocationSpy() {
 const CSV =
   'entity_ref,name,verdict\r\ncomponent:default/orders-db,orders-db,breached\r\n';
 
+/** The answer to the attention list's request: the breached and at-risk services, worst first. */
+function attentionOverview(): DrOverviewResponse {
+  return {
+    ...exampleOverview(),
+    items: [
+      overviewRecord('ledger-db', {
+        verdict: 'breached',
+        tier: 'tier-0',
+        tierRank: 0,
+        rpoSeconds: 300,
+        achievedRpoSeconds: 7200,
+        firstReason:
+          'Schedule velero/ledger-daily backs up PVC data-ledger-db-0 only every 1d. Add the PVC to ledger-hourly.',
+        firstNextStep: 'Add the PVC to ledger-hourly.',
+      }),
+      overviewRecord('search-index', {
+        verdict: 'at-risk',
+        tier: 'tier-2',
+        tierRank: 2,
+        firstReason: 'Never drilled.',
+      }),
+    ],
+    totalCount: 7,
+  };
+}
+
+const clusterLoss: DrClusterLossResponse = {
+  cluster: 'prod-eu',
+  clusterState: 'ok',
+  totals: {
+    services: 2,
+    mostCriticalTier: 1,
+    mostCriticalTierName: 'tier-0',
+    overRpo: 1,
+    neverRestored: 1,
+    cannotComeBack: 0,
+  },
+  summary:
+    '2 services, 1 tier-0: 1 would lose more than their RPO, 1 has never been restored.',
+  evaluatedAt: new Date().toISOString(),
+  groups: [
+    {
+      owner: 'group:default/payments-team',
+      services: [
+        {
+          entityRef: 'component:default/ledger-db',
+          name: 'ledger-db',
+          owner: 'group:default/payments-team',
+          tier: 'tier-0',
+          tierRank: 0,
+          verdict: 'breached',
+          role: 'primary',
+          rpoSeconds: 300,
+          exposureSeconds: 7200,
+          worstPvc: 'payments/data-ledger-db-0',
+          overRpo: true,
+          recoveryCluster: 'dr-us',
+          recoveryClusterState: 'ok',
+          recoveryPoint: {
+            time: new Date(Date.now() - 7200_000).toISOString(),
+            kind: 'Backup',
+            name: 'ledger-daily-1',
+            cluster: 'prod-eu',
+            onRecoveryCluster: true,
+          },
+          lastRestore: null,
+          rtoSeconds: 900,
+          overRto: false,
+          recoverable: 'doubtful',
+          gaps: ['Never restored: no drill, failover or Velero Restore.'],
+        },
+      ],
+    },
+  ],
+};
+
 function mockApi() {
   return {
-    getOverview: jest.fn(async () => exampleOverview()),
+    getOverview: jest.fn(async (query?: { sort?: string }) =>
+      query?.sort === 'attention' ? attentionOverview() : exampleOverview(),
+    ),
+    getClusterLoss: jest.fn(async (cluster: string) => ({
+      ...clusterLoss,
+      cluster,
+    })),
+    exportClusterLossCsv: jest.fn(async () => CSV),
     getClusters: jest.fn(async () => ({ items: exampleClusters() })),
     getOverviewHistory: jest.fn(async () => ({
       days: [
@@ -40,8 +135,10 @@ function mockApi() {
   } satisfies Partial<DisasterRecoveryApi>;
 }
 
-async function renderPage(search = '') {
-  const api = mockApi();
+async function renderPage(
+  search = '',
+  api: ReturnType<typeof mockApi> = mockApi(),
+) {
   await renderInTestApp(
     <TestApiProvider
       apis={[
@@ -66,9 +163,18 @@ async function renderPage(search = '') {
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     },
   );
-  await screen.findByRole('link', { name: 'orders-db' });
+  if (!search.includes('view=cluster-loss')) {
+    await screen.findByRole('link', { name: 'orders-db' });
+  }
   return api;
 }
+
+/** The last query of the services table (not of the attention list). */
+const lastPageQuery = (api: ReturnType<typeof mockApi>) =>
+  api.getOverview.mock.calls
+    .map(([query]) => query)
+    .filter(query => query?.sort !== 'attention')
+    .at(-1);
 
 const location = () =>
   new URLSearchParams(
@@ -93,7 +199,18 @@ describe('DisasterRecoveryPage', () => {
     const api = await renderPage(
       '?verdict=breached&tier=tier-1&tier=tier-0&sort=name:desc&page=2&pageSize=50',
     );
-    expect(api.getOverview).toHaveBeenCalledTimes(1);
+    // The page, and the first services that need attention among the matching ones.
+    expect(api.getOverview).toHaveBeenCalledTimes(2);
+    expect(api.getOverview).toHaveBeenCalledWith({
+      tier: ['tier-1', 'tier-0'],
+      owner: [],
+      verdict: ['breached'],
+      cluster: [],
+      strategy: [],
+      q: undefined,
+      sort: 'attention',
+      limit: 5,
+    });
     expect(api.getOverview).toHaveBeenCalledWith({
       tier: ['tier-1', 'tier-0'],
       owner: [],
@@ -115,7 +232,7 @@ describe('DisasterRecoveryPage', () => {
     expect(screen.getByText('Services (20)')).toBeInTheDocument();
     expect(
       screen.getByText(
-        'Tiles and charts count the 20 services that match the filters; the trend counts every service.',
+        'Everything below counts the 20 services that match the filters; the trend counts every service.',
       ),
     ).toBeInTheDocument();
     // The charts: a bar a tier, a bar an owner, a bar a day.
@@ -145,7 +262,7 @@ describe('DisasterRecoveryPage', () => {
       expect(location().getAll('verdict')).toEqual(['at-risk']),
     );
     expect(location().has('page')).toBe(false);
-    expect(api.getOverview).toHaveBeenLastCalledWith(
+    expect(lastPageQuery(api)).toEqual(
       expect.objectContaining({ verdict: ['at-risk'], offset: 0 }),
     );
 
@@ -161,18 +278,33 @@ describe('DisasterRecoveryPage', () => {
       'orders',
     );
     await waitFor(() => expect(location().get('q')).toBe('orders'));
-    expect(api.getOverview).toHaveBeenLastCalledWith(
+    expect(lastPageQuery(api)).toEqual(
       expect.objectContaining({
         verdict: ['at-risk'],
         owner: ['group:default/commerce-team'],
         q: 'orders',
       }),
     );
+  });
 
-    // A verdict tile narrows to that verdict alone.
-    await userEvent.click(screen.getByRole('button', { name: 'Breached: 4' }));
+  it('narrows to a verdict from its tile, scrolling to the table, and clears the filters', async () => {
+    await renderPage(
+      '?verdict=at-risk&owner=group:default/commerce-team&q=orders',
+    );
+    // A verdict of the tile narrows to that verdict alone.
+    await userEvent.click(
+      within(screen.getByRole('group', { name: 'By verdict' })).getByRole(
+        'link',
+        { name: /^Breached\s?4$/ },
+      ),
+    );
     await waitFor(() =>
       expect(location().getAll('verdict')).toEqual(['breached']),
+    );
+    expect(scrollIntoView).toHaveBeenCalled();
+    expect(scrollIntoView.mock.contexts.at(-1)).toHaveAttribute(
+      'id',
+      'dr-services',
     );
 
     await userEvent.click(
@@ -189,7 +321,7 @@ describe('DisasterRecoveryPage', () => {
     );
     await waitFor(() => expect(location().get('mine')).toBe('1'));
     await waitFor(() =>
-      expect(api.getOverview).toHaveBeenLastCalledWith(
+      expect(lastPageQuery(api)).toEqual(
         expect.objectContaining({
           owner: ['user:default/guest', 'group:default/platform-team'],
         }),
@@ -233,5 +365,145 @@ describe('DisasterRecoveryPage', () => {
     } finally {
       click.mockRestore();
     }
+  });
+
+  it('leads with the services that need attention, their first reason and next step, before the tiles', async () => {
+    await renderPage();
+    const attention = screen.getByRole('region', {
+      name: 'Needs attention (7)',
+    });
+    const items = within(attention).getAllByRole('listitem');
+    expect(items.map(i => within(i).getByRole('link').textContent)).toEqual([
+      'ledger-db',
+      'search-index',
+    ]);
+    expect(items[0]).toHaveTextContent(
+      'Schedule velero/ledger-daily backs up PVC data-ledger-db-0 only every 1d.',
+    );
+    expect(items[0]).toHaveTextContent(
+      'Next step: Add the PVC to ledger-hourly.',
+    );
+    expect(items[0]).toHaveTextContent('tier-0 · RPO 2h of 5m');
+    expect(
+      within(attention).getByRole('link', {
+        name: 'Show all 7 breached and at-risk services',
+      }),
+    ).toHaveAttribute(
+      'href',
+      '/disaster-recovery?verdict=breached&verdict=at-risk#dr-services',
+    );
+    // First on the page: before the tiles.
+    const tiles = screen.getByRole('group', { name: 'Services' });
+    expect(
+      attention.compareDocumentPosition(tiles) &
+        Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
+  });
+
+  it('says when the filters match no service, never that every service meets its targets', async () => {
+    const api = mockApi();
+    const none = {
+      ...exampleOverview(),
+      items: [],
+      totalCount: 0,
+      counts: { verdict: {}, tier: {} },
+      criticalRecoveryPoints: undefined,
+    };
+    api.getOverview.mockImplementation(async () => none);
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [disasterRecoveryApiRef, api],
+          [identityApiRef, mockApis.identity()],
+        ]}
+      >
+        <DisasterRecoveryPage />
+      </TestApiProvider>,
+      {
+        routeEntries: ['/disaster-recovery?q=nothing-like-this'],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    const attention = await screen.findByRole('region', {
+      name: 'Needs attention',
+    });
+    expect(attention).toHaveTextContent('No service matches the filters.');
+    expect(
+      screen.getByRole('group', { name: 'Breached now' }),
+    ).toHaveTextContent('No service matches the filters.');
+    expect(
+      screen.queryByText(/Every judged service meets/),
+    ).not.toBeInTheDocument();
+  });
+
+  it('shows what a cluster’s loss would cost in its own view, with its URL and CSV', async () => {
+    const blobs: Blob[] = [];
+    Object.assign(URL, {
+      createObjectURL: jest.fn((blob: Blob) => {
+        blobs.push(blob);
+        return 'blob:dr-export';
+      }),
+      revokeObjectURL: jest.fn(),
+    });
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(() => undefined);
+    try {
+      const api = await renderPage();
+      await userEvent.click(
+        screen.getByRole('tab', { name: 'If a cluster failed now' }),
+      );
+      await waitFor(() => expect(location().get('view')).toBe('cluster-loss'));
+      expect(
+        screen.getByText('Choose a cluster to see what its loss would cost.'),
+      ).toBeInTheDocument();
+
+      await userEvent.click(screen.getByRole('button', { name: /^Cluster/ }));
+      await userEvent.click(
+        within(await screen.findByRole('listbox')).getByRole('option', {
+          name: 'prod-eu',
+        }),
+      );
+      await waitFor(() => expect(location().get('lost')).toBe('prod-eu'));
+      expect(api.getClusterLoss).toHaveBeenCalledWith('prod-eu');
+      expect(
+        await screen.findByTestId('cluster-loss-summary'),
+      ).toHaveTextContent(
+        '2 services, 1 tier-0: 1 would lose more than their RPO, 1 has never been restored.',
+      );
+      const table = screen.getByRole('table', {
+        name: 'Services on prod-eu, by owner, worst exposure first',
+      });
+      expect(within(table).getByText('payments-team (1)').tagName).toBe('TH');
+      const row = within(table).getByRole('row', { name: /ledger-db/ });
+      expect(row).toHaveTextContent('2h');
+      expect(row).toHaveTextContent('worst PVC payments/data-ledger-db-0');
+      expect(row).toHaveTextContent('Backup ledger-daily-1, seen on dr-us');
+      expect(row).toHaveTextContent('never');
+      expect(row).toHaveTextContent('Doubtful');
+
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Export CSV (2)' }),
+      );
+      await waitFor(() =>
+        expect(api.exportClusterLossCsv).toHaveBeenCalledWith('prod-eu'),
+      );
+      expect(api.exportOverviewCsv).not.toHaveBeenCalled();
+      await waitFor(() => expect(click).toHaveBeenCalled());
+      expect(await blobs[0].text()).toBe(CSV);
+    } finally {
+      click.mockRestore();
+    }
+  });
+
+  it('opens the cluster-loss view of a shared link', async () => {
+    const api = await renderPage('?view=cluster-loss&lost=dr-us');
+    expect(
+      await screen.findByTestId('cluster-loss-summary'),
+    ).toBeInTheDocument();
+    expect(api.getClusterLoss).toHaveBeenCalledWith('dr-us');
+    expect(
+      screen.getByRole('tab', { name: 'If a cluster failed now' }),
+    ).toHaveAttribute('aria-selected', 'true');
   });
 });

@@ -2,6 +2,7 @@ import {
   Content,
   Header,
   HeaderLabel,
+  HeaderTabs,
   Page,
   Progress,
   ResponseErrorPanel,
@@ -18,10 +19,13 @@ import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import GetAppIcon from '@material-ui/icons/GetApp';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useLocation, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { disasterRecoveryApiRef } from '../../api';
 import { formatRelativeTime } from '../format';
+import { AttentionList } from './AttentionList';
+import { ClusterLossView } from './ClusterLossView';
 import { ClustersPanel } from './ClustersPanel';
 import {
   ComplianceByOwnerChart,
@@ -31,25 +35,53 @@ import {
 import { downloadText } from './download';
 import { FilterBar } from './FilterBar';
 import {
-  DEFAULT_FILTERS,
+  OverviewFilters,
   filtersToQuery,
   filtersToSearch,
   hasFilters,
 } from './filters';
 import { ServicesTable } from './ServicesTable';
-import { SummaryTiles } from './SummaryTiles';
+import { CLUSTERS_ANCHOR, SERVICES_ANCHOR, SummaryTiles } from './SummaryTiles';
 import { useLatest } from './useLatest';
 import { useOverviewFilters } from './useOverviewFilters';
 
 const TREND_DAYS = 30;
 
-/**
- * The platform overview of disaster recovery: for every service the signed-in user may read, how
- * it stands against its tier's RPO and RTO. Summary tiles, compliance by tier and by owner, the
- * 30-day trend, the services table (filtered, sorted and paged by the backend, filters in the
- * URL, CSV export of every matching service) and the clusters' health.
- */
-export function DisasterRecoveryPage() {
+/** How many of the services that need attention the first screen lists. */
+const ATTENTION_SHOWN = 5;
+
+/** The verdicts that need attention, worst first. */
+const ATTENTION_VERDICTS: DrVerdict[] = ['breached', 'at-risk'];
+
+/** The URL query parameters of the "If this cluster failed now" view. */
+export const VIEW_PARAM = 'view';
+/** The value of {@link VIEW_PARAM} for the cluster-loss view. */
+export const CLUSTER_LOSS_VIEW = 'cluster-loss';
+/** The cluster that fails in the cluster-loss view. */
+export const LOST_CLUSTER_PARAM = 'lost';
+
+const TABS = [
+  { id: 'services', label: 'Services' },
+  { id: CLUSTER_LOSS_VIEW, label: 'If a cluster failed now' },
+];
+
+/** Scrolls to the element named by the URL's hash after a link to it (e.g. a tile's). */
+function useScrollToHash(ready: boolean) {
+  const location = useLocation();
+  useEffect(() => {
+    if (!ready || !location.hash) return;
+    document
+      .getElementById(decodeURIComponent(location.hash.slice(1)))
+      ?.scrollIntoView({ block: 'start' });
+  }, [ready, location.key, location.hash]);
+}
+
+/** The services view: what needs attention first, then the tiles, charts, table and clusters. */
+function ServicesView(props: {
+  /** Told the newest refresh's time once the overview is read. */
+  onUpdatedAt: (updatedAt: string | undefined) => void;
+}) {
+  const { onUpdatedAt } = props;
   const api = useApi(disasterRecoveryApiRef);
   const identityApi = useApi(identityApiRef);
   const alertApi = useApi(alertApiRef);
@@ -75,6 +107,23 @@ export function DisasterRecoveryPage() {
           }),
     [api, queryKey, filters.page, filters.pageSize, waitingForIdentity],
   );
+  // The breached and at-risk services among the matching ones, in the attention order.
+  const attentionVerdicts = filters.verdict.length
+    ? ATTENTION_VERDICTS.filter(v => filters.verdict.includes(v))
+    : ATTENTION_VERDICTS;
+  const attention = useLatest(
+    async () =>
+      waitingForIdentity || attentionVerdicts.length === 0
+        ? { items: [], totalCount: 0 }
+        : api.getOverview({
+            ...query,
+            verdict: attentionVerdicts,
+            sort: 'attention',
+            limit: ATTENTION_SHOWN,
+          }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, queryKey, waitingForIdentity],
+  );
   const clusters = useLatest(() => api.getClusters(), [api]);
   const trend = useLatest(
     () => api.getOverviewHistory({ days: TREND_DAYS }),
@@ -99,23 +148,187 @@ export function DisasterRecoveryPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, alertApi, queryKey]);
 
-  const onVerdict = useCallback(
-    (verdict: DrVerdict) =>
-      update({
-        verdict:
-          filters.verdict.length === 1 && filters.verdict[0] === verdict
-            ? []
-            : [verdict],
-      }),
-    [filters.verdict, update],
+  // Links to the services table with the filters changed; stable while the filters are.
+  const filtersKey = filtersToSearch(filters).toString();
+  const linkTo = useCallback(
+    (change: Partial<OverviewFilters>) =>
+      `?${filtersToSearch({
+        ...filters,
+        page: 0,
+        ...change,
+      })}#${SERVICES_ANCHOR}`,
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [filtersKey],
   );
 
   const data = overview.value;
   const error = overview.error ?? ownership.error;
-  const breachedHref = `?${filtersToSearch({
-    ...DEFAULT_FILTERS,
-    verdict: ['breached'],
-  })}`;
+  const filtered = hasFilters(filters);
+  useScrollToHash(Boolean(data));
+  useEffect(() => onUpdatedAt(data?.updatedAt), [data?.updatedAt, onUpdatedAt]);
+
+  if (error && !data) return <ResponseErrorPanel error={error} />;
+  if (!data) return <Progress />;
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <FilterBar
+          filters={filters}
+          facets={data.facets}
+          onChange={update}
+          actions={
+            <Button
+              variant="outlined"
+              color="primary"
+              startIcon={<GetAppIcon />}
+              disabled={exporting || data.totalCount === 0}
+              onClick={exportCsv}
+            >
+              {exporting ? 'Exporting…' : `Export CSV (${data.totalCount})`}
+            </Button>
+          }
+        />
+        {error && <ResponseErrorPanel error={error} />}
+        <Box height={4}>{overview.loading && <LinearProgress />}</Box>
+        {filtered && (
+          <Typography variant="body2" color="textSecondary" gutterBottom>
+            {data.totalCount === 0
+              ? 'No service matches the filters.'
+              : `Everything below counts the ${data.totalCount} services that match the filters; the trend counts every service.`}
+          </Typography>
+        )}
+        {attention.error && <ResponseErrorPanel error={attention.error} />}
+        {attention.value && (
+          <AttentionList
+            items={attention.value.items}
+            totalCount={attention.value.totalCount}
+            matchingCount={data.totalCount}
+            filtered={filtered}
+            allHref={linkTo({ verdict: attentionVerdicts })}
+          />
+        )}
+      </Grid>
+      <Grid item xs={12}>
+        <SummaryTiles
+          overview={data}
+          clusters={clusters.value?.items}
+          selectedVerdicts={filters.verdict}
+          linkTo={linkTo}
+          filtered={filtered}
+        />
+      </Grid>
+      <Grid item xs={12} md={6} lg={4}>
+        <ComplianceByTierChart overview={data} />
+      </Grid>
+      <Grid item xs={12} md={6} lg={4}>
+        <ComplianceByOwnerChart overview={data} />
+      </Grid>
+      <Grid item xs={12} lg={4}>
+        <ComplianceTrendChart days={trend.value?.days} error={trend.error} />
+      </Grid>
+      <Grid item xs={12} id={SERVICES_ANCHOR}>
+        <ServicesTable
+          title={`Services (${data.totalCount})`}
+          items={data.items}
+          totalCount={data.totalCount}
+          filters={filters}
+          onChange={update}
+          emptyContent={
+            <Box p={2}>
+              <Typography color="textSecondary">
+                {filtered
+                  ? 'No service matches the filters.'
+                  : 'No service judged yet: the first refresh has not run.'}
+              </Typography>
+            </Box>
+          }
+        />
+      </Grid>
+      <Grid item xs={12} id={CLUSTERS_ANCHOR}>
+        <ClustersPanel
+          clusters={clusters.value?.items}
+          loading={clusters.loading}
+          error={clusters.error}
+        />
+      </Grid>
+    </Grid>
+  );
+}
+
+/** The cluster-loss view with the clusters to choose from. */
+function ClusterLossTab(props: {
+  cluster?: string;
+  onCluster: (cluster: string) => void;
+}) {
+  const api = useApi(disasterRecoveryApiRef);
+  const clusters = useLatest(() => api.getClusters(), [api]);
+  const names = useMemo(
+    () => (clusters.value?.items ?? []).map(c => c.cluster).sort(),
+    [clusters.value],
+  );
+  return (
+    <ClusterLossView
+      clusters={names}
+      cluster={props.cluster}
+      onCluster={props.onCluster}
+    />
+  );
+}
+
+/**
+ * The platform overview of disaster recovery, in two views with their own URLs:
+ *
+ * - Services (`/disaster-recovery?<filters>`): for every service the signed-in user may read,
+ *   the ones that need attention first (breached, then at risk, the most critical tier and the
+ *   worst exposure first, with the first reason and next step), then the summary tiles (each a
+ *   link to the table filtered to what it counts), compliance by tier and by owner, the 30-day
+ *   trend, the services table (filtered, sorted and paged by the backend, filters in the URL,
+ *   CSV export of every matching service) and the clusters' health.
+ * - If a cluster failed now (`/disaster-recovery?view=cluster-loss&lost=<cluster>`): the
+ *   services that run on the chosen cluster, what they would lose and whether they can come
+ *   back, with its own CSV export.
+ */
+export function DisasterRecoveryPage() {
+  const api = useApi(disasterRecoveryApiRef);
+  const [search, setSearch] = useSearchParams();
+  const view =
+    search.get(VIEW_PARAM) === CLUSTER_LOSS_VIEW
+      ? CLUSTER_LOSS_VIEW
+      : 'services';
+  const lost = search.get(LOST_CLUSTER_PARAM) ?? undefined;
+  // The newest refresh: from the services view's overview, or read once for the other view.
+  const [updatedAt, setUpdatedAt] = useState<string>();
+  const needsUpdatedAt = view === CLUSTER_LOSS_VIEW && !updatedAt;
+  useEffect(() => {
+    if (!needsUpdatedAt) return;
+    api.getOverview({ limit: 1 }).then(
+      o => setUpdatedAt(o.updatedAt),
+      () => undefined,
+    );
+  }, [api, needsUpdatedAt]);
+
+  const onTab = useCallback(
+    (index: number) => {
+      if (TABS[index].id === CLUSTER_LOSS_VIEW) {
+        const next = new URLSearchParams({ [VIEW_PARAM]: CLUSTER_LOSS_VIEW });
+        if (lost) next.set(LOST_CLUSTER_PARAM, lost);
+        setSearch(next);
+      } else {
+        setSearch(new URLSearchParams());
+      }
+    },
+    [lost, setSearch],
+  );
+  const onCluster = useCallback(
+    (cluster: string) =>
+      setSearch(
+        new URLSearchParams({
+          [VIEW_PARAM]: CLUSTER_LOSS_VIEW,
+          [LOST_CLUSTER_PARAM]: cluster,
+        }),
+      ),
+    [setSearch],
+  );
 
   return (
     <Page themeId="tool">
@@ -123,91 +336,23 @@ export function DisasterRecoveryPage() {
         title="Disaster recovery"
         subtitle="Which services would lose data if a cluster failed today, and whose they are"
       >
-        {data?.updatedAt && (
+        {updatedAt && (
           <HeaderLabel
             label="Last refresh"
-            value={formatRelativeTime(data.updatedAt)}
+            value={formatRelativeTime(updatedAt)}
           />
         )}
       </Header>
+      <HeaderTabs
+        tabs={TABS}
+        selectedIndex={TABS.findIndex(t => t.id === view)}
+        onChange={onTab}
+      />
       <Content>
-        {error && !data && <ResponseErrorPanel error={error} />}
-        {!data && !error && <Progress />}
-        {data && (
-          <Grid container spacing={3}>
-            <Grid item xs={12}>
-              {hasFilters(filters) && (
-                <Typography variant="body2" color="textSecondary" gutterBottom>
-                  Tiles and charts count the {data.totalCount} services that
-                  match the filters; the trend counts every service.
-                </Typography>
-              )}
-              <SummaryTiles
-                overview={data}
-                clusters={clusters.value?.items}
-                selectedVerdicts={filters.verdict}
-                onVerdict={onVerdict}
-                breachedHref={breachedHref}
-              />
-            </Grid>
-            <Grid item xs={12} md={6} lg={4}>
-              <ComplianceByTierChart overview={data} />
-            </Grid>
-            <Grid item xs={12} md={6} lg={4}>
-              <ComplianceByOwnerChart overview={data} />
-            </Grid>
-            <Grid item xs={12} lg={4}>
-              <ComplianceTrendChart
-                days={trend.value?.days}
-                error={trend.error}
-              />
-            </Grid>
-            <Grid item xs={12}>
-              <FilterBar
-                filters={filters}
-                facets={data.facets}
-                onChange={update}
-                actions={
-                  <Button
-                    variant="outlined"
-                    color="primary"
-                    startIcon={<GetAppIcon />}
-                    disabled={exporting || data.totalCount === 0}
-                    onClick={exportCsv}
-                  >
-                    {exporting
-                      ? 'Exporting…'
-                      : `Export CSV (${data.totalCount})`}
-                  </Button>
-                }
-              />
-              {error && <ResponseErrorPanel error={error} />}
-              <Box height={4}>{overview.loading && <LinearProgress />}</Box>
-              <ServicesTable
-                title={`Services (${data.totalCount})`}
-                items={data.items}
-                totalCount={data.totalCount}
-                filters={filters}
-                onChange={update}
-                emptyContent={
-                  <Box p={2}>
-                    <Typography color="textSecondary">
-                      {hasFilters(filters)
-                        ? 'No service matches the filters.'
-                        : 'No service judged yet: the first refresh has not run.'}
-                    </Typography>
-                  </Box>
-                }
-              />
-            </Grid>
-            <Grid item xs={12}>
-              <ClustersPanel
-                clusters={clusters.value?.items}
-                loading={clusters.loading}
-                error={clusters.error}
-              />
-            </Grid>
-          </Grid>
+        {view === CLUSTER_LOSS_VIEW ? (
+          <ClusterLossTab cluster={lost} onCluster={onCluster} />
+        ) : (
+          <ServicesView onUpdatedAt={setUpdatedAt} />
         )}
       </Content>
     </Page>

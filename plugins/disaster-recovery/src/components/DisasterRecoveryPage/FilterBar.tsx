@@ -14,7 +14,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import SearchIcon from '@material-ui/icons/Search';
 import { useEffect, useRef, useState } from 'react';
 import { VERDICT_LABELS } from '../format';
-import { OverviewFilters, hasFilters } from './filters';
+import { ClusterRole, OverviewFilters, hasFilters } from './filters';
 import { OVERVIEW_VERDICTS } from './verdicts';
 
 const useStyles = makeStyles(theme => ({
@@ -91,7 +91,7 @@ function MultiSelect<T extends string>(props: {
 
 /**
  * The filters of the services table: tier, owner, verdict, cluster and strategy (several values
- * each), "My services", a text search (applied 300 ms after the last key), and the actions.
+ * each), the role of the cluster (where services run, or would go), "My services", a text search (applied 300 ms after the last key), and the actions.
  */
 export function FilterBar(props: {
   filters: OverviewFilters;
@@ -173,6 +173,35 @@ export function FilterBar(props: {
         options={facets?.cluster ?? []}
         onChange={cluster => onChange({ cluster })}
       />
+      <TextField
+        select
+        id="dr-filter-cluster-role"
+        label="Cluster role"
+        variant="outlined"
+        size="small"
+        className={classes.select}
+        value={filters.clusterRole ?? 'any'}
+        disabled={filters.cluster.length === 0}
+        InputLabelProps={{ shrink: true }}
+        onChange={e =>
+          onChange({
+            clusterRole:
+              e.target.value === 'any'
+                ? undefined
+                : (e.target.value as ClusterRole),
+          })
+        }
+      >
+        <MenuItem value="any" dense>
+          Any role
+        </MenuItem>
+        <MenuItem value="primary" dense>
+          Primary (runs there)
+        </MenuItem>
+        <MenuItem value="recovery" dense>
+          Recovery (would go there)
+        </MenuItem>
+      </TextField>
       <MultiSelect
         label="Strategy"
         values={filters.strategy}
@@ -200,6 +229,7 @@ export function FilterBar(props: {
               owner: [],
               verdict: [],
               cluster: [],
+              clusterRole: undefined,
               strategy: [],
               q: '',
               mine: false,

@@ -10,7 +10,7 @@ describe('overview filters in the URL', () => {
   it('reads repeated filters, the search, My services, sort and a 1-based page', () => {
     const filters = parseFilters(
       new URLSearchParams(
-        'verdict=breached&verdict=at-risk&tier=tier-1&owner=group:default/a&cluster=dr-us&strategy=pilot-light&q=orders&mine=1&sort=achievedRpo:desc&page=3&pageSize=50',
+        'verdict=breached&verdict=at-risk&tier=tier-1&owner=group:default/a&cluster=dr-us&clusterRole=recovery&strategy=pilot-light&q=orders&mine=1&sort=achievedRpo:desc&page=3&pageSize=50',
       ),
     );
     expect(filters).toEqual({
@@ -18,6 +18,7 @@ describe('overview filters in the URL', () => {
       tier: ['tier-1'],
       owner: ['group:default/a'],
       cluster: ['dr-us'],
+      clusterRole: 'recovery',
       strategy: ['pilot-light'],
       q: 'orders',
       mine: true,
@@ -31,7 +32,7 @@ describe('overview filters in the URL', () => {
     expect(
       parseFilters(
         new URLSearchParams(
-          'verdict=green&strategy=hot-standby&sort=colour:up&page=-1&pageSize=7&tier=&tier=tier-0&tier=tier-0',
+          'verdict=green&clusterRole=standby&strategy=hot-standby&sort=colour:up&page=-1&pageSize=7&tier=&tier=tier-0&tier=tier-0',
         ),
       ),
     ).toEqual({ ...DEFAULT_FILTERS, tier: ['tier-0'] });
@@ -52,6 +53,21 @@ describe('overview filters in the URL', () => {
       'owner=group%3Adefault%2Fa&owner=user%3Adefault%2Fb&verdict=breached&q=db&sort=name%3Aasc&page=2',
     );
     expect(parseFilters(search)).toEqual(filters);
+  });
+
+  it('asks for a cluster role only with a cluster, and keeps it in the URL', () => {
+    const filters = {
+      ...DEFAULT_FILTERS,
+      cluster: ['prod-eu'],
+      clusterRole: 'primary' as const,
+    };
+    expect(filtersToQuery(filters).clusterRole).toBe('primary');
+    expect(filtersToQuery({ ...filters, cluster: [] }).clusterRole).toBe(
+      undefined,
+    );
+    expect(filtersToSearch(filters).toString()).toBe(
+      'cluster=prod-eu&clusterRole=primary',
+    );
   });
 
   it('says whether anything narrows the services', () => {

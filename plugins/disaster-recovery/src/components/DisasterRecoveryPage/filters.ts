@@ -22,6 +22,12 @@ export const SORT_FIELDS = [
 /** One of {@link SORT_FIELDS}. */
 export type SortField = (typeof SORT_FIELDS)[number];
 
+/** The roles a cluster can have for a service (see {@link OverviewFilters.clusterRole}). */
+export const CLUSTER_ROLES = ['primary', 'recovery'] as const;
+
+/** One of {@link CLUSTER_ROLES}. */
+export type ClusterRole = (typeof CLUSTER_ROLES)[number];
+
 /** Rows a page of the services table can show. */
 export const PAGE_SIZES = [25, 50, 100] as const;
 
@@ -35,6 +41,11 @@ export interface OverviewFilters {
   owner: string[];
   verdict: DrVerdict[];
   cluster: string[];
+  /**
+   * The role the `cluster` filter matches: `primary` (where services run now) or `recovery`
+   * (where they would go); undefined for any role.
+   */
+  clusterRole?: ClusterRole;
   strategy: DrStrategy[];
   /** Text searched in the services' names and titles. */
   q: string;
@@ -66,6 +77,8 @@ const isStrategy = (v: string): v is DrStrategy =>
   (DR_STRATEGIES as readonly string[]).includes(v);
 const isSortField = (v: string): v is SortField =>
   (SORT_FIELDS as readonly string[]).includes(v);
+const isClusterRole = (v: string | null): v is ClusterRole =>
+  (CLUSTER_ROLES as readonly (string | null)[]).includes(v);
 
 function unique(values: string[]): string[] {
   return [...new Set(values.filter(v => v !== ''))];
@@ -86,6 +99,9 @@ export function parseFilters(search: URLSearchParams): OverviewFilters {
     owner: unique(search.getAll('owner')),
     verdict: unique(search.getAll('verdict')).filter(isVerdict),
     cluster: unique(search.getAll('cluster')),
+    clusterRole: isClusterRole(search.get('clusterRole'))
+      ? (search.get('clusterRole') as ClusterRole)
+      : undefined,
     strategy: unique(search.getAll('strategy')).filter(isStrategy),
     q: search.get('q') ?? '',
     mine: search.get('mine') === '1' || search.get('mine') === 'true',
@@ -113,6 +129,7 @@ export function filtersToSearch(filters: OverviewFilters): URLSearchParams {
       search.append(key, value);
     }
   }
+  if (filters.clusterRole) search.set('clusterRole', filters.clusterRole);
   if (filters.q.trim()) search.set('q', filters.q);
   if (filters.mine) search.set('mine', '1');
   const { field, direction } = filters.sort;
@@ -157,6 +174,7 @@ export function filtersToQuery(
     owner: filters.mine ? ownershipRefs : filters.owner,
     verdict: filters.verdict,
     cluster: filters.cluster,
+    clusterRole: filters.cluster.length > 0 ? filters.clusterRole : undefined,
     strategy: filters.strategy,
     q: filters.q.trim() || undefined,
     sort: `${filters.sort.field}:${filters.sort.direction}`,

@@ -31,10 +31,19 @@ const STATUS: Record<
   undeclared: StatusAborted,
 };
 
-/** A verdict's status icon and its label, e.g. a red dot and "Breached". */
+/**
+ * A verdict's status icon and its label, e.g. a red icon and "Breached". The label stays outside
+ * the status component, which hides its content from assistive technology (`aria-hidden`), so
+ * that the label is part of the accessible name of what contains it.
+ */
 export function VerdictStatus(props: { verdict: DrVerdict }) {
   const Status = STATUS[props.verdict];
-  return <Status>{VERDICT_LABELS[props.verdict]}</Status>;
+  return (
+    <span style={{ whiteSpace: 'nowrap' }}>
+      <Status />
+      {VERDICT_LABELS[props.verdict]}
+    </span>
+  );
 }
 
 /** The colour of each verdict in the overview's charts. */
