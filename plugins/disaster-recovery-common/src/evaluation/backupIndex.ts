@@ -61,22 +61,36 @@ export function candidateBackups(
   objects: readonly KubeObject[],
 ): VeleroBackup[] {
   const index = indexOf(backups);
-  const namespaces = new Set(objects.map(o => o.metadata.namespace ?? ''));
+  const namespaces = new Set<string>();
   const pairs = new Set<string>(['']);
   for (const o of objects) {
-    for (const [k, v] of Object.entries(o.metadata.labels ?? {})) {
-      pairs.add(`${k}=${v}`);
+    namespaces.add(o.metadata.namespace ?? '');
+    const labels = o.metadata.labels;
+    for (const k in labels) {
+      if (Object.prototype.hasOwnProperty.call(labels, k)) {
+        pairs.add(`${k}=${labels[k]}`);
+      }
     }
   }
-  const positions = new Set<number>();
-  for (const namespace of [...namespaces, '*']) {
+  namespaces.add('*');
+  // Positions gathered from every matching bucket, then put in order without repeats.
+  const positions: number[] = [];
+  for (const namespace of namespaces) {
     const byLabel = index.buckets.get(namespace);
     if (!byLabel) continue;
     for (const pair of pairs) {
-      for (const position of byLabel.get(pair) ?? []) positions.add(position);
+      const list = byLabel.get(pair);
+      if (list) for (const position of list) positions.push(position);
     }
   }
-  return [...positions].sort((a, b) => a - b).map(p => backups[p]);
+  positions.sort((a, b) => a - b);
+  const result: VeleroBackup[] = [];
+  for (let i = 0; i < positions.length; i++) {
+    if (i === 0 || positions[i] !== positions[i - 1]) {
+      result.push(backups[positions[i]]);
+    }
+  }
+  return result;
 }
 
 /** Schedules seen as backups of their templates, once per list, for {@link candidateSchedules}. */
