@@ -45,18 +45,32 @@ export interface RetentionSink {
 
 /** Objects kept for one bucket: the newest `keep` by time, plus the ones that must stay. */
 class Newest {
-  private readonly items: Array<{ time: number; seq: number }> = [];
+  // Newest first; on equal times the one offered first stays first.
+  private readonly times: number[] = [];
+  private readonly seqs: number[] = [];
   constructor(private readonly keep: number) {}
-  /** Adds an entry; returns the sequence number pushed out, if any. */
+  /** Adds an entry; returns the sequence number pushed out (`seq` itself when too old), if any. */
   add(time: number, seq: number): number | undefined {
-    const items = this.items;
-    if (items.length === this.keep && time <= items[items.length - 1].time) {
-      return seq;
+    const { times, seqs } = this;
+    const length = times.length;
+    if (length === this.keep && time <= times[length - 1]) return seq;
+    let i = length;
+    while (i > 0 && times[i - 1] < time) i--;
+    if (length < this.keep) {
+      times.splice(i, 0, time);
+      seqs.splice(i, 0, seq);
+      return undefined;
     }
-    let i = items.length;
-    while (i > 0 && items[i - 1].time < time) i--;
-    items.splice(i, 0, { time, seq });
-    return items.length > this.keep ? items.pop()!.seq : undefined;
+    if (i === length) return seq;
+    // Full: the last one goes, the ones from i on move down one place.
+    const out = seqs[length - 1];
+    for (let j = length - 1; j > i; j--) {
+      times[j] = times[j - 1];
+      seqs[j] = seqs[j - 1];
+    }
+    times[i] = time;
+    seqs[i] = seq;
+    return out;
   }
 }
 
@@ -430,37 +444,32 @@ export class RecoveryPointRetention {
       }
       return data;
     };
-    let kept: Map<number, KubeObject>;
-    let buckets: Array<ServiceBuckets | undefined>;
     // Each object may be kept by several buckets: it stays while one of them holds it.
-    let holders: Map<number, number>;
+    let kept: Map<number, { object: KubeObject; holders: number }>;
+    let buckets: Array<ServiceBuckets | undefined>;
     let seq: number;
     const reset = () => {
       kept = new Map();
       buckets = [];
-      holders = new Map();
       seq = 0;
     };
     reset();
     const hold = (n: number, backup: KubeObject) => {
-      holders.set(n, (holders.get(n) ?? 0) + 1);
-      if (!kept.has(n)) {
-        // An object that cannot be read at all is kept as it is: the evaluation reports it.
-        const projected = (backup as VeleroBackup).metadata?.name
-          ? projectBackup(backup as VeleroBackup)
-          : backup;
-        carryProblems(backup, projected);
-        kept.set(n, projected);
+      const entry = kept.get(n);
+      if (entry) {
+        entry.holders++;
+        return;
       }
+      // An object that cannot be read at all is kept as it is: the evaluation reports it.
+      const projected = (backup as VeleroBackup).metadata?.name
+        ? projectBackup(backup as VeleroBackup)
+        : backup;
+      carryProblems(backup, projected);
+      kept.set(n, { object: projected, holders: 1 });
     };
     const release = (n: number) => {
-      const count = (holders.get(n) ?? 1) - 1;
-      if (count > 0) {
-        holders.set(n, count);
-      } else {
-        holders.delete(n);
-        kept.delete(n);
-      }
+      const entry = kept.get(n);
+      if (entry && --entry.holders === 0) kept.delete(n);
     };
     const offerTo = (
       newest: Newest,
@@ -579,7 +588,9 @@ export class RecoveryPointRetention {
       },
       reset,
       objects: () =>
-        [...kept.entries()].sort((a, b) => a[0] - b[0]).map(([, o]) => o),
+        [...kept.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([, { object }]) => object),
     };
   }
 

@@ -15,6 +15,24 @@ const daysIn = (year: number, month: number) => {
 };
 
 /**
+ * Days from 1970-01-01 to a date of the proleptic Gregorian calendar, as `Date.UTC` counts
+ * them, in integer arithmetic (H. Hinnant's `days_from_civil`).
+ */
+function daysSinceEpoch(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear =
+    Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra =
+    yearOfEra * 365 +
+    Math.floor(yearOfEra / 4) -
+    Math.floor(yearOfEra / 100) +
+    dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+/**
  * `Date.parse(text)`, read directly for the form the API server writes
  * (`2026-11-25T12:00:00Z`: UTC, whole seconds, a date that exists, from 1970): a million
  * backups' times are read per refresh. Any other form (fractions, offsets, `2026-02-30`, which
@@ -52,7 +70,11 @@ export function parseTimestamp(text: string): number {
       minute <= 59 &&
       second <= 59
     ) {
-      return Date.UTC(year, month - 1, day, hour, minute, second);
+      return (
+        ((daysSinceEpoch(year, month, day) * 24 + hour) * 60 + minute) *
+          60_000 +
+        second * 1000
+      );
     }
   }
   return Date.parse(text);
