@@ -51,6 +51,45 @@ export interface Config {
        */
       leaseSeconds?: number;
     };
+    /**
+     * The DR metrics (OpenTelemetry, through Backstage's metrics service; the backend exports
+     * them, e.g. with the Prometheus exporter). See docs/alerting.md.
+     */
+    metrics?: {
+      /** Create the DR metrics. Default true. */
+      enabled?: boolean;
+      /**
+       * When a Velero Schedule's runs count as missed (`dr_schedule_missed_runs`): its last
+       * successful backup is older than its longest interval plus a grace, the larger of
+       * `graceRatio` × the interval and `minimumGrace`.
+       */
+      missedRuns?: {
+        /** A share of the schedule's longest interval, from 0 to 10. Default 0.1. */
+        graceRatio?: number;
+        /** A duration, ISO 8601 (PT5M) or short form (5m). Default 5m. */
+        minimumGrace?: string;
+      };
+    };
+    /**
+     * Notifications of verdict changes to the owning group of each service, through Backstage's
+     * notifications (the notifications backend must be installed).
+     */
+    notifications?: {
+      /** Notify owners when a verdict changes. Default true. */
+      enabled?: boolean;
+      /**
+       * How long a service stays `unknown` (its evidence cannot be read) before its owner is
+       * told: a duration, ISO 8601 (PT30M) or short form (30m). Default 30m.
+       */
+      unknownAfter?: string;
+      /** A digest per owner of its services that are still breached. */
+      digest?: {
+        /** Send the digest. Default false. */
+        enabled?: boolean;
+        /** When; default every day at 08:00 (`{ frequency: { cron: '0 8 * * *' } }`). */
+        schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      };
+    };
     /** CloudNativePG. */
     cloudNativePg?: {
       /**

@@ -6,6 +6,8 @@ import {
 import { Config } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   DR_CATALOG_CHANGES_TOPIC,
   TierPolicies,
@@ -25,6 +27,11 @@ import { drRunStepsServiceRef } from './runs/runStepsServiceRef';
 import { DrStatusService } from './service/DrStatusService';
 import { RefreshCoordinator } from './service/RefreshCoordinator';
 import { REFRESH_TASK_ID, createRouter } from './service/router';
+import { DrMetrics } from './metrics/DrMetrics';
+import { readMetricsConfig } from './metrics/config';
+import { DrVerdictNotifier } from './notifications/DrVerdictNotifier';
+import { NotificationStateStore } from './notifications/NotificationStateStore';
+import { readNotificationsConfig } from './notifications/config';
 
 /** `disasterRecovery.refresh.backupsKeptPerService`: a whole number, at least 1 (default 10). */
 function readBackupsKept(config: Config | undefined): number {
@@ -77,6 +84,8 @@ export const disasterRecoveryPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         runSteps: drRunStepsServiceRef,
         events: eventsServiceRef,
+        metrics: metricsServiceRef,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -93,6 +102,8 @@ export const disasterRecoveryPlugin = createBackendPlugin({
         catalog,
         runSteps,
         events,
+        metrics,
+        notifications,
       }) {
         const refreshConfig = config.getOptionalConfig(
           'disasterRecovery.refresh',
@@ -145,11 +156,51 @@ export const disasterRecoveryPlugin = createBackendPlugin({
               timeout: { minutes: 4 },
               initialDelay: { seconds: 5 },
             };
+        // Metrics (disasterRecovery.metrics) and verdict change notifications
+        // (disasterRecovery.notifications), after every refresh.
+        const metricsConfig = readMetricsConfig(config);
+        const drMetrics = metricsConfig.enabled
+          ? new DrMetrics({ metrics, source: store, config: metricsConfig })
+          : undefined;
+        const notificationsConfig = readNotificationsConfig(config);
+        const notifier = notificationsConfig.enabled
+          ? new DrVerdictNotifier({
+              statuses: store,
+              state: new NotificationStateStore(await database.getClient()),
+              notifications,
+              logger: logger.child({ task: 'disaster-recovery-notifications' }),
+              unknownDelaySeconds: notificationsConfig.unknownDelaySeconds,
+            })
+          : undefined;
+        if (notifier && notificationsConfig.digest.enabled) {
+          await scheduler.scheduleTask({
+            id: 'disaster-recovery-notifications-digest',
+            ...notificationsConfig.digest.schedule,
+            fn: async () => {
+              await notifier.sendDigest();
+            },
+          });
+        }
         const refresher = new RefreshCoordinator({
           state: new RefreshStateStore(await database.getClient()),
           scheduler,
           taskId: REFRESH_TASK_ID,
-          refresh: () => service.refresh(),
+          refresh: async () => {
+            const started = Date.now();
+            let summary;
+            try {
+              summary = await service.refresh();
+            } catch (error) {
+              drMetrics?.recordRefreshFailure(Date.now() - started);
+              throw error;
+            }
+            // Metrics and notifications never fail the refresh: their errors are logged.
+            await drMetrics?.recordRefresh(summary).catch(error => {
+              logger.warn(`DR refresh metrics not recorded: ${error}`);
+            });
+            await notifier?.afterRefresh();
+            return summary;
+          },
           logger,
         });
         lifecycle.addShutdownHook(() => refresher.stop());
