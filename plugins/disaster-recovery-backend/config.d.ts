@@ -82,6 +82,11 @@ export interface Config {
        * told: a duration, ISO 8601 (PT30M) or short form (30m). Default 30m.
        */
       unknownAfter?: string;
+      /**
+       * Full entity refs (groups or users) told of every verdict change besides the service's
+       * owner, e.g. `[group:default/platform-team]`. Default none.
+       */
+      alsoNotify?: string[];
       /** A digest per owner of its services that are still breached. */
       digest?: {
         /** Send the digest. Default false. */

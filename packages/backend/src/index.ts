@@ -65,5 +65,8 @@ backend.add(drModuleStrimziProvider);
 // User settings (stored per user) and signals (live updates pushed to the browser).
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// Notifications: the DR plugin tells owning groups when a service's verdict changes; signals
+// bring them to open browsers at once.
+backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.start();

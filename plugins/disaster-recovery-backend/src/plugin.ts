@@ -170,6 +170,7 @@ export const disasterRecoveryPlugin = createBackendPlugin({
               notifications,
               logger: logger.child({ task: 'disaster-recovery-notifications' }),
               unknownDelaySeconds: notificationsConfig.unknownDelaySeconds,
+              alsoNotify: notificationsConfig.alsoNotify,
             })
           : undefined;
         if (notifier && notificationsConfig.digest.enabled) {

@@ -235,6 +235,32 @@ describe.each(['SQLITE_3', 'POSTGRES_15'] as const)(
         ]);
       });
 
+      it('tells alsoNotify besides the owner', async () => {
+        const { notifications, statuses, knex, logger } = await setup();
+        const time = at(0).toISOString();
+        await statuses.replaceAll(
+          [{ ...record('orders-api', 'at-risk'), updatedAt: time }],
+          time,
+        );
+        await new DrVerdictNotifier({
+          statuses,
+          state: new NotificationStateStore(knex),
+          notifications,
+          logger,
+          unknownDelaySeconds: 1800,
+          alsoNotify: ['group:default/platform-team'],
+        }).afterRefresh(at(0));
+        expect(notifications.sent.map(n => n.recipients)).toEqual([
+          {
+            type: 'entity',
+            entityRef: [
+              'group:default/payments-team',
+              'group:default/platform-team',
+            ],
+          },
+        ]);
+      });
+
       it('leaves out services without an owner and invalid or undeclared ones', async () => {
         const { notifications, refresh } = await setup();
         await refresh(0, [

@@ -80,6 +80,8 @@ export class DrVerdictNotifier {
       logger: LoggerService;
       /** How long a service stays `unknown` before its owner is told, in seconds. */
       unknownDelaySeconds: number;
+      /** Entity refs told of every change besides the owner (e.g. the platform team). */
+      alsoNotify?: string[];
     },
   ) {}
 
@@ -273,7 +275,12 @@ export class DrVerdictNotifier {
       record.firstReason ??
       (verdict === 'compliant' ? 'Every DR check holds.' : undefined);
     await this.options.notifications.send({
-      recipients: { type: 'entity', entityRef: record.owner! },
+      recipients: {
+        type: 'entity',
+        entityRef: this.options.alsoNotify?.length
+          ? [record.owner!, ...this.options.alsoNotify]
+          : record.owner!,
+      },
       payload: {
         title,
         description: [reason, facts.join('; ')].filter(Boolean).join(' '),

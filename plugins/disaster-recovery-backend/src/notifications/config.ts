@@ -11,6 +11,8 @@ export interface DrNotificationsConfig {
   enabled: boolean;
   /** How long a service stays `unknown` before its owner is told, in seconds. Default 1800. */
   unknownDelaySeconds: number;
+  /** Entity refs told of every verdict change besides the owner. Default none. */
+  alsoNotify: string[];
   /** The digest of still-breached services per owner; off by default. */
   digest: {
     enabled: boolean;
@@ -23,14 +25,16 @@ const DEFAULT_DIGEST_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   timeout: { minutes: 5 },
 };
 
-function readBoolean(config: Config | undefined, key: string, path: string) {
-  try {
-    return config?.getOptionalBoolean(key);
-  } catch {
-    throw new Error(
-      `${path}: ${JSON.stringify(config?.get(key))} is not true or false`,
-    );
+function readBoolean(
+  config: Config | undefined,
+  key: string,
+  path: string,
+): boolean | undefined {
+  const value = config?.getOptional(key);
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new Error(`${path}: ${JSON.stringify(value)} is not true or false`);
   }
+  return value;
 }
 
 /**
@@ -51,6 +55,19 @@ export function readNotificationsConfig(config: Config): DrNotificationsConfig {
       )} is not a duration; use ISO 8601 (PT30M) or 30m`,
     );
   }
+  const alsoNotify = section?.getOptional('alsoNotify') ?? [];
+  if (
+    !Array.isArray(alsoNotify) ||
+    alsoNotify.some(
+      ref => typeof ref !== 'string' || !/^[a-z]+:[^/]+\/.+$/i.test(ref),
+    )
+  ) {
+    throw new Error(
+      `${base}.alsoNotify: ${JSON.stringify(
+        alsoNotify,
+      )} is not a list of full entity refs, e.g. [group:default/platform-team]`,
+    );
+  }
   const digest = section?.getOptionalConfig('digest');
   let schedule = DEFAULT_DIGEST_SCHEDULE;
   if (digest?.has('schedule')) {
@@ -64,6 +81,7 @@ export function readNotificationsConfig(config: Config): DrNotificationsConfig {
   }
   return {
     enabled: readBoolean(section, 'enabled', `${base}.enabled`) ?? true,
+    alsoNotify: alsoNotify as string[],
     unknownDelaySeconds:
       unknownAfter === undefined
         ? 1800
