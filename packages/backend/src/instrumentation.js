@@ -35,7 +35,7 @@ if (isMainThread && process.env.DR_METRICS_EXPORTER !== 'off') {
       );
     }
   });
-  const sdk = new NodeSDK({ metricReader: exporter });
+  const sdk = new NodeSDK({ metricReaders: [exporter] });
   sdk.start();
   process.once('SIGTERM', () => {
     sdk.shutdown().catch(() => undefined);
