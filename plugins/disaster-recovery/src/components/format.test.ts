@@ -2,13 +2,15 @@ import { TierPolicies } from '@backstage-dr/plugin-disaster-recovery-common';
 import { mockApis } from '@backstage/test-utils';
 import {
   declarationSnippet,
+  declareTierTemplateUrl,
   describePvcPoint,
+  describeRecoveryPoint,
   formatAge,
   formatClockTime,
   formatDateTime,
-  describeRecoveryPoint,
   formatRelativeTime,
   newestRecoveryPoint,
+  templateFormData,
   worstPvcs,
 } from './format';
 import {
@@ -130,5 +132,55 @@ describe('declarationSnippet', () => {
     expect(text).toContain('disaster-recovery/strategy: pilot-light');
     expect(text).toContain('disaster-recovery/rpo: 90m');
     expect(text).toContain('disaster-recovery/rto: 36h');
+  });
+});
+
+describe('templateFormData', () => {
+  const entity = {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'fraud-scoring',
+      namespace: 'default',
+      annotations: {
+        'disaster-recovery/tier': 'platinum',
+        'disaster-recovery/strategy': 'warm-standby',
+        'disaster-recovery/rpo': '15m',
+        'disaster-recovery/primary-cluster': 'prod-eu',
+        'disaster-recovery/recovery-cluster': 'dr-us',
+        'backstage.io/kubernetes-id': 'fraud-scoring',
+      },
+    },
+  };
+
+  it('fills in the valid values and leaves the bad fields empty, naming them', () => {
+    const problems = [{ annotation: 'disaster-recovery/tier' }];
+    expect(templateFormData(entity, problems)).toEqual({
+      formData: {
+        entityRef: 'component:default/fraud-scoring',
+        strategy: 'warm-standby',
+        rpo: '15m',
+        primaryCluster: 'prod-eu',
+        recoveryCluster: 'dr-us',
+      },
+      badFields: ['Tier'],
+    });
+    const url = new URL(
+      declareTierTemplateUrl(entity, problems),
+      'http://localhost',
+    );
+    expect(url.pathname).toBe('/create/templates/default/declare-dr-tier');
+    expect(JSON.parse(url.searchParams.get('formData')!)).toEqual(
+      templateFormData(entity, problems).formData,
+    );
+  });
+
+  it('opens with the entity alone when it declares nothing', () => {
+    expect(
+      templateFormData({ ...entity, metadata: { name: 'x', annotations: {} } }),
+    ).toEqual({
+      formData: { entityRef: 'component:default/x' },
+      badFields: [],
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  DR_DRILL_CADENCE_ANNOTATION,
   DR_PRIMARY_CLUSTER_ANNOTATION,
   DR_RECOVERY_CLUSTER_ANNOTATION,
   DR_RPO_ANNOTATION,
@@ -231,10 +232,81 @@ export function declarationSnippet(
   ].join('\n');
 }
 
-/** The link to the scaffolder template that declares an entity's DR tier. */
-export function declareTierTemplateUrl(entity: Entity): string {
-  const entityRef = stringifyEntityRef(entity);
+/**
+ * The parameters of the `declare-dr-tier` template, by the annotation each one writes, with how
+ * the template names the field.
+ */
+export const TEMPLATE_FIELDS: Array<{
+  annotation: string;
+  parameter: string;
+  title: string;
+}> = [
+  { annotation: DR_TIER_ANNOTATION, parameter: 'tier', title: 'Tier' },
+  {
+    annotation: DR_STRATEGY_ANNOTATION,
+    parameter: 'strategy',
+    title: 'Strategy',
+  },
+  { annotation: DR_RPO_ANNOTATION, parameter: 'rpo', title: 'RPO' },
+  { annotation: DR_RTO_ANNOTATION, parameter: 'rto', title: 'RTO' },
+  {
+    annotation: DR_PRIMARY_CLUSTER_ANNOTATION,
+    parameter: 'primaryCluster',
+    title: 'Primary cluster',
+  },
+  {
+    annotation: DR_RECOVERY_CLUSTER_ANNOTATION,
+    parameter: 'recoveryCluster',
+    title: 'Recovery cluster',
+  },
+  {
+    annotation: DR_RUNBOOK_ANNOTATION,
+    parameter: 'runbookUrl',
+    title: 'Runbook URL',
+  },
+  {
+    annotation: DR_DRILL_CADENCE_ANNOTATION,
+    parameter: 'drillCadence',
+    title: 'Drill cadence',
+  },
+];
+
+/**
+ * What the `declare-dr-tier` template opens with for an entity: its ref and the values of its
+ * `disaster-recovery/*` annotations that have no problem (`formData`), and the template's fields
+ * whose annotation has a problem (`badFields`, by title), left empty so that they are filled in
+ * anew.
+ */
+export function templateFormData(
+  entity: Entity,
+  problems: Array<{ annotation: string }> = [],
+): { formData: Record<string, string>; badFields: string[] } {
+  const annotations = entity.metadata.annotations ?? {};
+  const bad = new Set(problems.map(p => p.annotation));
+  const formData: Record<string, string> = {
+    entityRef: stringifyEntityRef(entity),
+  };
+  const badFields: string[] = [];
+  for (const field of TEMPLATE_FIELDS) {
+    if (bad.has(field.annotation)) {
+      badFields.push(field.title);
+    } else if (annotations[field.annotation]?.trim()) {
+      formData[field.parameter] = annotations[field.annotation].trim();
+    }
+  }
+  return { formData, badFields };
+}
+
+/**
+ * The link to the scaffolder template that declares an entity's DR tier, opened with the
+ * entity's current annotation values that have no problem (see {@link templateFormData}).
+ */
+export function declareTierTemplateUrl(
+  entity: Entity,
+  problems?: Array<{ annotation: string }>,
+): string {
+  const { formData } = templateFormData(entity, problems);
   return `/create/templates/default/declare-dr-tier?formData=${encodeURIComponent(
-    JSON.stringify({ entityRef }),
+    JSON.stringify(formData),
   )}`;
 }

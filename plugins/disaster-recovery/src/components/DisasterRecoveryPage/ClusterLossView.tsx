@@ -32,6 +32,7 @@ import { downloadText } from './download';
 import { ownerLabel } from './FilterBar';
 import { useLatest } from './useLatest';
 import { VerdictStatus } from './verdicts';
+import { StatusText } from '../StatusText';
 
 const useStyles = makeStyles(theme => ({
   bar: {
@@ -150,7 +151,7 @@ function ServiceRow(props: { service: DrClusterLossService; now: number }) {
         </span>
       </TableCell>
       <TableCell>
-        <Status>{label}</Status>
+        <StatusText status={Status}>{label}</StatusText>
         {s.gaps.length > 0 && (
           <ul className={classes.gaps}>
             {s.gaps.map(g => (

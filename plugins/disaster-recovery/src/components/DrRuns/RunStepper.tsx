@@ -43,6 +43,7 @@ import { Collapsible, ObjectChanges } from './ObjectChanges';
 import { ReasonedButton } from './ReasonedButton';
 import { useRunUpdatePermission } from './useRunPermissions';
 import { RUN_POLL_INTERVAL_MS, useRun } from './useRun';
+import { StatusText } from '../StatusText';
 
 const useStyles = makeStyles(theme => ({
   stepper: { padding: theme.spacing(1, 0), background: 'transparent' },
@@ -73,17 +74,17 @@ export function RunStateLabel(props: { state: DrRunState }) {
   const label = RUN_STATE_LABELS[props.state];
   switch (props.state) {
     case 'completed':
-      return <StatusOK>{label}</StatusOK>;
+      return <StatusText status={StatusOK}>{label}</StatusText>;
     case 'failed':
-      return <StatusError>{label}</StatusError>;
+      return <StatusText status={StatusError}>{label}</StatusText>;
     case 'cancelled':
-      return <StatusAborted>{label}</StatusAborted>;
+      return <StatusText status={StatusAborted}>{label}</StatusText>;
     case 'waiting':
-      return <StatusWarning>{label}</StatusWarning>;
+      return <StatusText status={StatusWarning}>{label}</StatusText>;
     case 'pending':
-      return <StatusPending>{label}</StatusPending>;
+      return <StatusText status={StatusPending}>{label}</StatusText>;
     default:
-      return <StatusRunning>{label}</StatusRunning>;
+      return <StatusText status={StatusRunning}>{label}</StatusText>;
   }
 }
 

@@ -33,6 +33,7 @@ import {
   stepDescription,
 } from './labels';
 import { ObjectChanges } from './ObjectChanges';
+import { StatusText } from '../StatusText';
 
 const useStyles = makeStyles(theme => ({
   section: { marginBottom: theme.spacing(2) },
@@ -124,7 +125,7 @@ function PlanDetails(props: { plan: DrRunPlan }) {
           <ul className={classes.warnings} aria-label="Warnings">
             {plan.warnings.map((warning, index) => (
               <li key={index}>
-                <StatusWarning>{warning}</StatusWarning>
+                <StatusText status={StatusWarning}>{warning}</StatusText>
               </li>
             ))}
           </ul>

@@ -80,6 +80,7 @@ export function DrStatusGate(props: {
                 ? value.evidenceVerdict ?? value.status.verdict
                 : undefined
             }
+            status={value.status}
           />,
         )}
       </>

@@ -15,6 +15,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import { ReactNode } from 'react';
 import {
   describeRecoveryPoint,
+  formatDateTime,
   formatRelativeTime,
   formatSeconds,
   newestRecoveryPoint,
@@ -41,6 +42,16 @@ const useStyles = makeStyles(theme => ({
   footer: {
     marginTop: theme.spacing(2),
   },
+  source: {
+    display: 'block',
+    color: theme.palette.text.secondary,
+  },
+  neverDrilled: {
+    margin: theme.spacing(0, 0, 2, 0),
+    padding: theme.spacing(1, 1.5),
+    borderLeft: `4px solid ${theme.palette.warning.main}`,
+    backgroundColor: theme.palette.background.default,
+  },
 }));
 
 function Fact(props: { label: string; children: ReactNode; wide?: boolean }) {
@@ -55,6 +66,14 @@ function Fact(props: { label: string; children: ReactNode; wide?: boolean }) {
       </Typography>
     </Grid>
   );
+}
+
+/** Where a measured RTO comes from: `Velero Restore velero/x on dr-us` or `run 3f2a…`. */
+function drillSource(drill: NonNullable<DrStatus['lastDrill']>): string {
+  const where = drill.cluster ? ` on ${drill.cluster}` : '';
+  return drill.kind === 'Restore'
+    ? `Velero Restore ${drill.name}${where}`
+    : `run ${drill.name}${where}`;
 }
 
 function headline(record: JudgedRecord): string {
@@ -151,6 +170,10 @@ export function DrStatusSummary(props: {
   const measured = record.measuredRtoSeconds ?? status.measuredRtoSeconds;
   const newest = newestRecoveryPoint(status.recoveryPoints);
   const runbook = annotations[DR_RUNBOOK_ANNOTATION];
+  const drill = status.lastDrill;
+  const reasons = reasonsOf(status);
+  // A never-drilled service of the most critical tier is said once, prominently.
+  const neverDrilledCritical = record.tierRank === 0 && !drill;
 
   let newestText: string;
   if (!newest) {
@@ -168,7 +191,26 @@ export function DrStatusSummary(props: {
     <>
       <VerdictBanner state={status.verdict}>{headline(record)}</VerdictBanner>
       <ActiveClusterNote record={record} />
-      <ReasonList reasons={reasonsOf(status)} limit={reasonLimit} />
+      {neverDrilledCritical && (
+        <Typography
+          role="note"
+          className={classes.neverDrilled}
+          data-testid="never-drilled"
+        >
+          <strong>Never drilled, and {record.tier}.</strong> Nobody has seen
+          this service come back from its backups, so its RTO is unknown. Run a
+          drill: it restores the newest backup into an isolated namespace of the
+          recovery cluster and measures the RTO.
+        </Typography>
+      )}
+      <ReasonList
+        reasons={
+          neverDrilledCritical
+            ? reasons.filter(r => r.code !== 'never-drilled')
+            : reasons
+        }
+        limit={reasonLimit}
+      />
       <Grid container spacing={2} component="dl">
         <Fact label="Tier">{record.tier ?? 'none'}</Fact>
         <Fact label="Strategy">{record.strategy ?? 'none'}</Fact>
@@ -183,6 +225,26 @@ export function DrStatusSummary(props: {
             ? 'not measured'
             : `${formatDuration(measured)} measured`}{' '}
           / {formatSeconds(record.rtoSeconds, 'no')} target
+          {drill && measured !== null && measured !== undefined && (
+            <span className={classes.source}>
+              from {drillSource(drill)},{' '}
+              {formatRelativeTime(drill.completedAt, now)}
+            </span>
+          )}
+        </Fact>
+        <Fact label="Last drill">
+          {drill ? (
+            <>
+              <span title={formatDateTime(drill.completedAt)}>
+                {formatDateTime(drill.completedAt)}
+              </span>
+              <span className={classes.source}>
+                {drillSource(drill)} ({drill.type})
+              </span>
+            </>
+          ) : (
+            'never'
+          )}
         </Fact>
         <Fact label="Newest recovery point" wide>
           {newestText}

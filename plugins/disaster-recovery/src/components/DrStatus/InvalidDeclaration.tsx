@@ -5,7 +5,9 @@ import {
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { VERDICT_LABELS } from '../format';
+import { VERDICT_LABELS, templateFormData } from '../format';
+import { reasonsOf } from './DrStatusSummary';
+import { ReasonList } from './ReasonList';
 import { DeclareTierButton } from './UndeclaredState';
 import { VerdictBanner } from './VerdictBanner';
 
@@ -25,18 +27,25 @@ export function EvidenceVerdictNote(props: {
   );
 }
 
+/** How many of the evidence's reasons the invalid declaration shows (the tab shows them all). */
+const EVIDENCE_REASONS = 2;
+
 /**
  * For an entity whose DR annotations have problems: each problem, naming the annotation and
- * the accepted form, and, when the evidence could be judged with the valid parts of the
- * declaration, its verdict.
+ * the accepted form; when the evidence could be judged with the valid parts of the declaration,
+ * its verdict and (given `status`) its first reasons with their next steps; and the template,
+ * opened with the valid values filled in and the fields with problems left to fill in anew.
  */
 export function InvalidDeclaration(props: {
   entity: Entity;
   problems: DrDeclarationProblem[];
   evidenceVerdict?: DrStatus['verdict'];
+  /** The evidence read with the valid parts: its first reasons are shown. */
+  status?: DrStatus;
 }) {
-  const { entity, problems, evidenceVerdict } = props;
+  const { entity, problems, evidenceVerdict, status } = props;
   const them = problems.length === 1 ? 'it is' : 'they are';
+  const { badFields } = templateFormData(entity, problems);
   return (
     <>
       <VerdictBanner state="invalid">
@@ -66,8 +75,31 @@ export function InvalidDeclaration(props: {
       {evidenceVerdict && (
         <EvidenceVerdictNote evidenceVerdict={evidenceVerdict} />
       )}
+      {status && (
+        <ReasonList
+          reasons={reasonsOf(status)}
+          label="Evidence reasons"
+          limit={EVIDENCE_REASONS}
+        />
+      )}
       <Box mt={2}>
-        <DeclareTierButton entity={entity} label="Fix with the template" />
+        <DeclareTierButton
+          entity={entity}
+          label="Fix with the template"
+          problems={problems}
+        />
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid="template-bad-fields"
+        >
+          The template opens with the valid values filled in
+          {badFields.length > 0
+            ? `; ${badFields.join(', ')} ${
+                badFields.length === 1 ? 'needs' : 'need'
+              } a new value.`
+            : '.'}
+        </Typography>
       </Box>
     </>
   );

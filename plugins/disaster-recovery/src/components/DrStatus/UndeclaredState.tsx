@@ -10,12 +10,17 @@ import { declarationSnippet, declareTierTemplateUrl } from '../format';
 import { useTierPolicies } from './useDrStatus';
 
 /** The button to the scaffolder template that declares an entity's DR tier. */
-export function DeclareTierButton(props: { entity: Entity; label?: string }) {
+export function DeclareTierButton(props: {
+  entity: Entity;
+  label?: string;
+  /** The declaration's problems: the template opens without the values they are about. */
+  problems?: Array<{ annotation: string }>;
+}) {
   return (
     <LinkButton
       variant="contained"
       color="primary"
-      to={declareTierTemplateUrl(props.entity)}
+      to={declareTierTemplateUrl(props.entity, props.problems)}
     >
       {props.label ?? 'Declare a DR tier'}
     </LinkButton>

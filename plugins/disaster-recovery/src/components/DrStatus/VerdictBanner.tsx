@@ -11,6 +11,7 @@ import Typography from '@material-ui/core/Typography';
 import { alpha, makeStyles, Theme } from '@material-ui/core/styles';
 import { ReactNode } from 'react';
 import { VERDICT_LABELS } from '../format';
+import { StatusText } from '../StatusText';
 
 /** The look of a banner: a verdict, or `pending` for a service not judged yet. */
 export type BannerState = DrVerdict | 'pending';
@@ -80,7 +81,7 @@ export function VerdictBanner(props: {
       data-verdict={state}
     >
       <div className={classes.verdict}>
-        <Status>{text}</Status>
+        <StatusText status={Status}>{text}</StatusText>
       </div>
       {children && (
         <Typography variant="body2" color="textSecondary">

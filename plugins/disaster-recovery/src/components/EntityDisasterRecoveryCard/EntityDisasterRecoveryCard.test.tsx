@@ -209,7 +209,7 @@ describe('EntityDisasterRecoveryCard', () => {
       'risk',
     ]);
     expect(items[0]).toHaveTextContent(
-      'Cluster dr-us could not be read: HTTP 403 Forbidden',
+      /^Cluster dr-us could not be read\.detailsHTTP 403 Forbidden/,
     );
     expect(
       screen.getByText('1 more reason on the Disaster recovery tab.'),
@@ -272,9 +272,13 @@ describe('EntityDisasterRecoveryCard', () => {
       screen.getByRole('list', { name: 'Reasons' }),
     ).getAllByRole('listitem');
     expect(items).toHaveLength(1);
-    expect(items[0]).toHaveTextContent(
-      'Cluster dr-us could not be read: connect ECONNREFUSED 127.0.0.1:6444',
-    );
+    expect(items[0]).toHaveTextContent(/^Cluster dr-us could not be read\./);
+    // The raw error (host, port) is behind "details".
+    const details = within(items[0]).getByText('details').closest('details')!;
+    expect(details).not.toHaveAttribute('open');
+    expect(details).toHaveTextContent('connect ECONNREFUSED 127.0.0.1:6444');
+    await userEvent.click(within(details).getByText('details'));
+    expect(details).toHaveAttribute('open');
   });
 
   it('adds a reason for an unreadable cluster that no reason names', async () => {
@@ -286,10 +290,11 @@ describe('EntityDisasterRecoveryCard', () => {
     };
     await renderCard(mockApi(async () => recordOf(status)));
     expect(
-      await screen.findByText(
-        'Cluster prod-eu could not be read: HTTP 403 Forbidden',
-      ),
+      await screen.findByText('Cluster prod-eu could not be read.'),
     ).toBeInTheDocument();
+    expect(
+      screen.getByText('HTTP 403 Forbidden').closest('details'),
+    ).not.toBeNull();
   });
 
   it('explains the annotations of an undeclared entity with a snippet and the template, without asking the API', async () => {
@@ -430,8 +435,87 @@ describe('EntityDisasterRecoveryCard', () => {
     expect(screen.getByTestId('evidence-verdict')).toHaveTextContent(
       'the verdict of the evidence is Breached.',
     );
-    // The card stays short: the evidence is on the tab.
+    // The evidence's first two reasons, with their next steps; the rest is on the tab.
+    const evidence = within(
+      screen.getByRole('list', { name: 'Evidence reasons' }),
+    ).getAllByRole('listitem');
+    expect(evidence.length).toBeGreaterThan(0);
+    expect(evidence.length).toBeLessThanOrEqual(2);
+    // The card stays short: the tables are on the tab.
     expect(screen.queryByRole('table')).toBeNull();
+    // The template opens with the valid values, the RPO to fill in anew.
+    const fix = screen.getByText('Fix with the template').closest('a')!;
+    const formData = JSON.parse(
+      new URL(fix.getAttribute('href')!, 'http://localhost').searchParams.get(
+        'formData',
+      )!,
+    );
+    expect(formData).toMatchObject({
+      entityRef: 'component:default/payments-api',
+      tier: 'tier-1',
+    });
+    expect(formData.rpo).toBeUndefined();
+    expect(screen.getByTestId('template-bad-fields')).toHaveTextContent(
+      'The template opens with the valid values filled in; RPO needs a new value.',
+    );
+  });
+
+  it('says once, prominently, that a tier-0 service was never drilled', async () => {
+    const status: DrStatus = {
+      ...compliantStatus(),
+      verdict: 'at-risk',
+      lastDrill: null,
+      measuredRtoSeconds: null,
+      reasons: [
+        {
+          severity: 'risk',
+          code: 'never-drilled',
+          message:
+            "Never drilled: no completed drill, failover or restore of the service's backups in dr-us.",
+          nextStep: 'Run a DR drill and record its RTO.',
+        },
+        {
+          severity: 'risk',
+          code: 'schedule-paused',
+          message: 'Schedule velero/payments-hourly on prod-eu is paused.',
+          nextStep: 'Unpause it.',
+        },
+      ],
+    };
+    await renderCard(
+      mockApi(async () =>
+        recordOf(status, {
+          tier: 'tier-0',
+          tierRank: 0,
+          measuredRtoSeconds: undefined,
+        }),
+      ),
+    );
+    const note = await screen.findByTestId('never-drilled');
+    expect(note).toHaveTextContent('Never drilled, and tier-0.');
+    expect(screen.queryByText(/^Never drilled: no completed/)).toBeNull();
+    const items = within(
+      screen.getByRole('list', { name: 'Reasons' }),
+    ).getAllByRole('listitem');
+    expect(items).toHaveLength(1);
+    expect(items[0]).toHaveTextContent('Unpause it.');
+    expect(definition('Last drill')).toHaveTextContent('never');
+  });
+
+  it('says where the measured RTO and the last drill come from, and when', async () => {
+    const status = compliantStatus();
+    await renderCard(mockApi(async () => recordOf(status)));
+    const drill = status.lastDrill!;
+    await screen.findByText('RTO', { selector: 'dt' });
+    expect(definition('RTO')).toHaveTextContent(
+      `from Velero Restore ${drill.name} on ${drill.cluster}`,
+    );
+    expect(definition('Last drill')).toHaveTextContent(
+      formatDateTime(drill.completedAt),
+    );
+    expect(definition('Last drill')).toHaveTextContent(
+      `Velero Restore ${drill.name} on ${drill.cluster} (${drill.type})`,
+    );
   });
 
   it('says the first refresh has not judged a declared entity yet (404), and checks again', async () => {

@@ -12,6 +12,7 @@ import Typography from '@material-ui/core/Typography';
 import { alpha, useTheme } from '@material-ui/core/styles';
 import { describePvcPoint, formatRelativeTime, worstPvcs } from '../format';
 import { ErrorText, TimeCell } from './cells';
+import { StatusText } from '../StatusText';
 
 type Row = DrPvcCoverage & { id: string; worst: boolean };
 
@@ -46,7 +47,11 @@ function CoveredByCell(props: { row: DrPvcCoverage }) {
         }`;
         const key = `${c.kind}/${c.name}`;
         if (flags.length === 0) {
-          return <StatusOK key={key}>{text}</StatusOK>;
+          return (
+            <StatusText status={StatusOK} key={key}>
+              {text}
+            </StatusText>
+          );
         }
         return (
           <span
@@ -57,7 +62,7 @@ function CoveredByCell(props: { row: DrPvcCoverage }) {
                 : undefined
             }
           >
-            <StatusWarning>{text}</StatusWarning>
+            <StatusText status={StatusWarning}>{text}</StatusText>
           </span>
         );
       })}
@@ -103,7 +108,7 @@ function AchievedRpoCell(props: { row: Row; rpoSeconds?: number }) {
       rpoSeconds !== undefined && row.achievedRpoSeconds > rpoSeconds ? (
         <ErrorText>{text}</ErrorText>
       ) : (
-        <StatusOK>{text}</StatusOK>
+        <StatusText status={StatusOK}>{text}</StatusText>
       );
   }
   return (

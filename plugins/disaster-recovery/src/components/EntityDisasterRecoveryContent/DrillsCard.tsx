@@ -23,13 +23,20 @@ const KIND_LABELS = { Restore: 'Velero Restore', run: 'run' };
 export function DrillsCard(props: { status: DrStatus; rtoSeconds?: number }) {
   const { status, rtoSeconds } = props;
   const drill = status.lastDrill;
-  const findings = status.reasons.filter(r => DRILL_CODES.includes(r.code));
+  // "Never drilled" is said by the card's body; the other findings are listed.
+  const findings = status.reasons.filter(
+    r =>
+      DRILL_CODES.includes(r.code) && !(r.code === 'never-drilled' && !drill),
+  );
 
   let body;
   if (!drill) {
     body = (
       <>
-        <StatusWarning>Never drilled</StatusWarning>
+        <Typography variant="body1" component="p">
+          <StatusWarning />
+          Never drilled
+        </Typography>
         <Typography variant="body2" paragraph>
           No completed drill, failover or Velero Restore into the recovery
           cluster was found, so the RTO has never been measured.
@@ -46,11 +53,10 @@ export function DrillsCard(props: { status: DrStatus; rtoSeconds?: number }) {
     }${drill.cluster ? ` in ${drill.cluster}` : ''}`;
     body = (
       <>
-        {within ? (
-          <StatusOK>{title}</StatusOK>
-        ) : (
-          <StatusError>{title}</StatusError>
-        )}
+        <Typography variant="body1" component="p">
+          {within ? <StatusOK /> : <StatusError />}
+          {title}
+        </Typography>
         <Typography variant="body2" component="dl">
           <dt>Started</dt>
           <dd>

@@ -13,18 +13,19 @@ import {
   secondsSince,
 } from '../format';
 import { TimeCell } from './cells';
+import { StatusText } from '../StatusText';
 
 type Row = DrRecoveryPoint & { id: string };
 
 function CountsCell(props: { point: DrRecoveryPoint }) {
   const { point } = props;
   if (point.counted) {
-    return <StatusOK>Counted</StatusOK>;
+    return <StatusText status={StatusOK}>Counted</StatusText>;
   }
   if (point.usable) {
-    return <StatusWarning>Usable, not counted</StatusWarning>;
+    return <StatusText status={StatusWarning}>Usable, not counted</StatusText>;
   }
-  return <StatusError>Not usable</StatusError>;
+  return <StatusText status={StatusError}>Not usable</StatusText>;
 }
 
 function ExpiryCell(props: { expiresAt?: string; now: number }) {

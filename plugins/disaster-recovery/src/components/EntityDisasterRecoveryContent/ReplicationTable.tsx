@@ -8,6 +8,7 @@ import {
   DrStatus,
   formatDuration,
 } from '@backstage-dr/plugin-disaster-recovery-common';
+import { StatusText } from '../StatusText';
 
 type Row = DrStatus['replication'][number] & { id: string };
 
@@ -34,9 +35,9 @@ export function ReplicationTable(props: {
       field: 'healthy',
       render: r =>
         r.healthy ? (
-          <StatusOK>Healthy</StatusOK>
+          <StatusText status={StatusOK}>Healthy</StatusText>
         ) : (
-          <StatusError>Unhealthy</StatusError>
+          <StatusText status={StatusError}>Unhealthy</StatusText>
         ),
     },
     {
@@ -48,9 +49,9 @@ export function ReplicationTable(props: {
         }
         const lag = formatDuration(r.lagSeconds);
         return rpoSeconds !== undefined && r.lagSeconds > rpoSeconds ? (
-          <StatusError>
+          <StatusText status={StatusError}>
             {lag} (above the {formatDuration(rpoSeconds)} RPO target)
-          </StatusError>
+          </StatusText>
         ) : (
           lag
         );

@@ -14,6 +14,7 @@ import Typography from '@material-ui/core/Typography';
 import { ReactNode } from 'react';
 import { formatClockTime } from '../format';
 import { ErrorText, TimeCell } from './cells';
+import { StatusText } from '../StatusText';
 
 type Schedule = DrStatus['schedules'][number];
 type Row = Schedule & { id: string };
@@ -31,33 +32,39 @@ function HealthCell(props: {
   const problems: ReactNode[] = [];
   if (locationPhase !== undefined && locationPhase !== 'Available') {
     problems.push(
-      <StatusError key="location">
+      <StatusText status={StatusError} key="location">
         location {s.storageLocation ?? 'default'} {locationPhase}
-      </StatusError>,
+      </StatusText>,
     );
   }
   if (s.phase === 'FailedValidation') {
     problems.push(<ErrorText key="phase">FailedValidation</ErrorText>);
   }
   if (s.paused) {
-    problems.push(<StatusWarning key="paused">Paused</StatusWarning>);
+    problems.push(
+      <StatusText status={StatusWarning} key="paused">
+        Paused
+      </StatusText>,
+    );
   }
   if (s.missedRuns > 0) {
     problems.push(
-      <StatusWarning key="missed">
+      <StatusText status={StatusWarning} key="missed">
         {`missed ${s.missedRuns} run${s.missedRuns === 1 ? '' : 's'}${
           s.missedSince ? ` since ${formatClockTime(s.missedSince, now)}` : ''
         }`}
-      </StatusWarning>,
+      </StatusText>,
     );
   }
   if (problems.length > 0) {
     return <>{problems}</>;
   }
   if (s.phase === 'New') {
-    return <StatusPending>New: not validated yet</StatusPending>;
+    return (
+      <StatusText status={StatusPending}>New: not validated yet</StatusText>
+    );
   }
-  return <StatusOK>{s.phase || 'Enabled'}</StatusOK>;
+  return <StatusText status={StatusOK}>{s.phase || 'Enabled'}</StatusText>;
 }
 
 /**
@@ -120,7 +127,11 @@ export function SchedulesTable(props: {
           return 'PVC data, off the cluster';
         }
         const text = 'manifests/local snapshots only';
-        return hasPvcs ? <StatusWarning>{text}</StatusWarning> : text;
+        return hasPvcs ? (
+          <StatusText status={StatusWarning}>{text}</StatusText>
+        ) : (
+          text
+        );
       },
     },
     {

@@ -6,6 +6,7 @@ import {
 } from '@backstage/core-components';
 import { DrStatus } from '@backstage-dr/plugin-disaster-recovery-common';
 import { TimeCell } from './cells';
+import { StatusText } from '../StatusText';
 
 type Row = DrStatus['storageLocations'][number] & { id: string };
 
@@ -22,9 +23,9 @@ export function StorageLocationsTable(props: {
       field: 'phase',
       render: l =>
         l.phase === 'Available' ? (
-          <StatusOK>Available</StatusOK>
+          <StatusText status={StatusOK}>Available</StatusText>
         ) : (
-          <StatusError>{l.phase || 'Unknown'}</StatusError>
+          <StatusText status={StatusError}>{l.phase || 'Unknown'}</StatusText>
         ),
     },
     {
