@@ -266,10 +266,11 @@ export class DrVerdictNotifier {
     const facts = [
       record.tier && `Tier ${record.tier}`,
       record.rpoSeconds !== undefined &&
-        `RPO target ${formatDuration(record.rpoSeconds)}` +
-          (record.achievedRpoSeconds !== undefined
+        `RPO target ${formatDuration(record.rpoSeconds)}${
+          record.achievedRpoSeconds !== undefined
             ? `, achieved ${formatDuration(record.achievedRpoSeconds)}`
-            : ''),
+            : ''
+        }`,
     ].filter(Boolean);
     const reason =
       record.firstReason ??
