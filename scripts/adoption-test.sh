@@ -343,9 +343,9 @@ const [frontend, screenshot] = process.argv.slice(2);
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
-    await page.goto(`${frontend}/disaster-recovery`);
-    // The development server compiles the app on the first visit.
-    await page.getByRole('button', { name: /enter/i }).click({ timeout: 240_000 });
+    // The development server compiles the app on the first visit: minutes on a busy machine.
+    await page.goto(`${frontend}/disaster-recovery`, { timeout: 300_000, waitUntil: 'domcontentloaded' });
+    await page.getByRole('button', { name: /enter/i }).click({ timeout: 300_000 });
     const link = page.locator('table a[href$="/disaster-recovery"]', { hasText: 'orders-db' });
     await link.first().waitFor({ timeout: 120_000 });
     await page.getByText('Breached').first().waitFor({ timeout: 30_000 });
