@@ -6,6 +6,9 @@ import { exampleOverview } from '../../__fixtures__/overview';
 import { DEFAULT_FILTERS } from './filters';
 import { ServicesTable } from './ServicesTable';
 
+// The table renders many cells: give it time on a busy machine.
+jest.setTimeout(30_000);
+
 async function renderTable(
   onChange = jest.fn(),
   filters = DEFAULT_FILTERS,

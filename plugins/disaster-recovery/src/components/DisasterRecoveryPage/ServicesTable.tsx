@@ -98,8 +98,11 @@ function ServicesTableComponent(props: {
 }) {
   const { items, totalCount, filters } = props;
   const classes = useStyles();
+  // The latest link builder and onChange, so that the columns and handlers below need not change
+  // with them (the route resolver changes with every URL, i.e. with every filter).
   const drTab = useDrTabLink();
-  // The latest onChange, so that the columns and handlers below need not change with it.
+  const drTabRef = useRef(drTab);
+  drTabRef.current = drTab;
   const onChangeRef = useRef(props.onChange);
   onChangeRef.current = props.onChange;
   const sortField = filters.sort.field;
@@ -124,7 +127,7 @@ function ServicesTableComponent(props: {
         field: 'name',
         ...sortable('name'),
         render: r => {
-          const href = drTab(r.entityRef);
+          const href = drTabRef.current(r.entityRef);
           return (
             <>
               {href ? <Link to={href}>{r.name}</Link> : r.name}
@@ -228,7 +231,7 @@ function ServicesTableComponent(props: {
       },
     ];
     return list.map(c => ({ cellStyle: CELL, headerStyle: CELL, ...c }));
-  }, [classes, drTab, sortField, sortDirection]);
+  }, [classes, sortField, sortDirection]);
   const data = useMemo(
     () => items.map(r => ({ ...r, id: r.entityRef })),
     [items],
