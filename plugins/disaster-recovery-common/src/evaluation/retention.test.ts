@@ -9,6 +9,7 @@ import {
   Workload,
 } from './kubernetes';
 import { RecoveryPointRetention } from './retention';
+import { objectProblems } from './sanitize';
 import { ClusterEvidence, DrServiceTarget, DrStatus } from './types';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -314,6 +315,34 @@ describe('RecoveryPointRetention', () => {
     ]);
     expect(kept).toContain(nameless);
     expect(kept.map(b => b.metadata.name)).toContain('good');
+  });
+
+  it('repairs a backup whose expanded namespaces are not a list, and judges it by its spec', () => {
+    const retention = new RecoveryPointRetention({
+      services: [{ declaration, target: services[0].target }],
+      clusters: baseEvidence(),
+      now: NOW,
+      keepNewest: 2,
+    });
+    const odd = backup('odd', 30, 'Completed', {
+      namespaces: ['shop'],
+      id: 'orders',
+    });
+    odd.status!.wildcardNamespaces = {
+      wildcardResult: 'shop',
+    } as unknown as { wildcardResult: string[] };
+    const kept = retain(retention, 'prod-eu', 'backups', [
+      backup('older', 90, 'Completed', { namespaces: ['shop'], id: 'orders' }),
+      odd,
+    ]);
+    expect(kept.map(b => b.metadata.name)).toEqual(['older', 'odd']);
+    const repaired = kept[1] as VeleroBackup;
+    expect(repaired.status?.wildcardNamespaces?.wildcardResult).toBeUndefined();
+    expect(objectProblems(repaired)).toEqual([
+      expect.objectContaining({
+        field: expect.stringContaining('wildcardResult'),
+      }),
+    ]);
   });
 
   it('keeps a backup a Restore names, and drops backups of no service', () => {

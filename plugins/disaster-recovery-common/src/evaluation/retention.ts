@@ -239,6 +239,264 @@ const dataFlags = (spec: VeleroBackup['spec'] & object) =>
   (spec.snapshotVolumes === false ? 2 : 0) |
   (spec.snapshotMoveData === true ? 1 : 0);
 
+/** The first label pair a backup's selector requires, when it has one to index by. */
+function requiredPair(spec: VeleroBackupSpec): string | undefined {
+  if (spec.orLabelSelectors && spec.orLabelSelectors.length > 0) {
+    return undefined;
+  }
+  const first = Object.entries(spec.labelSelector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .sort()[0];
+  return first;
+}
+
+/**
+ * The backup sink of one cluster (see {@link RecoveryPointRetention}). A class, not closures
+ * made per sink: its methods, run once per backup, are then optimised once for all sinks.
+ */
+class BackupSink implements RetentionSink {
+  /** Services that may see backups on this cluster, by the namespaces of their objects. */
+  private readonly byNamespace = new Map<string, LocatedService[]>();
+  /**
+   * And by the label pairs of their objects and pods, so that a backup selecting `k=v` is
+   * offered only to the services that have an object with that label.
+   */
+  private readonly byPair = new Map<string, LocatedService[]>();
+  /**
+   * The services a backup takes in. Its filters decide it (and the spec's scope fields, the
+   * same for every backup of one scope), so it is worked out once per scope.
+   */
+  private readonly takersByScope = new Map<VeleroScope, Taker[]>();
+  // Each object may be kept by several buckets: it stays while one of them holds it.
+  private kept = new Map<number, { object: KubeObject; holders: number }>();
+  private buckets: Array<ServiceBuckets | undefined> = [];
+  private seq = 0;
+
+  constructor(
+    /** The services with objects on a primary cluster, in whose scope the cluster is. */
+    private readonly all: LocatedService[],
+    private readonly restoredBackups: ReadonlySet<string>,
+    private readonly keepNewest: number,
+    private readonly now: number,
+  ) {
+    const push = (
+      map: Map<string, LocatedService[]>,
+      key: string,
+      s: LocatedService,
+    ) => {
+      const list = map.get(key);
+      if (!list) map.set(key, [s]);
+      else if (list[list.length - 1] !== s) list.push(s);
+    };
+    for (const service of all) {
+      for (const namespace of service.namespaces) {
+        push(this.byNamespace, namespace, service);
+      }
+      for (const pair of service.pairs) push(this.byPair, pair, service);
+    }
+  }
+
+  reset() {
+    this.kept = new Map();
+    this.buckets = [];
+    this.seq = 0;
+  }
+
+  objects() {
+    return [...this.kept.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([, { object }]) => object);
+  }
+
+  offer(objects: readonly KubeObject[]) {
+    // Indexed loops: this runs once per backup of a refresh.
+    for (let o = 0; o < objects.length; o++) {
+      const object = objects[o];
+      const n = this.seq++;
+      // Well-formed backups (nearly all) skip the full check; the others are repaired.
+      const backup = (
+        isWellFormedBackup(object) ? object : sanitizeObject('backups', object)
+      ) as VeleroBackup | undefined;
+      if (!backup) {
+        this.hold(n, object);
+        continue;
+      }
+      if (this.restoredBackups.has(backup.metadata.name)) {
+        this.hold(n, backup);
+      }
+      // Without a spec a backup takes in no service.
+      const spec = backup.spec;
+      if (!spec) continue;
+      const expanded = backup.status?.wildcardNamespaces?.wildcardResult;
+      const scope = veleroScope(spec, expanded);
+      const takers = this.takersOf(scope, backup, spec, expanded);
+      if (takers.length === 0) continue;
+      const time = backupTime(backup);
+      const status = backup.status;
+      const phase = status?.phase;
+      // Completed or PartiallyFailed, started, not expired at `now`.
+      let mayCount =
+        (phase === 'Completed' || phase === 'PartiallyFailed') &&
+        Boolean(status?.startTimestamp);
+      if (mayCount && status?.expiration) {
+        mayCount = !(parseTimestamp(status.expiration) <= this.now);
+      }
+      const phaseSlot = phase === 'Completed' ? 0 : 1;
+      const scheduleName =
+        phase === 'Completed'
+          ? backup.metadata.labels?.['velero.io/schedule-name']
+          : undefined;
+      const locationName = spec.storageLocation ?? '';
+      for (let t = 0; t < takers.length; t++) {
+        const taker = takers[t];
+        const service = this.bucketsOf(taker.service);
+        // The newest Completed backup of each schedule: missed runs.
+        if (scheduleName) {
+          let schedule = service.schedules.get(scheduleName);
+          if (!schedule) {
+            schedule = new Newest(1);
+            service.schedules.set(scheduleName, schedule);
+          }
+          this.offerTo(schedule, time, n, backup);
+        }
+        const location = locationOf(service, locationName);
+        if (mayCount) {
+          // Per PVC, the newest that may count and holds its data.
+          const data = dataOf(taker, scope, spec);
+          const slots = taker.service.pvcSlots;
+          for (let p = 0; p < data.length; p++) {
+            if (data[p] === DATA_NONE) continue;
+            const i =
+              slots[p] * 4 + (data[p] === DATA_LOCAL ? 2 : 0) + phaseSlot;
+            this.offerTo((location.data[i] ??= new Newest(1)), time, n, backup);
+          }
+        }
+        this.offerTo(service.newest, time, n, backup);
+        // Every storage location the service's backups use is judged, even by old backups.
+        this.offerTo(location.any, time, n, backup);
+        if (mayCount) {
+          this.offerTo(
+            (location.counted[phaseSlot] ??= new Newest(1)),
+            time,
+            n,
+            backup,
+          );
+        }
+      }
+    }
+  }
+
+  private takersOf(
+    scope: VeleroScope,
+    backup: VeleroBackup,
+    spec: VeleroBackupSpec,
+    expanded: string[] | undefined | null,
+  ): Taker[] {
+    let takers = this.takersByScope.get(scope);
+    if (takers) return takers;
+    const included = expanded ?? spec.includedNamespaces ?? [];
+    const pair = requiredPair(spec);
+    const everywhere =
+      included.length === 0 ||
+      (!expanded && included.some(ns => /[*?[]/.test(ns)));
+    let candidates: LocatedService[];
+    if (pair !== undefined) {
+      const withPair = this.byPair.get(pair) ?? [];
+      candidates = everywhere
+        ? withPair
+        : withPair.filter(s => included.some(ns => s.namespaces.has(ns)));
+    } else {
+      candidates = everywhere
+        ? this.all
+        : [...new Set(included.flatMap(ns => this.byNamespace.get(ns) ?? []))];
+    }
+    takers = candidates
+      .filter(service =>
+        backupTakesInService(
+          backup,
+          service.location.primaryObjects,
+          service.podTemplates,
+        ),
+      )
+      .map(service => ({ service, data: [] }));
+    this.takersByScope.set(scope, takers);
+    return takers;
+  }
+
+  private hold(n: number, backup: KubeObject) {
+    const entry = this.kept.get(n);
+    if (entry) {
+      entry.holders++;
+      return;
+    }
+    // An object that cannot be read at all is kept as it is: the evaluation reports it.
+    const projected = (backup as VeleroBackup).metadata?.name
+      ? projectBackup(backup as VeleroBackup)
+      : backup;
+    carryProblems(backup, projected);
+    this.kept.set(n, { object: projected, holders: 1 });
+  }
+
+  private release(n: number) {
+    const entry = this.kept.get(n);
+    if (entry && --entry.holders === 0) this.kept.delete(n);
+  }
+
+  private offerTo(newest: Newest, time: number, n: number, backup: KubeObject) {
+    const out = newest.add(time, n);
+    if (out !== n) this.hold(n, backup);
+    if (out !== undefined && out !== n) this.release(out);
+  }
+
+  private bucketsOf(service: LocatedService): ServiceBuckets {
+    let found = this.buckets[service.index];
+    if (!found) {
+      found = {
+        newest: new Newest(this.keepNewest),
+        schedules: new Map(),
+        locations: new Map(),
+      };
+      this.buckets[service.index] = found;
+    }
+    return found;
+  }
+}
+
+/** A service's buckets for one BackupStorageLocation. */
+function locationOf(service: ServiceBuckets, name: string): LocationBuckets {
+  if (service.lastLocation?.name === name) {
+    return service.lastLocation.buckets;
+  }
+  let found = service.locations.get(name);
+  if (!found) {
+    found = { any: new Newest(1), counted: [undefined, undefined], data: [] };
+    service.locations.set(name, found);
+  }
+  service.lastLocation = { name, buckets: found };
+  return found;
+}
+
+/** What backups of a taker's scope with these flags keep of each of its PVCs. */
+function dataOf(
+  taker: Taker,
+  scope: VeleroScope,
+  spec: VeleroBackupSpec,
+): Uint8Array {
+  const flags = dataFlags(spec);
+  let data = taker.data[flags];
+  if (!data) {
+    data = new Uint8Array(
+      taker.service.pvcs.map(({ pvc, mounts }) => {
+        const kept = backupVolumeData(scope, spec, pvc, mounts);
+        if (kept === 'fs' || kept === 'moved') return DATA_OFF;
+        return kept === 'local' ? DATA_LOCAL : DATA_NONE;
+      }),
+    );
+    taker.data[flags] = data;
+  }
+  return data;
+}
+
 /**
  * Keeps, of the Velero Backups and CSI VolumeSnapshots of a cluster, only what
  * `evaluateDrStatus` can use, so that a refresh holds a bounded number of objects per service
@@ -350,248 +608,16 @@ export class RecoveryPointRetention {
   }
 
   private backupSink(cluster: string): RetentionSink {
-    // Services that may see backups on this cluster, by the namespaces of their objects.
-    const byNamespace = new Map<string, LocatedService[]>();
-    const all: LocatedService[] = [];
-    // And by the label pairs of their objects and pods, so that a backup selecting `k=v` is
-    // offered only to the services that have an object with that label.
-    const byPair = new Map<string, LocatedService[]>();
-    const push = (
-      map: Map<string, LocatedService[]>,
-      key: string,
-      s: LocatedService,
-    ) => {
-      const list = map.get(key);
-      if (!list) map.set(key, [s]);
-      else if (list[list.length - 1] !== s) list.push(s);
-    };
-    for (const service of this.services) {
-      if (service.location.primaryObjects.length === 0) continue;
-      if (!this.inScope(service, cluster)) continue;
-      all.push(service);
-      for (const namespace of service.namespaces)
-        push(byNamespace, namespace, service);
-      for (const pair of service.pairs) push(byPair, pair, service);
-    }
-    /** The first label pair a backup's selector requires, when it has one to index by. */
-    const requiredPair = (spec: VeleroBackupSpec): string | undefined => {
-      if (spec.orLabelSelectors && spec.orLabelSelectors.length > 0) {
-        return undefined;
-      }
-      const first = Object.entries(spec.labelSelector?.matchLabels ?? {})
-        .map(([k, v]) => `${k}=${v}`)
-        .sort()[0];
-      return first;
-    };
-    /**
-     * The services a backup takes in. Its filters decide it (and the spec's scope fields, the
-     * same for every backup of one scope), so it is worked out once per scope.
-     */
-    const takersByScope = new Map<VeleroScope, Taker[]>();
-    const takersOf = (
-      scope: VeleroScope,
-      backup: VeleroBackup,
-      spec: VeleroBackupSpec,
-      expanded: string[] | undefined | null,
-    ): Taker[] => {
-      let takers = takersByScope.get(scope);
-      if (takers) return takers;
-      const included = expanded ?? spec.includedNamespaces ?? [];
-      const pair = requiredPair(spec);
-      const everywhere =
-        included.length === 0 ||
-        (!expanded && included.some(ns => /[*?[]/.test(ns)));
-      let candidates: LocatedService[];
-      if (pair !== undefined) {
-        const withPair = byPair.get(pair) ?? [];
-        candidates = everywhere
-          ? withPair
-          : withPair.filter(s => included.some(ns => s.namespaces.has(ns)));
-      } else {
-        candidates = everywhere
-          ? all
-          : [...new Set(included.flatMap(ns => byNamespace.get(ns) ?? []))];
-      }
-      takers = candidates
-        .filter(service =>
-          backupTakesInService(
-            backup,
-            service.location.primaryObjects,
-            service.podTemplates,
-          ),
-        )
-        .map(service => ({ service, data: [] }));
-      takersByScope.set(scope, takers);
-      return takers;
-    };
-    /** What backups of a taker's scope with these flags keep of each of its PVCs. */
-    const dataOf = (
-      taker: Taker,
-      scope: VeleroScope,
-      spec: VeleroBackupSpec,
-    ): Uint8Array => {
-      const flags = dataFlags(spec);
-      let data = taker.data[flags];
-      if (!data) {
-        data = new Uint8Array(
-          taker.service.pvcs.map(({ pvc, mounts }) => {
-            const kept = backupVolumeData(scope, spec, pvc, mounts);
-            if (kept === 'fs' || kept === 'moved') return DATA_OFF;
-            return kept === 'local' ? DATA_LOCAL : DATA_NONE;
-          }),
-        );
-        taker.data[flags] = data;
-      }
-      return data;
-    };
-    // Each object may be kept by several buckets: it stays while one of them holds it.
-    let kept: Map<number, { object: KubeObject; holders: number }>;
-    let buckets: Array<ServiceBuckets | undefined>;
-    let seq: number;
-    const reset = () => {
-      kept = new Map();
-      buckets = [];
-      seq = 0;
-    };
-    reset();
-    const hold = (n: number, backup: KubeObject) => {
-      const entry = kept.get(n);
-      if (entry) {
-        entry.holders++;
-        return;
-      }
-      // An object that cannot be read at all is kept as it is: the evaluation reports it.
-      const projected = (backup as VeleroBackup).metadata?.name
-        ? projectBackup(backup as VeleroBackup)
-        : backup;
-      carryProblems(backup, projected);
-      kept.set(n, { object: projected, holders: 1 });
-    };
-    const release = (n: number) => {
-      const entry = kept.get(n);
-      if (entry && --entry.holders === 0) kept.delete(n);
-    };
-    const offerTo = (
-      newest: Newest,
-      time: number,
-      n: number,
-      backup: VeleroBackup,
-    ) => {
-      const out = newest.add(time, n);
-      if (out !== n) hold(n, backup);
-      if (out !== undefined && out !== n) release(out);
-    };
-    const bucketsOf = (service: LocatedService) => {
-      let found = buckets[service.index];
-      if (!found) {
-        found = {
-          newest: new Newest(this.keepNewest),
-          schedules: new Map(),
-          locations: new Map(),
-        };
-        buckets[service.index] = found;
-      }
-      return found;
-    };
-    const locationOf = (service: ServiceBuckets, name: string) => {
-      if (service.lastLocation?.name === name) {
-        return service.lastLocation.buckets;
-      }
-      let found = service.locations.get(name);
-      if (!found) {
-        found = {
-          any: new Newest(1),
-          counted: [undefined, undefined],
-          data: [],
-        };
-        service.locations.set(name, found);
-      }
-      service.lastLocation = { name, buckets: found };
-      return found;
-    };
-    return {
-      offer: objects => {
-        for (const object of objects) {
-          const n = seq++;
-          // Well-formed backups (nearly all) skip the full check; the others are repaired.
-          const backup = (
-            isWellFormedBackup(object)
-              ? object
-              : sanitizeObject('backups', object)
-          ) as VeleroBackup | undefined;
-          if (!backup) {
-            hold(n, object);
-            continue;
-          }
-          if (this.restoredBackups.has(backup.metadata.name)) {
-            hold(n, backup);
-          }
-          // Without a spec a backup takes in no service.
-          const spec = backup.spec;
-          if (!spec) continue;
-          const expanded = backup.status?.wildcardNamespaces?.wildcardResult;
-          const scope = veleroScope(spec, expanded);
-          const takers = takersOf(scope, backup, spec, expanded);
-          if (takers.length === 0) continue;
-          const time = backupTime(backup);
-          const status = backup.status;
-          const phase = status?.phase;
-          // Completed or PartiallyFailed, started, not expired at `now`.
-          let mayCount =
-            (phase === 'Completed' || phase === 'PartiallyFailed') &&
-            Boolean(status?.startTimestamp);
-          if (mayCount && status?.expiration) {
-            mayCount = !(parseTimestamp(status.expiration) <= this.now);
-          }
-          const phaseSlot = phase === 'Completed' ? 0 : 1;
-          const scheduleName =
-            phase === 'Completed'
-              ? backup.metadata.labels?.['velero.io/schedule-name']
-              : undefined;
-          const locationName = spec.storageLocation ?? '';
-          for (const taker of takers) {
-            const service = bucketsOf(taker.service);
-            // The newest Completed backup of each schedule: missed runs.
-            if (scheduleName) {
-              let schedule = service.schedules.get(scheduleName);
-              if (!schedule) {
-                schedule = new Newest(1);
-                service.schedules.set(scheduleName, schedule);
-              }
-              offerTo(schedule, time, n, backup);
-            }
-            const location = locationOf(service, locationName);
-            if (mayCount) {
-              // Per PVC, the newest that may count and holds its data.
-              const data = dataOf(taker, scope, spec);
-              const slots = taker.service.pvcSlots;
-              for (let p = 0; p < data.length; p++) {
-                if (data[p] === DATA_NONE) continue;
-                const i =
-                  slots[p] * 4 + (data[p] === DATA_LOCAL ? 2 : 0) + phaseSlot;
-                offerTo((location.data[i] ??= new Newest(1)), time, n, backup);
-              }
-            }
-            offerTo(service.newest, time, n, backup);
-            // Every storage location the service's backups use is judged, even by old backups.
-            offerTo(location.any, time, n, backup);
-            if (mayCount) {
-              offerTo(
-                (location.counted[phaseSlot] ??= new Newest(1)),
-                time,
-                n,
-                backup,
-              );
-            }
-          }
-        }
-      },
-      reset,
-      objects: () =>
-        [...kept.entries()]
-          .sort((a, b) => a[0] - b[0])
-          .map(([, { object }]) => object),
-    };
+    return new BackupSink(
+      this.services.filter(
+        service =>
+          service.location.primaryObjects.length > 0 &&
+          this.inScope(service, cluster),
+      ),
+      this.restoredBackups,
+      this.keepNewest,
+      this.now,
+    );
   }
 
   private snapshotSink(cluster: string): RetentionSink {

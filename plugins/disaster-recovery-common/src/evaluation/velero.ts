@@ -247,11 +247,11 @@ export function veleroScope(
   const found = recentScope(spec, expandedNamespaces);
   if (found) return found;
   const key = contentKey(spec, expandedNamespaces);
-  const same = scopesByContent.get(key);
+  const byContent = scopesByContent.get(key);
   // Not remembered by identity: a refresh offers a million fresh objects once each.
-  if (same) {
-    remember(spec, expandedNamespaces, same);
-    return same;
+  if (byContent) {
+    remember(spec, expandedNamespaces, byContent);
+    return byContent;
   }
   const scope = compileScope(spec, expandedNamespaces);
   if (!expandedNamespaces) scopes.set(spec, scope);
