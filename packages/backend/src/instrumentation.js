@@ -17,6 +17,10 @@
 const { isMainThread } = require('node:worker_threads');
 
 if (isMainThread && process.env.DR_METRICS_EXPORTER !== 'off') {
+  // Metrics only, unless traces or logs are asked for: the SDK would otherwise send both to an
+  // OTLP collector on localhost.
+  process.env.OTEL_TRACES_EXPORTER ??= 'none';
+  process.env.OTEL_LOGS_EXPORTER ??= 'none';
   const { NodeSDK } = require('@opentelemetry/sdk-node');
   const { PrometheusExporter } = require('@opentelemetry/exporter-prometheus');
 
