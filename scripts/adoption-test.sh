@@ -12,8 +12,8 @@
 # 3. Points the root `resolutions` of the app at the archives (they are not on the registry),
 #    then installs them with the READMEs' `yarn --cwd packages/... add` commands, each package
 #    name given its archive; yarn is the app's own committed release, against the npm registry.
-#    The same command bumps `@backstage/backend-defaults` to ^0.19 (create-app 0.9.2's template has
-#    ^0.18, whose signals backend does not start next to the suite's backend plugins).
+#    The same command bumps `@backstage/backend-defaults` to ^0.19: create-app 0.9.2's template has
+#    ^0.18, and its signals backend (0.3.21 today) needs httpRouter.addWebSocketHandler of 0.19.
 # 4. Adds the backend lines of the READMEs' "Installation" code blocks to
 #    packages/backend/src/index.ts (the frontend needs nothing: feature discovery), and writes
 #    app-config.local.yaml: the README's `kubernetes:` and `disasterRecovery:` config for the
