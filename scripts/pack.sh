@@ -2,10 +2,11 @@
 # Packs every publishable package (every workspace that is not private) into one folder, as
 # `npm publish` would upload it, and checks each archive.
 #
-#   scripts/pack.sh [--out <dir>] [--skip-build]
+#   scripts/pack.sh [--out <dir>] [--skip-tsc] [--skip-build]
 #
-# 1. Builds: `yarn tsc` (the type declarations the package builds bundle), then
-#    `backstage-cli repo build` (every package but the app and the backend). --skip-build skips it.
+# 1. Builds: `yarn tsc` (the type declarations the package builds bundle; --skip-tsc when
+#    dist-types/ was just written), then `backstage-cli repo build` (every package but the app and
+#    the backend). --skip-build skips both.
 # 2. Packs each package with `yarn pack`, which runs its `prepack` script
 #    (`backstage-cli package prepack`: `main`, `module`, `types`, `exports` and `typesVersions`
 #    rewritten to `dist/`, config.d.ts compiled to config.schema.json), replaces `workspace:^`
@@ -20,18 +21,22 @@ cd "$REPO_ROOT"
 
 out="$REPO_ROOT/.cache/packs"
 build=1
+tsc=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
     --skip-build) build=0; shift ;;
-    *) echo "[pack] unknown argument $1; use --out <dir> or --skip-build" >&2; exit 2 ;;
+    --skip-tsc) tsc=0; shift ;;
+    *) echo "[pack] unknown argument $1; use --out <dir>, --skip-tsc or --skip-build" >&2; exit 2 ;;
   esac
 done
 mkdir -p "$out"
 
 if [ "$build" = 1 ]; then
-  echo "[pack] yarn tsc"
-  yarn tsc
+  if [ "$tsc" = 1 ]; then
+    echo "[pack] yarn tsc"
+    yarn tsc
+  fi
   echo "[pack] backstage-cli repo build (every package but the app and the backend)"
   yarn backstage-cli repo build
 fi
