@@ -12,7 +12,7 @@ export function StatusText(props: {
 }) {
   const { status: Status, children } = props;
   return (
-    <span>
+    <span style={{ display: 'inline-flex', alignItems: 'center' }}>
       <Status />
       {children}
     </span>

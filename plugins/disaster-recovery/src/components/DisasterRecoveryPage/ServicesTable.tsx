@@ -8,6 +8,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { DrServiceRecord } from '@backstage-dr/plugin-disaster-recovery-common';
 import Typography from '@material-ui/core/Typography';
+import useMediaQuery from '@material-ui/core/useMediaQuery';
 import { makeStyles } from '@material-ui/core/styles';
 import { ReactNode, memo, useCallback, useMemo, useRef } from 'react';
 import { TimeCell } from '../EntityDisasterRecoveryContent/cells';
@@ -110,6 +111,24 @@ function ServicesTableComponent(props: {
 
   // Columns, rows and options keep their identity between renders unless what they show
   // changes: the table re-processes all of them whenever a new array or object comes in.
+  // Low-value columns give way on narrower screens rather than cutting the table: System below
+  // 1600 px, Strategy and Clusters (both filters of the bar) up to 1440 px. Where the media
+  // cannot be queried (tests), every column shows.
+  const wide = useMediaQuery('(min-width: 1600px)', {
+    noSsr: true,
+    defaultMatches: true,
+  });
+  const medium = useMediaQuery('(min-width: 1441px)', {
+    noSsr: true,
+    defaultMatches: true,
+  });
+  // A new table for new rows: material-table compares its columns on every data change and warns
+  // (development) that columns with render functions are "static"; a fresh one just renders.
+  const version = useRef({ items, n: 0 });
+  if (version.current.items !== items) {
+    version.current = { items, n: version.current.n + 1 };
+  }
+
   const columns = useMemo(() => {
     const sortable = (
       field: SortField,
@@ -142,12 +161,15 @@ function ServicesTableComponent(props: {
       },
       {
         title: 'Owner',
+        cellStyle: NOWRAP,
         field: 'owner',
         ...sortable('owner'),
         render: r => (r.owner ? ownerLabel(r.owner) : '—'),
       },
       {
         title: 'System',
+        cellStyle: NOWRAP,
+        hidden: !wide,
         field: 'system',
         ...sortable('system'),
         render: r => (r.system ? systemLabel(r.system) : '—'),
@@ -161,6 +183,8 @@ function ServicesTableComponent(props: {
       },
       {
         title: 'Strategy',
+        cellStyle: NOWRAP,
+        hidden: !medium,
         field: 'strategy',
         ...sortable('strategy'),
         render: r => r.strategy ?? '—',
@@ -225,13 +249,14 @@ function ServicesTableComponent(props: {
         title: 'Clusters',
         field: 'clusters',
         sorting: false,
+        hidden: !medium,
         cellStyle: NOWRAP,
         render: r =>
           r.clusters.length ? r.clusters.map(c => <div key={c}>{c}</div>) : '—',
       },
     ];
     return list.map(c => ({ cellStyle: CELL, headerStyle: CELL, ...c }));
-  }, [classes, sortField, sortDirection]);
+  }, [classes, sortField, sortDirection, wide, medium]);
   const data = useMemo(
     () => items.map(r => ({ ...r, id: r.entityRef })),
     [items],
@@ -273,8 +298,9 @@ function ServicesTableComponent(props: {
 
   return (
     <Table<Row>
-      // The table reads its page size once: a new one (from the URL) needs a new table.
-      key={filters.pageSize}
+      // The table reads its page size once: a new one (from the URL) needs a new table; and
+      // new rows get a new table (see `version`).
+      key={`${filters.pageSize}/${version.current.n}`}
       title={props.title}
       isLoading={props.loading}
       columns={columns}

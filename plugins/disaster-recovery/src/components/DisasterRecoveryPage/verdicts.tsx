@@ -39,7 +39,13 @@ const STATUS: Record<
 export function VerdictStatus(props: { verdict: DrVerdict }) {
   const Status = STATUS[props.verdict];
   return (
-    <span style={{ whiteSpace: 'nowrap' }}>
+    <span
+      style={{
+        whiteSpace: 'nowrap',
+        display: 'inline-flex',
+        alignItems: 'center',
+      }}
+    >
       <Status />
       {VERDICT_LABELS[props.verdict]}
     </span>
