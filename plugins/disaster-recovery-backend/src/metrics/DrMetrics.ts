@@ -43,7 +43,9 @@ const SNAPSHOT_TTL_MS = 1000;
 
 const secondsSince = (time: string | undefined, nowMs: number) => {
   const t = time === undefined ? NaN : Date.parse(time);
-  return Number.isNaN(t) ? undefined : Math.max(0, (nowMs - t) / 1000);
+  return Number.isNaN(t)
+    ? undefined
+    : Math.max(0, Math.floor((nowMs - t) / 1000));
 };
 
 /**

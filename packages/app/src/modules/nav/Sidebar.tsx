@@ -18,6 +18,8 @@ export const SidebarContent = NavContentBlueprint.make({
       const nav = navItems.withComponent(item => (
         <SidebarItem icon={() => item.icon} to={item.href} text={item.title} />
       ));
+      // The notifications page's own item is replaced by NotificationsSidebarItem below.
+      nav.take('page:notifications');
 
       return (
         <Sidebar>
