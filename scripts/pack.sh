@@ -54,12 +54,21 @@ for (const root of ["packages", "plugins"]) {
   }
 }')"
 
+# Two `yarn pack`s at a time (each is mostly one core: its prepack reads the build's types).
+while IFS=$'\t' read -r name version dir; do
+  slug="$(echo "${name#@}" | tr / -)-$version"
+  rm -f "$out/$slug.tgz"
+  (cd "$dir" && yarn pack --out "$out/$slug.tgz" >"$out/.pack-$slug.log" 2>&1) &
+  while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n || true; done
+done <<<"$packages"
+wait
+
 status=0
 while IFS=$'\t' read -r name version dir; do
-  archive="$out/$(echo "${name#@}" | tr / -)-$version.tgz"
-  rm -f "$archive"
-  if ! (cd "$dir" && yarn pack --out "$archive" >"$out/.pack.log" 2>&1); then
-    cat "$out/.pack.log" >&2
+  slug="$(echo "${name#@}" | tr / -)-$version"
+  archive="$out/$slug.tgz"
+  if [ ! -f "$archive" ]; then
+    cat "$out/.pack-$slug.log" >&2
     echo "[pack] $name: yarn pack failed" >&2
     status=1
     continue
@@ -102,5 +111,5 @@ NODE
   fi
   echo "[pack] $name $version -> ${archive#"$REPO_ROOT"/} ($(du -k "$archive" | cut -f1) KiB)"
 done <<<"$packages"
-rm -f "$out/.pack.log"
+rm -f "$out"/.pack-*.log
 exit $status
