@@ -168,6 +168,44 @@ describe('veleroScope: namespaces as Velero 1.18 applies them', () => {
   });
 });
 
+describe('veleroScope: specs met one after the other', () => {
+  it('gives specs with the same filters the same scope, and others their own', () => {
+    const labels = { matchLabels: { app: 'orders', tier: 'db' } };
+    const first = veleroScope({
+      includedNamespaces: ['shop'],
+      labelSelector: labels,
+    });
+    // The same filters in fresh objects, labels in another order: the same compiled scope.
+    const again = veleroScope({
+      includedNamespaces: ['shop'],
+      labelSelector: { matchLabels: { tier: 'db', app: 'orders' } },
+      storageLocation: 'elsewhere',
+    });
+    expect(again).toBe(first);
+    const other = veleroScope({
+      includedNamespaces: ['shop'],
+      labelSelector: { matchLabels: { app: 'orders' } },
+    });
+    expect(other).not.toBe(first);
+    expect(other.selects({ app: 'orders' })).toBe(true);
+    expect(first.selects({ app: 'orders' })).toBe(false);
+    expect(
+      veleroScope({ includedNamespaces: ['shop'], labelSelector: labels }, [
+        'shop',
+      ]),
+    ).not.toBe(first);
+  });
+
+  it('is not misled by a spec changed after its scope was compiled', () => {
+    const changed: VeleroBackupSpec = { includedNamespaces: ['before-1'] };
+    expect(veleroScope(changed).includesNamespace('before-1')).toBe(true);
+    changed.includedNamespaces![0] = 'after-1';
+    const scope = veleroScope({ includedNamespaces: ['after-1'] });
+    expect(scope.includesNamespace('after-1')).toBe(true);
+    expect(scope.includesNamespace('before-1')).toBe(false);
+  });
+});
+
 describe('veleroScope: resources', () => {
   const takesPvcs = (spec: VeleroBackupSpec) =>
     veleroScope(spec).includesResource('persistentvolumeclaims');

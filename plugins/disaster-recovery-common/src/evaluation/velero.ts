@@ -210,12 +210,30 @@ function recentScope(
   return undefined;
 }
 
+/** A copy of a JSON value, so that a later change to the original cannot alter it. */
+function copyJson(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, copyJson(v)]),
+  );
+}
+
+/** Makes `scope` the first of the recent ones, with a copy of the fields it was compiled from. */
 function remember(
   spec: VeleroBackupSpec,
   expanded: unknown,
   scope: VeleroScope,
 ) {
-  recent.unshift({ spec, expanded, scope });
+  const fields: Record<string, unknown> = {};
+  for (const field of SCOPE_FIELDS) {
+    if (spec[field] !== undefined) fields[field] = copyJson(spec[field]);
+  }
+  recent.unshift({
+    spec: fields as VeleroBackupSpec,
+    expanded: copyJson(expanded),
+    scope,
+  });
   if (recent.length > RECENT_SIZE) recent.pop();
 }
 
