@@ -43,6 +43,7 @@ const useStyles = makeStyles(theme => ({
     marginBottom: theme.spacing(2),
   },
   select: { minWidth: 200 },
+  label: { color: theme.palette.text.primary },
   summary: { fontWeight: 600 },
   table: {
     '& th, & td': {
@@ -281,7 +282,7 @@ export function ClusterLossView(props: {
               displayEmpty: true,
               renderValue: v => (v ? String(v) : 'Choose a cluster'),
             }}
-            InputLabelProps={{ shrink: true }}
+            InputLabelProps={{ shrink: true, className: classes.label }}
           >
             {options.map(c => (
               <MenuItem key={c} value={c} dense>

@@ -27,6 +27,8 @@ const useStyles = makeStyles(theme => ({
   },
   select: { width: 150 },
   search: { width: 220 },
+  // The default (secondary) label colour is too faint on the page's background.
+  label: { color: theme.palette.text.primary },
 }));
 
 /** How an owner entity ref is shown: `payments-team`, or `user:jane` for a user. */
@@ -72,7 +74,7 @@ function MultiSelect<T extends string>(props: {
         displayEmpty: true,
         MenuProps: { getContentAnchorEl: null },
       }}
-      InputLabelProps={{ shrink: true }}
+      InputLabelProps={{ shrink: true, className: classes.label }}
       onChange={e => onChange(e.target.value as unknown as T[])}
     >
       {all.map(option => (
@@ -136,7 +138,7 @@ export function FilterBar(props: {
         className={classes.search}
         value={q}
         onChange={e => setQ(e.target.value)}
-        InputLabelProps={{ shrink: true }}
+        InputLabelProps={{ shrink: true, className: classes.label }}
         InputProps={{
           startAdornment: (
             <InputAdornment position="start">
@@ -181,8 +183,7 @@ export function FilterBar(props: {
         size="small"
         className={classes.select}
         value={filters.clusterRole ?? 'any'}
-        disabled={filters.cluster.length === 0}
-        InputLabelProps={{ shrink: true }}
+        InputLabelProps={{ shrink: true, className: classes.label }}
         onChange={e =>
           onChange({
             clusterRole:

@@ -102,4 +102,39 @@ describe('ServicesTable', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Next Page' }));
     expect(onChange).toHaveBeenLastCalledWith({ page: 1 });
   });
+
+  it('takes new rows without material-table warning that its columns are static', async () => {
+    // material-table checks its columns only in development.
+    const env = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'development';
+    const warn = jest.spyOn(console, 'warn');
+    try {
+      const overview = exampleOverview();
+      const table = (items: typeof overview.items) => (
+        <ServicesTable
+          title={`Services (${items.length})`}
+          items={items}
+          totalCount={items.length}
+          filters={DEFAULT_FILTERS}
+          onChange={jest.fn()}
+          emptyContent={<div>No service matches the filters.</div>}
+        />
+      );
+      const { rerender } = await renderInTestApp(table(overview.items), {
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      });
+      rerender(table(overview.items.slice(1)));
+      rerender(table([]));
+      rerender(table([]));
+      expect(
+        await screen.findByText('No service matches the filters.'),
+      ).toBeInTheDocument();
+      expect(warn.mock.calls.filter(([m]) => /static/.test(String(m)))).toEqual(
+        [],
+      );
+    } finally {
+      process.env.NODE_ENV = env;
+      warn.mockRestore();
+    }
+  });
 });
