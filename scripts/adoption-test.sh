@@ -38,9 +38,10 @@
 # Needs the network only for the npm registry; yarn's global cache (~/.yarn/berry/cache) is shared
 # with the repository's install, so most archives are already there.
 # Time, measured on a 2-core machine shared with other builds (load 6 to 12), warm yarn cache:
-# 17 min (pack 5, the app's first install 8.5 (native builds: better-sqlite3, tree-sitter, ...),
-# start 1, judged 10-40 s after the backend is ready, page 1). The app's install fetches about
-# 400 packages (225 MiB) that the repository's install does not: about a minute more when cold.
+# 12 to 17 min (pack 3-5, the app's first install 6.5-8.5 (its native builds: better-sqlite3,
+# tree-sitter, ...), start 1, judged 10-40 s after the backend is ready, page 1). The app's
+# install fetches about 400 packages (225 MiB) that the repository's install does not: about a
+# minute more when cold.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$REPO_ROOT"
