@@ -83,8 +83,9 @@ export function VerdictBanner(props: {
       <div className={classes.verdict}>
         <StatusText status={Status}>{text}</StatusText>
       </div>
+      {/* The primary text colour: the secondary one is below 4.5:1 on the tinted background. */}
       {children && (
-        <Typography variant="body2" color="textSecondary">
+        <Typography variant="body2" color="textPrimary">
           {children}
         </Typography>
       )}
