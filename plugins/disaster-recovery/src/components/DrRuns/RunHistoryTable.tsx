@@ -93,6 +93,7 @@ export function RunHistoryTable(props: {
         paging: runs.length > 20,
         pageSize: 20,
         search: false,
+        draggable: false,
         padding: 'dense',
       }}
       columns={columns}

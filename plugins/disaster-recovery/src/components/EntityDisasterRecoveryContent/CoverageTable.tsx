@@ -214,12 +214,13 @@ export function CoverageTable(props: {
         paging: false,
         search: false,
         padding: 'dense',
+        draggable: false,
         rowStyle: (row: Row) => {
           if (row.coveredBy.length === 0 || row.newestPoint === null) {
-            return { backgroundColor: alpha(theme.palette.error.main, 0.12) };
+            return { backgroundColor: alpha(theme.palette.error.main, 0.06) };
           }
           return row.worst
-            ? { backgroundColor: alpha(theme.palette.warning.main, 0.12) }
+            ? { backgroundColor: alpha(theme.palette.warning.main, 0.06) }
             : {};
         },
       }}

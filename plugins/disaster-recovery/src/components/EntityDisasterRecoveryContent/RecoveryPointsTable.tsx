@@ -109,7 +109,13 @@ export function RecoveryPointsTable(props: {
       subtitle={`${points.filter(p => p.counted).length} of ${
         points.length
       } count for the achieved RPO`}
-      options={{ paging: false, search: false, padding: 'dense' }}
+      options={{
+        paging: false,
+        search: false,
+        padding: 'dense',
+        // Headers are not drag handles (no interactive control inside another).
+        draggable: false,
+      }}
       columns={columns}
       data={points.map((p, i) => ({ ...p, id: `${p.cluster}/${p.name}/${i}` }))}
       emptyContent={

@@ -62,7 +62,13 @@ export function ReplicationTable(props: {
   return (
     <Table<Row>
       title="Replication"
-      options={{ paging: false, search: false, padding: 'dense' }}
+      options={{
+        paging: false,
+        search: false,
+        padding: 'dense',
+        // Headers are not drag handles (no interactive control inside another).
+        draggable: false,
+      }}
       columns={columns}
       data={replication.map(r => ({
         ...r,

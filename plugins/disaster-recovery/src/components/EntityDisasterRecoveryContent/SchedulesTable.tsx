@@ -159,7 +159,13 @@ export function SchedulesTable(props: {
   return (
     <Table<Row>
       title="Backup schedules"
-      options={{ paging: false, search: false, padding: 'dense' }}
+      options={{
+        paging: false,
+        search: false,
+        padding: 'dense',
+        // Headers are not drag handles (no interactive control inside another).
+        draggable: false,
+      }}
       columns={columns}
       data={schedules.map(s => ({ ...s, id: `${s.cluster}/${s.name}` }))}
       emptyContent={

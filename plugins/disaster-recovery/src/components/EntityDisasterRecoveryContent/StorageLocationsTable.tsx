@@ -38,7 +38,13 @@ export function StorageLocationsTable(props: {
   return (
     <Table<Row>
       title="Backup storage locations"
-      options={{ paging: false, search: false, padding: 'dense' }}
+      options={{
+        paging: false,
+        search: false,
+        padding: 'dense',
+        // Headers are not drag handles (no interactive control inside another).
+        draggable: false,
+      }}
       columns={columns}
       data={props.storageLocations.map(l => ({
         ...l,

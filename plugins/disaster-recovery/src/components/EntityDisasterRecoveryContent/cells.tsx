@@ -1,3 +1,4 @@
+import { useTheme } from '@material-ui/core/styles';
 import { StatusError } from '@backstage/core-components';
 import Typography from '@material-ui/core/Typography';
 import { ReactNode } from 'react';
@@ -19,9 +20,15 @@ export function TimeCell(props: { time?: string; relative?: boolean }) {
 
 /** A status error whose text, not only its icon, is in the theme's error colour. */
 export function ErrorText(props: { children: ReactNode }) {
+  const theme = useTheme();
   return (
     <StatusText status={StatusError}>
-      <Typography component="span" variant="inherit" color="error">
+      {/* The dark red: the main one is below 4.5:1 on white and on tinted rows. */}
+      <Typography
+        component="span"
+        variant="inherit"
+        style={{ color: theme.palette.error.dark }}
+      >
         {props.children}
       </Typography>
     </StatusText>
