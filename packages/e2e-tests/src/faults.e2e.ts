@@ -48,13 +48,41 @@ async function retrying<T>(fn: () => Promise<T>): Promise<T> {
       return await fn();
     } catch (error) {
       const refused =
-        /fetch failed|ECONNREFUSED|ECONNRESET|socket hang up/.test(
+        /fetch failed|ECONNREFUSED|ECONNRESET|socket hang up|backend not ready/.test(
           `${error} ${(error as { cause?: unknown }).cause}`,
         );
       if (!refused || Date.now() > deadline) throw error;
       await new Promise(r => setTimeout(r, 2000));
     }
   }
+}
+
+/** A guest user's token; the backend may answer an error while it starts. */
+async function guestToken(): Promise<string> {
+  const res = await fetch(`${app.backendUrl}/api/auth/guest/refresh`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+  });
+  if (!res.ok) {
+    throw new Error(`backend not ready: ${res.status} ${await res.text()}`);
+  }
+  return (await res.json()).backstageIdentity.token;
+}
+
+/** GET a backend path as the guest user, waiting out a backend restart. */
+function getJson(apiPath: string): Promise<any> {
+  return retrying(async () => {
+    const res = await fetch(`${app.backendUrl}${apiPath}`, {
+      headers: { authorization: `Bearer ${await guestToken()}` },
+    });
+    if (res.status >= 500) {
+      throw new Error(`backend not ready: ${res.status} ${await res.text()}`);
+    }
+    if (!res.ok) {
+      throw new Error(`GET ${apiPath}: ${res.status} ${await res.text()}`);
+    }
+    return res.json();
+  });
 }
 
 async function admin(cluster: Cluster, method: string, body?: unknown) {
@@ -75,12 +103,8 @@ async function stats(cluster: Cluster): Promise<{ expiredContinues: number }> {
 async function askForRefresh(): Promise<void> {
   await fetch(`${app.backendUrl}/api/disaster-recovery/refresh`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${await app.guestToken()}` },
+    headers: { authorization: `Bearer ${await guestToken()}` },
   });
-}
-
-function readOverview(): Promise<any> {
-  return app.getJson('/api/disaster-recovery/overview?limit=500');
 }
 
 /**
@@ -93,7 +117,9 @@ async function refreshAfter(since: number): Promise<any> {
     await retrying(askForRefresh);
     const askedAgain = Date.now() + 20_000;
     while (Date.now() < askedAgain) {
-      const overview = await retrying(readOverview);
+      const overview = await getJson(
+        '/api/disaster-recovery/overview?limit=500',
+      );
       if (overview.updatedAt && Date.parse(overview.updatedAt) >= since) {
         return overview;
       }
@@ -164,10 +190,8 @@ function expectUnknownWhereRead(
 }
 
 async function statusOf(name: string): Promise<any> {
-  return retrying(() =>
-    app.getJson(
-      `/api/disaster-recovery/entities/component/default/${name}/status`,
-    ),
+  return getJson(
+    `/api/disaster-recovery/entities/component/default/${name}/status`,
   );
 }
 
@@ -381,9 +405,7 @@ describe('faults injected into the simulated clusters', () => {
       const clearedAt = Date.now();
       const after = await refreshAfter(clearedAt);
       expect(verdictsOf(after, declared())).toEqual(baseline);
-      const { items } = await retrying(() =>
-        app.getJson('/api/disaster-recovery/clusters'),
-      );
+      const { items } = await getJson('/api/disaster-recovery/clusters');
       expect(
         items.map((c: any) => [c.cluster, c.state, c.failingResources]),
       ).toEqual([
