@@ -1,4 +1,5 @@
 import { formatDuration } from '@backstage-dr/plugin-disaster-recovery-common';
+import fs from 'fs';
 import path from 'path';
 import { Browser, Page } from 'playwright-core';
 import {
@@ -7,11 +8,51 @@ import {
   exampleServiceNames,
   launchBrowser,
   openSignedIn,
+  repoRoot,
   screenshotDir,
 } from './app';
 
+/** axe-core's violations on the page, one line each; empty when there is none. */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => Boolean((window as any).axe)))) {
+    await page.addScriptTag({
+      content: fs.readFileSync(
+        path.join(repoRoot, 'node_modules/axe-core/axe.min.js'),
+        'utf8',
+      ),
+    });
+  }
+  return page.evaluate(async () => {
+    const result = await (window as any).axe.run(
+      // The app's sidebar and plugin header and the catalog's processing-errors panel (not the DR
+      // plugin's) are left out.
+      {
+        exclude: [
+          ['nav[aria-label="sidebar nav"]'],
+          ['.bui-PluginHeaderToolbarName'],
+          // The catalog's panel of the entity's processing errors (an invalid declaration).
+          ['[class*="BackstageWarningPanel"]'],
+        ],
+      },
+      {
+        resultTypes: ['violations'],
+      },
+    );
+    return result.violations.map(
+      (v: any) =>
+        `${v.id}: ${v.help} (${v.nodes
+          .slice(0, 3)
+          .map((n: any) => `${n.target.join(' ')} ${n.html.slice(0, 120)}`)
+          .join('; ')})`,
+    );
+  });
+}
+
 // The DR card and tab on service pages show what the backend answers, on a compliant, a breached
-// and an undeclared example service.
+// and an undeclared example service; each reason carries its next step (the card the first two),
+// a never-drilled tier-0 service says so once, an invalid declaration shows its problems with
+// the evidence and opens the template with its valid values; axe-core finds no violation on the
+// card and the tab.
 
 jest.setTimeout(300_000);
 
@@ -68,7 +109,9 @@ async function expectCardMatches(page: Page, record: any) {
   await card.getByText(record.tier, { exact: true }).waitFor();
   await card.getByText(record.strategy, { exact: true }).waitFor();
   if (record.status.reasons[0]) {
-    await page.getByText(record.status.reasons[0].message).first().waitFor();
+    // A raw tool error the reason quotes is behind "details": its first words are shown.
+    const [lead] = record.status.reasons[0].message.split(': ');
+    await page.getByText(lead, { exact: false }).first().waitFor();
   }
 }
 
@@ -137,6 +180,116 @@ describe('the DR card and tab in the running app', () => {
     await page.screenshot({
       path: path.join(screenshotDir, 'dr-card-undeclared.png'),
     });
+    await page.close();
+  });
+
+  it('gives every reason its next step, the card the first two, and says never drilled once', async () => {
+    const { items } = await app.judgedOverview('&sort=attention');
+    const examples = exampleServiceNames();
+    // A tier-0 example that was never drilled and has reasons with next steps.
+    const service = items.find(
+      (i: any) => examples.has(i.name) && i.tierRank === 0 && !i.lastDrillAt,
+    );
+    expect(service).toBeDefined();
+    const { page, record } = await openService(service.name);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const steps = record.status.reasons.filter(
+      (r: any) => r.nextStep && r.code !== 'never-drilled',
+    );
+    const cardSteps = page.getByTestId('next-step');
+    await cardSteps.first().waitFor({ timeout: 30_000 });
+    expect(await cardSteps.count()).toBe(Math.min(2, steps.length));
+    expect(await cardSteps.first().textContent()).toBe(steps[0].nextStep);
+    // Never drilled and tier-0: said once, prominently, not again among the reasons.
+    expect(await page.getByTestId('never-drilled').count()).toBe(1);
+    expect(await page.getByText(/^Never drilled: no completed/).count()).toBe(
+      0,
+    );
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({
+      path: path.join(screenshotDir, 'dr-card-next-steps.png'),
+    });
+
+    // The tab: every reason with its next step.
+    await page
+      .locator(
+        `a[href$="/catalog/default/component/${service.name}/disaster-recovery"]`,
+      )
+      .first()
+      .click();
+    await page
+      .getByText('Recovery points')
+      .first()
+      .waitFor({ timeout: 30_000 });
+    const tabSteps = page.getByTestId('next-step');
+    await tabSteps.first().waitFor();
+    // The summary lists them all (the drills card repeats the drill findings).
+    expect(await tabSteps.count()).toBeGreaterThanOrEqual(steps.length);
+    expect(await page.getByTestId('never-drilled').count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({
+      path: path.join(screenshotDir, 'dr-tab-next-steps.png'),
+    });
+    await page.close();
+  });
+
+  it('shows an invalid declaration with its evidence and opens the template with its valid values', async () => {
+    const { items } = await app.judgedOverview('&verdict=invalid&sort=name');
+    const examples = exampleServiceNames();
+    const invalid =
+      items.find(
+        (i: any) => examples.has(i.name) && i.evidenceVerdict !== undefined,
+      ) ?? items.find((i: any) => examples.has(i.name) && i.tier);
+    expect(invalid).toBeDefined();
+    const { page, record } = await openService(invalid.name);
+    await page
+      .getByRole('list', { name: 'Declaration problems' })
+      .waitFor({ timeout: 30_000 });
+    for (const problem of record.problems) {
+      await page.getByText(problem.message).first().waitFor();
+    }
+    if (record.status) {
+      await page.getByTestId('evidence-verdict').first().waitFor();
+      await page
+        .getByRole('list', { name: 'Evidence reasons' })
+        .first()
+        .waitFor();
+    }
+    const fix = page.locator('a', { hasText: 'Fix with the template' }).first();
+    const href = (await fix.getAttribute('href'))!;
+    const formData = JSON.parse(
+      new URL(href, app.frontendUrl).searchParams.get('formData')!,
+    );
+    expect(formData.entityRef).toBe(`component:default/${invalid.name}`);
+    const bad = new Set(record.problems.map((p: any) => p.annotation));
+    const annotations = (
+      await app.getJson(
+        `/api/catalog/entities/by-name/component/default/${invalid.name}`,
+      )
+    ).metadata.annotations;
+    // The valid values are filled in; the ones with problems are not.
+    for (const [key, param] of [
+      ['disaster-recovery/tier', 'tier'],
+      ['disaster-recovery/strategy', 'strategy'],
+      ['disaster-recovery/primary-cluster', 'primaryCluster'],
+      ['disaster-recovery/recovery-cluster', 'recoveryCluster'],
+    ]) {
+      expect(formData[param]).toBe(
+        bad.has(key) ? undefined : annotations[key] ?? undefined,
+      );
+    }
+    expect(await axeViolations(page)).toEqual([]);
+    await page.screenshot({
+      path: path.join(screenshotDir, 'dr-card-invalid.png'),
+    });
+    await fix.click();
+    await page.waitForURL(/declare-dr-tier/);
+    await page
+      .getByText('Declare DR tier')
+      .first()
+      .waitFor({ timeout: 60_000 });
+    // The template page itself is the scaffolder's (its tabs and landmarks are Backstage's): not
+    // checked with axe here.
     await page.close();
   });
 });

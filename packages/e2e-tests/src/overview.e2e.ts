@@ -6,14 +6,30 @@ import {
   VERDICT_LABELS,
   launchBrowser,
   openSignedIn,
+  repoRoot,
   screenshotDir,
 } from './app';
 
 // The DR overview page against the backend's /overview: the tiles count what the backend counts,
 // a verdict filter shows the backend's rows for it and lands in the URL, and the CSV export holds
-// every matching service.
+// every matching service. At 1440 × 900 the first screen leads with the services that need
+// attention, every tile links to the table filtered to what it counts, a search that matches
+// nothing says so, the "If a cluster failed now" view answers for prod-eu on the example data,
+// no table overflows at 1280 or 1440 px, and axe-core finds no violation.
 
 jest.setTimeout(300_000);
+
+/** The totals of "if prod-eu failed now" on the example data (examples/services.yaml). */
+const EXPECTED_PROD_EU_TOTALS = {
+  services: 16,
+  mostCriticalTier: 3,
+  mostCriticalTierName: 'tier-0',
+  overRpo: 9,
+  neverRestored: 5,
+  cannotComeBack: 6,
+};
+const EXPECTED_PROD_EU_SUMMARY =
+  '16 services, 3 tier-0: 9 would lose more than their RPO, 5 have never been restored, 6 cannot come back.';
 
 let app: TestApp;
 let browser: Browser;
@@ -65,7 +81,7 @@ describe('the DR overview page in the running app', () => {
       const n = all.counts.verdict[verdict] ?? 0;
       sum += n;
       await tiles
-        .getByRole('button', { name: `${label}: ${n}` })
+        .getByRole('link', { name: new RegExp(`^${label}\\s*${n}$`) })
         .waitFor({ timeout: 30_000 });
     }
     expect(sum).toBe(all.totalCount);
@@ -153,5 +169,210 @@ describe('the DR overview page in the running app', () => {
       breached.items.map((i: any) => i.firstReason ?? ''),
     );
     await page.close();
+  });
+
+  it('leads with what needs attention at 1440 × 900, every tile a link to what it counts', async () => {
+    const attention = await app.judgedOverview(
+      '&verdict=breached&verdict=at-risk&sort=attention',
+    );
+    const page = await openSignedIn(
+      browser,
+      `${app.frontendUrl}/disaster-recovery`,
+    );
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const list = page.getByRole('region', { name: /^Needs attention/ });
+    await list.waitFor({ timeout: 150_000 });
+    // Breached first, then at risk; most critical tier, worst exposure first: as the backend says.
+    const names = await list
+      .getByRole('listitem')
+      .evaluateAll(items =>
+        items.map(i => i.querySelector('a')?.textContent ?? ''),
+      );
+    expect(names).toEqual(attention.items.slice(0, 5).map((i: any) => i.name));
+    expect(attention.items[0].verdict).toBe('breached');
+    await list
+      .getByRole('heading', {
+        name: `Needs attention (${attention.totalCount})`,
+      })
+      .waitFor();
+    // The first service's first reason and its next step, on the first screen.
+    if (attention.items[0].firstNextStep) {
+      await list
+        .getByText(`Next step: ${attention.items[0].firstNextStep}`)
+        .first()
+        .waitFor();
+    }
+    const box = await list.boundingBox();
+    expect(box!.y).toBeLessThan(900);
+    await page.locator('.recharts-bar-rectangle path').first().waitFor();
+    await page.screenshot({
+      path: path.join(screenshotDir, 'overview-first-screen.png'),
+    });
+
+    // Every tile links to the table filtered to what it counts.
+    await page
+      .getByRole('group', { name: 'Breached now' })
+      .getByRole('link')
+      .click();
+    await page.waitForURL(/\?verdict=breached#dr-services$/);
+    const breached = await app.judgedOverview('&verdict=breached');
+    await page
+      .getByText(`Services (${breached.totalCount})`)
+      .waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('group', { name: 'Oldest recovery point, tier-0 and tier-1' })
+      .getByRole('link')
+      .click();
+    await page.waitForURL(/tier=tier-0&tier=tier-1.*sort=achievedRpo%3Adesc/);
+    await page
+      .getByRole('group', { name: 'Clusters and storage' })
+      .getByRole('link')
+      .click();
+    await page.waitForURL(/(cluster=|#dr-clusters)/);
+
+    // A search that matches nothing says so.
+    await page.goto(
+      `${app.frontendUrl}/disaster-recovery?q=no-such-service-xyz`,
+    );
+    await page
+      .getByRole('region', { name: 'Needs attention' })
+      .getByText('No service matches the filters.')
+      .waitFor({ timeout: 60_000 });
+    expect(await page.getByText(/Every judged service meets/).count()).toBe(0);
+    await page.close();
+  });
+
+  it('answers "if prod-eu failed now" on the example data, in its own URL, with its CSV', async () => {
+    const page = await openSignedIn(
+      browser,
+      `${app.frontendUrl}/disaster-recovery?view=cluster-loss&lost=prod-eu`,
+    );
+    await page.setViewportSize({ width: 1440, height: 900 });
+    const summary = page.getByTestId('cluster-loss-summary');
+    await summary.waitFor({ timeout: 150_000 });
+    const api = await app.getJson(
+      '/api/disaster-recovery/overview/cluster-loss?cluster=prod-eu',
+    );
+    // The example data: the declared services on prod-eu (examples/services.yaml).
+    const never = api.groups
+      .flatMap((g: any) => g.services)
+      .filter((x: any) => !x.lastRestore)
+      .map((x: any) => x.name);
+    expect({ ...api.totals, never }).toEqual({
+      ...EXPECTED_PROD_EU_TOTALS,
+      never,
+    });
+    expect(await summary.textContent()).toBe(api.summary);
+    expect(api.summary).toBe(EXPECTED_PROD_EU_SUMMARY);
+    // Grouped by owner; worst exposure first within each group.
+    const table = page.getByRole('table', {
+      name: 'Services on prod-eu, by owner, worst exposure first',
+    });
+    const rows = table.getByTestId('cluster-loss-row');
+    expect(await rows.count()).toBe(api.totals.services);
+    const shown = await rows.evaluateAll(rs =>
+      rs.map(r => r.getAttribute('data-service')),
+    );
+    expect(shown).toEqual(
+      api.groups.flatMap((g: any) => g.services.map((s: any) => s.name)),
+    );
+    await page.screenshot({
+      path: path.join(screenshotDir, 'overview-cluster-loss.png'),
+      fullPage: true,
+    });
+
+    // The CSV export follows the view.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page
+        .getByRole('button', { name: `Export CSV (${api.totals.services})` })
+        .click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(
+      /^disaster-recovery-cluster-loss-prod-eu-\d{4}-\d\d-\d\d\.csv$/,
+    );
+    const lines = fs
+      .readFileSync((await download.path())!, 'utf8')
+      .trimEnd()
+      .split('\r\n');
+    expect(csvFields(lines[0]).slice(0, 3)).toEqual([
+      'owner',
+      'entity_ref',
+      'name',
+    ]);
+    expect(lines.slice(1).map(l => csvFields(l)[2])).toEqual(shown);
+    await page.close();
+  });
+
+  it('cuts no table at 1280 or 1440 px and has no axe-core violation', async () => {
+    const axe = fs.readFileSync(
+      path.join(repoRoot, 'node_modules/axe-core/axe.min.js'),
+      'utf8',
+    );
+    for (const url of [
+      `${app.frontendUrl}/disaster-recovery`,
+      `${app.frontendUrl}/disaster-recovery?view=cluster-loss&lost=prod-eu`,
+    ]) {
+      const page = await openSignedIn(browser, url);
+      for (const width of [1280, 1440]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page
+          .getByRole('region', { name: /^Needs attention/ })
+          .or(page.getByTestId('cluster-loss-summary'))
+          .first()
+          .waitFor({ timeout: 150_000 });
+        await page.locator('table').first().waitFor({ timeout: 60_000 });
+        const overflow = await page.evaluate(() => {
+          const cut: string[] = [];
+          if (document.documentElement.scrollWidth > window.innerWidth) {
+            cut.push(`page: ${document.documentElement.scrollWidth}px`);
+          }
+          // The clusters panel (#dr-clusters) is checked by its own tests.
+          const tables = Array.from(document.querySelectorAll('table')).filter(
+            t => !t.closest('#dr-clusters'),
+          );
+          for (const table of tables) {
+            let el: HTMLElement | null = table.parentElement;
+            while (el && el !== document.body) {
+              if (el.scrollWidth > el.clientWidth + 1) {
+                const style = getComputedStyle(el);
+                if (style.overflowX !== 'visible') {
+                  const headers = Array.from(table.querySelectorAll('th'))
+                    .slice(0, 3)
+                    .map(th => th.textContent)
+                    .join('|');
+                  cut.push(
+                    `${headers}: ${el.scrollWidth}px in ${el.clientWidth}px`,
+                  );
+                  break;
+                }
+              }
+              el = el.parentElement;
+            }
+          }
+          return cut;
+        });
+        expect({ url, width, overflow }).toEqual({ url, width, overflow: [] });
+      }
+      await page.addScriptTag({ content: axe });
+      const violations = await page.evaluate(async () => {
+        const result = await (window as any).axe.run(
+          // The app's sidebar (its items are the app's, not these pages') is left out.
+          { exclude: [['nav[aria-label="sidebar nav"]']] },
+          {
+            resultTypes: ['violations'],
+          },
+        );
+        return result.violations.map(
+          (v: any) =>
+            `${v.id}: ${v.help} (${v.nodes
+              .slice(0, 3)
+              .map((n: any) => n.target.join(' '))
+              .join('; ')})`,
+        );
+      });
+      expect({ url, violations }).toEqual({ url, violations: [] });
+      await page.close();
+    }
   });
 });
