@@ -18,7 +18,11 @@ import Router from 'express-promise-router';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import request from 'supertest';
-import plugin, { drModuleVeleroProvider, drModuleWorkloadsProvider } from '..';
+import {
+  disasterRecoveryPlugin as plugin,
+  drModuleVeleroProvider,
+  drModuleWorkloadsProvider,
+} from '..';
 import { DrStatusStore } from '../database/DrStatusStore';
 import { readableEntityRefs } from './access';
 import { addClusterRoutes } from './clusterRoutes';

@@ -49,8 +49,10 @@ export const REFRESH_TASK_ID = 'disaster-recovery-refresh';
  *   (1 to 90, default 30, today included), oldest first: per day, the readable services counted by
  *   their last verdict of that day.
  * - `GET /clusters`: `{ items: DrClusterOverview[] }`: per cluster its health (reachable,
- *   providers, read errors) and the BackupStorageLocations on it that services use, with their
- *   phase and how many services use each.
+ *   providers, `state` ok / degraded / unreachable with `failingResources`, read errors by kind;
+ *   their messages only with `disaster-recovery.clusters.details`) and the
+ *   BackupStorageLocations on it used by services the caller may read, with their phase and how
+ *   many of those services use each (see `addClusterRoutes`).
  * - `POST /refresh`: asks for a refresh now (permission `disaster-recovery.status.refresh`);
  *   202 `{ accepted: true, state: 'started' }`, or, while a refresh runs,
  *   202 `{ accepted: true, state: 'running', startedAt }` (RFC 3339, the running refresh's start)
@@ -111,7 +113,10 @@ export async function createRouter(options: {
     runState,
     tiers: options.policies.names(),
   });
-  addClusterRoutes(router, { store });
+  addClusterRoutes(router, {
+    store,
+    access: { httpAuth, permissions, readableRefs },
+  });
   addClusterLossRoutes(router, { store, readableRefs, runState });
 
   router.post('/refresh', async (req, res) => {

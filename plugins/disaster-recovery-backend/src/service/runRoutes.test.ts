@@ -12,7 +12,7 @@ import {
   DrRunStepName,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import request from 'supertest';
-import plugin from '..';
+import { disasterRecoveryPlugin as plugin } from '..';
 import { drRunStepsServiceRef } from '../runs/runStepsServiceRef';
 import {
   FakeKube,
