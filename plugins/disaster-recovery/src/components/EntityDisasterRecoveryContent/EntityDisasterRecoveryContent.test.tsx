@@ -154,8 +154,9 @@ describe('EntityDisasterRecoveryContent', () => {
       worst.getByText('ReplicationSource payments/wal-rs on dr-us'),
     ).toBeInTheDocument();
     expect(wal).toHaveTextContent('(3 hours ago)');
-    expect(worst.getByText('3h / 1h target')).toHaveClass(
-      'MuiTypography-colorError',
+    expect(worst.getByText('3h / 1h target')).toHaveAttribute(
+      'data-tone',
+      'error',
     );
     expect(
       worst.getByText("Worst PVC: sets the service's achieved RPO"),
@@ -224,12 +225,13 @@ describe('EntityDisasterRecoveryContent', () => {
     const cacheRow = rowOf(coverage, 'payments/cache-payments-api-0');
     const cache = within(cacheRow);
     const none = cache.getByText('none');
-    expect(none).toHaveClass('MuiTypography-colorError');
+    expect(none).toHaveAttribute('data-tone', 'error');
     expect(
       within(none.parentElement as HTMLElement).getByTestId('status-error'),
     ).toBeInTheDocument();
-    expect(cache.getByText('none / 1h target')).toHaveClass(
-      'MuiTypography-colorError',
+    expect(cache.getByText('none / 1h target')).toHaveAttribute(
+      'data-tone',
+      'error',
     );
     // Without a counted point it is the worst: the service has no achieved RPO.
     expect(
@@ -243,7 +245,7 @@ describe('EntityDisasterRecoveryContent', () => {
       uncovered.getByText(
         'Not covered: no Schedule, ReplicationSource or replica backs it up',
       ),
-    ).toHaveClass('MuiTypography-colorError');
+    ).toHaveAttribute('data-tone', 'error');
     expect(uncovered.getByText('none')).toBeInTheDocument();
     expect(uncovered.getByText(/Worst PVC/)).toBeInTheDocument();
     expect(uncovered.getByText('—')).toBeInTheDocument();
@@ -460,8 +462,9 @@ describe('EntityDisasterRecoveryContent', () => {
     expect(nightly.queryByText(/last successful/)).toBeNull();
 
     const broken = within(rowOf(schedules, 'broken'));
-    expect(broken.getByText('FailedValidation')).toHaveClass(
-      'MuiTypography-colorError',
+    expect(broken.getByText('FailedValidation')).toHaveAttribute(
+      'data-tone',
+      'error',
     );
     expect(broken.getByText('cannot read the expression')).toBeInTheDocument();
     expect(broken.queryByText('Enabled')).toBeNull();

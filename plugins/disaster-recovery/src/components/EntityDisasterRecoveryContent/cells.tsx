@@ -28,6 +28,7 @@ export function ErrorText(props: { children: ReactNode }) {
         component="span"
         variant="inherit"
         style={{ color: theme.palette.error.dark }}
+        data-tone="error"
       >
         {props.children}
       </Typography>
