@@ -8,7 +8,6 @@ import {
   exampleServiceNames,
   launchBrowser,
   openSignedIn,
-  repoRoot,
   screenshotDir,
 } from './app';
 
@@ -17,7 +16,7 @@ async function axeViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => Boolean((window as any).axe)))) {
     await page.addScriptTag({
       content: fs.readFileSync(
-        path.join(repoRoot, 'node_modules/axe-core/axe.min.js'),
+        require.resolve('axe-core/axe.min.js'),
         'utf8',
       ),
     });
