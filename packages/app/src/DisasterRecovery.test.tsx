@@ -9,6 +9,7 @@ import {
   disasterRecoveryApiRef,
 } from '@backstage-dr/plugin-disaster-recovery';
 import disasterRecoveryPlugin from '@backstage-dr/plugin-disaster-recovery/alpha';
+import notificationsPlugin from '@backstage/plugin-notifications/alpha';
 import { screen, within } from '@testing-library/react';
 import { navModule } from './modules/nav';
 
@@ -195,7 +196,13 @@ describe('disaster recovery in the app', () => {
       getOverviewHistory: jest.fn(async () => ({ days: [] })),
     };
     renderTestApp({
-      features: [catalogPlugin, disasterRecoveryPlugin, navModule],
+      // The sidebar's notifications item needs the notifications plugin's API.
+      features: [
+        catalogPlugin,
+        disasterRecoveryPlugin,
+        notificationsPlugin,
+        navModule,
+      ],
       initialRouteEntries: ['/disaster-recovery?verdict=breached'],
       apis: [[disasterRecoveryApiRef, drApi]],
     });
@@ -206,9 +213,10 @@ describe('disaster recovery in the app', () => {
         WAIT,
       ),
     ).toBeInTheDocument();
+    // The attention list says so first (the table and the charts say it too).
     expect(
-      await screen.findByText('No service matches the filters.', {}, WAIT),
-    ).toBeInTheDocument();
+      await screen.findByTestId('attention-empty', {}, WAIT),
+    ).toHaveTextContent('No service matches the filters.');
     expect(drApi.getOverview).toHaveBeenCalledWith(
       expect.objectContaining({ verdict: ['breached'] }),
     );
