@@ -66,7 +66,14 @@ it('shows a notification for a breached example service, linking to its DR tab',
     breached.firstReason.slice(0, 40),
   );
 
-  const page = await openSignedIn(browser, `${app.frontendUrl}/notifications`);
+  // The page lists 5 a page, newest first: other browser tests' changes can push this one past
+  // the first page, so open it as its link does (`?id=` shows and highlights it).
+  const page = await openSignedIn(
+    browser,
+    `${app.frontendUrl}/notifications?id=${encodeURIComponent(
+      notification.id,
+    )}`,
+  );
   try {
     const row = page.getByText(`${name} is breached`, { exact: true }).first();
     await row.waitFor({ timeout: 60_000 });
