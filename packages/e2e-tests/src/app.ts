@@ -170,6 +170,21 @@ export class TestApp {
     }
   }
 
+  /** POST JSON to a backend path as the guest user. */
+  async postJson(apiPath: string, body: unknown): Promise<void> {
+    const res = await fetch(`${this.backendUrl}${apiPath}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await this.guestToken()}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) {
+      throw new Error(`POST ${apiPath}: ${res.status} ${await res.text()}`);
+    }
+  }
+
   /** GET a backend path as the guest user and return the parsed JSON. */
   async getJson(apiPath: string): Promise<any> {
     const res = await fetch(`${this.backendUrl}${apiPath}`, {
