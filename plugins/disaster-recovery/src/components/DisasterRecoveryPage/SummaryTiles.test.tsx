@@ -117,6 +117,23 @@ describe('SummaryTiles', () => {
     );
   });
 
+  it('never says every service meets its targets while some could not be judged', async () => {
+    const overview = exampleOverview();
+    overview.counts.verdict = { compliant: 2, unknown: 3 };
+    overview.totalCount = 5;
+    await renderInTestApp(
+      <SummaryTiles
+        overview={overview}
+        selectedVerdicts={[]}
+        linkTo={linkTo}
+      />,
+    );
+    expect(tile('Breached now')).toHaveTextContent(
+      'None breached among the services judged, but 3 services could not be judged',
+    );
+    expect(tile('Breached now')).not.toHaveTextContent('Every judged service');
+  });
+
   it('says when no breach, no critical service and no cluster health', async () => {
     const overview = exampleOverview();
     overview.counts.verdict = { compliant: 2 };

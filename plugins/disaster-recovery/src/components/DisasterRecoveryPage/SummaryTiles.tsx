@@ -146,6 +146,8 @@ function SummaryTilesComponent(props: {
   const classes = useStyles();
   const { counts, totalCount, criticalRecoveryPoints: critical } = overview;
   const breached = counts.verdict.breached ?? 0;
+  // Services whose evidence could not be read are not safe because none is breached.
+  const unknown = counts.verdict.unknown ?? 0;
   const order = overview.facets?.tier ?? [];
   const rank = (tier: string) =>
     order.includes(tier) ? order.indexOf(tier) : order.length;
@@ -173,6 +175,10 @@ function SummaryTilesComponent(props: {
     breachedText = filtered
       ? 'No service matches the filters.'
       : 'No service judged yet.';
+  } else if (breached === 0 && unknown > 0) {
+    breachedText = `None breached among the services judged, but ${unknown} ${
+      unknown === 1 ? 'service' : 'services'
+    } could not be judged: their evidence could not be read.`;
   } else if (breached === 0) {
     breachedText = filtered
       ? `None of the ${totalCount} services that match the filters is breached.`
