@@ -17,7 +17,8 @@ import Router from 'express-promise-router';
 import request from 'supertest';
 import { DrStatusStore } from '../database/DrStatusStore';
 import { readableEntityRefs } from './access';
-import { addClusterLossRoutes, neutraliseCsvText } from './clusterLossRoutes';
+import { addClusterLossRoutes } from './clusterLossRoutes';
+import { neutraliseCsvText } from './csv';
 
 // GET /overview/cluster-loss through HTTP: the route on an express app with the real status
 // store (SQLite in memory), the real access check with a mocked catalog and permission decision,

@@ -8,8 +8,9 @@ import {
   DrServiceRecord,
   formatDuration,
 } from '@backstage-dr/plugin-disaster-recovery-common';
-import { stringify } from 'csv-stringify/sync';
 import express from 'express';
+import { clusterState } from './clusterRoutes';
+import { toCsv } from './csv';
 import { z } from 'zod';
 import { DrStatusStore } from '../database/DrStatusStore';
 import { parse } from './validation';
@@ -19,12 +20,10 @@ const clusterLossQuery = z.object({
   format: z.enum(['json', 'csv'], { error: 'use json or csv' }).default('json'),
 });
 
-function clusterState(
+function clusterStateOf(
   health: DrClusterHealth | undefined,
 ): DrClusterLossClusterState {
-  if (!health) return 'unknown';
-  if (!health.reachable) return 'unreachable';
-  return health.errors.length > 0 ? 'degraded' : 'ok';
+  return health ? clusterState(health).state : 'unknown';
 }
 
 const seconds = (from: string, now: number) =>
@@ -79,7 +78,7 @@ function lossOf(
     role === 'active' ? record.primaryClusters?.[0] : record.recoveryCluster;
   const recoveryCluster = target !== lost ? target : undefined;
   const recoveryClusterState = recoveryCluster
-    ? clusterState(health.get(recoveryCluster))
+    ? clusterStateOf(health.get(recoveryCluster))
     : undefined;
   const counted = status?.recoveryPoints.filter(p => p.counted && p.time) ?? [];
   const newest = counted[0];
@@ -266,31 +265,6 @@ const CSV_COLUMNS: Array<[string, (s: DrClusterLossService) => unknown]> = [
 ];
 
 /**
- * A text a spreadsheet would run as a formula or split (`=`, `+`, `-`, `@`, tab, carriage return,
- * `,` or `;` first) gets a leading single quote.
- */
-export function neutraliseCsvText(text: string): string {
-  return /^[=+\-@\t\r,;]/.test(text) ? `'${text}` : text;
-}
-
-function toCsv(services: DrClusterLossService[]): string {
-  return stringify(
-    services.map(s => CSV_COLUMNS.map(([, read]) => read(s) ?? '')),
-    {
-      header: true,
-      columns: CSV_COLUMNS.map(([name]) => name),
-      quoted: true,
-      quoted_empty: true,
-      record_delimiter: 'windows',
-      cast: {
-        string: neutraliseCsvText,
-        boolean: value => (value ? 'true' : 'false'),
-      },
-    },
-  );
-}
-
-/**
  * Adds `GET /overview/cluster-loss?cluster=<name>&format=json|csv`: if `cluster` failed now, every
  * service the caller may read whose primary cluster it is (or, after a failover, whose active
  * cluster it is), with the data it would lose (seconds since the newest recovery point of its
@@ -381,7 +355,12 @@ export function addClusterLossRoutes(
       res
         .type('text/csv')
         .attachment(`disaster-recovery-cluster-loss-${cluster}.csv`)
-        .send(toCsv(groups.flatMap(g => g.services)));
+        .send(
+          toCsv(
+            CSV_COLUMNS,
+            groups.flatMap(g => g.services),
+          ),
+        );
       return;
     }
     const totals: DrClusterLossResponse['totals'] = {
@@ -394,7 +373,7 @@ export function addClusterLossRoutes(
     };
     const body: DrClusterLossResponse = {
       cluster,
-      clusterState: clusterState(health.get(cluster)),
+      clusterState: clusterStateOf(health.get(cluster)),
       totals,
       summary: summaryOf(cluster, totals),
       groups,

@@ -1,4 +1,5 @@
 import express from 'express';
+import { toCsv } from './csv';
 import {
   DR_STRATEGIES,
   DR_VERDICTS,
@@ -8,7 +9,6 @@ import {
   DrOverviewResponse,
   DrServiceRecord,
 } from '@backstage-dr/plugin-disaster-recovery-common';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { DrStatusStore } from '../database/DrStatusStore';
 import { checkOneOf, list, normalizeOwnerRefs, parse } from './validation';
@@ -121,34 +121,6 @@ const CSV_COLUMNS: Array<[string, (r: DrServiceRecord) => unknown]> = [
   ['clusters', r => r.clusters.join(' ')],
   ['updated_at', r => r.updatedAt],
 ];
-
-/**
- * The first characters that make a spreadsheet read a cell as a formula (`=`, `+`, `-`, `@`, tab,
- * carriage return) or start a new cell in one that splits on `,` or `;`. OWASP's CSV-injection
- * guidance: such a text is prefixed with a single quote, so it is shown as text.
- */
-const FORMULA_START = /^[=+\-@\t\r,;]/;
-
-/**
- * The overview's CSV export (RFC 4180, written by `csv-stringify`): a header row, then one row a
- * record; every field in double quotes (empty ones too), CRLF line ends; a text starting like a
- * formula or a separator (see {@link FORMULA_START}) gets a leading `'`.
- */
-function toCsv(records: readonly DrServiceRecord[]): string {
-  return stringify(
-    records.map(r => CSV_COLUMNS.map(([, read]) => read(r))),
-    {
-      header: true,
-      columns: CSV_COLUMNS.map(([name]) => name),
-      quoted: true,
-      quoted_empty: true,
-      record_delimiter: 'windows',
-      cast: {
-        string: text => (FORMULA_START.test(text) ? `'${text}` : text),
-      },
-    },
-  );
-}
 
 function count<K extends string>(
   records: DrServiceRecord[],
@@ -336,7 +308,7 @@ export function addOverviewRoutes(
       res
         .type('text/csv')
         .attachment('disaster-recovery-overview.csv')
-        .send(toCsv(filtered));
+        .send(toCsv(CSV_COLUMNS, filtered));
       return;
     }
     const body: DrOverviewResponse = {
