@@ -20,8 +20,8 @@ Serves simulated Kubernetes clusters for local development and tests (never prod
 
 /**
  * Reads a simulator config file:
- * `{ host?, crdDir?, controllers?, clusters: [{ name, port, token?, fixtures?, controllers? }] }`.
- * Relative `fixtures` and `crdDir` paths are resolved from the config file's folder.
+ * `{ host?, crdDir?, servedResources?, controllers?, clusters: [{ name, port, token?, fixtures?, controllers? }] }`.
+ * Relative `fixtures`, `crdDir` and `servedResources` paths are resolved from the config file's folder.
  */
 export function readConfig(file: string): SimulatorOptions {
   const base = path.dirname(path.resolve(file));
@@ -80,6 +80,12 @@ export function readConfig(file: string): SimulatorOptions {
     clusters,
     ...(typeof config.crdDir === 'string' && {
       crdDir: path.resolve(base, config.crdDir),
+    }),
+    ...(config.servedResources !== undefined && {
+      servedResources:
+        typeof config.servedResources === 'string'
+          ? path.resolve(base, config.servedResources)
+          : fail('servedResources must be a file path'),
     }),
     ...(typeof config.host === 'string' && { host: config.host }),
     ...(config.controllers !== undefined && {

@@ -15,16 +15,18 @@ import {
 import { loadCrdDirectory, VOLSYNC_RESOURCES } from './crds';
 import { Faults } from './faults';
 import { readFixtureDirectory } from './fixtures';
-import { DEFAULT_CRD_DIR } from './paths';
+import { DEFAULT_CRD_DIR, DEFAULT_SERVED_RESOURCES } from './paths';
 import { BUILTIN_RESOURCES, ResourceRegistry } from './resources';
 import { createClusterApp } from './server';
+import { loadServedResourcesFile } from './servedResources';
 
 export type { Faults } from './faults';
 export { FAULT_STATUSES, RESTORE_FAILURES } from './faults';
 export type { ControllerOptions } from './controllers';
 export { DEFAULT_CONTROLLER_OPTIONS } from './controllers';
 export { formatTimestamp, resolveTimeTokens } from './timestamps';
-export { DEFAULT_CRD_DIR } from './paths';
+export { DEFAULT_CRD_DIR, DEFAULT_SERVED_RESOURCES } from './paths';
+export type { ServedResourceDeclaration } from './servedResources';
 
 /** One simulated cluster to start. */
 export interface ClusterOptions {
@@ -47,6 +49,12 @@ export interface SimulatorOptions {
   clusters: ClusterOptions[];
   /** Folder of CustomResourceDefinition YAML files to serve; default `DEFAULT_CRD_DIR`. */
   crdDir?: string;
+  /**
+   * A YAML file listing resource types to serve without a CRD (kinds of aggregated API servers,
+   * e.g. Kasten K10's): items `{ group, version, kind, plural, namespaced }`, stored without a
+   * schema; default `DEFAULT_SERVED_RESOURCES` (`served-resources.yaml` of this package).
+   */
+  servedResources?: string;
   /**
    * The start of the simulator's clock (creation timestamps), which then runs with real time;
    * default: the real time at start. Fixture times written as tokens (`{{now-15m}}`) are relative
@@ -163,7 +171,8 @@ function handleOf(
 
 /**
  * Starts one HTTP server per cluster, each serving the Kubernetes REST API (discovery, the
- * built-in kinds Backstage reads, every served CRD version in `crdDir`, and VolSync) from its
+ * built-in kinds Backstage reads, every served CRD version in `crdDir`, VolSync, and the types
+ * of `servedResources`) from its
  * own objects. Fixture and `objects` errors reject the promise, naming the file, the object
  * and the field; nothing is left listening then. Each cluster's controllers act on the changes
  * made through its API (see `SimulatorOptions.controllers`).
@@ -180,6 +189,9 @@ export async function startSimulator(
     ...BUILTIN_RESOURCES,
     ...loadCrdDirectory(options.crdDir ?? DEFAULT_CRD_DIR),
     ...VOLSYNC_RESOURCES,
+    ...loadServedResourcesFile(
+      options.servedResources ?? DEFAULT_SERVED_RESOURCES,
+    ),
   ]);
   const now = options.now ?? new Date();
   const startedAt = Date.now();

@@ -16,3 +16,12 @@ export const DEFAULT_CRD_DIR = path.resolve(REPO_ROOT, '../shared/crds');
 
 /** The config file the CLI reads without `--config`: `packages/kube-simulator/simulator.yaml`. */
 export const DEFAULT_CONFIG = path.join(PACKAGE_DIR, 'simulator.yaml');
+
+/**
+ * The resource types served without a CRD when none are given (`servedResources`):
+ * `packages/kube-simulator/served-resources.yaml`.
+ */
+export const DEFAULT_SERVED_RESOURCES = path.join(
+  PACKAGE_DIR,
+  'served-resources.yaml',
+);
