@@ -1,4 +1,4 @@
-import { DrVerdict } from './evaluation';
+import { DrStatus, DrVerdict } from './evaluation';
 
 // The shapes of `GET /overview/cluster-loss`: what would be lost, and what could come back, if
 // one cluster failed now.
@@ -75,7 +75,7 @@ export interface DrClusterLossService {
    * recovery cluster. Null when it has never been restored.
    */
   lastRestore: {
-    kind: 'Restore' | 'run';
+    kind: NonNullable<DrStatus['lastDrill']>['kind'];
     name: string;
     cluster?: string;
     /** RFC 3339: when it completed. */

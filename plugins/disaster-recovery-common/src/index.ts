@@ -14,6 +14,7 @@ export * from './duration';
 export * from './evaluation';
 export * from './events';
 export * from './permissions';
+export * from './providers';
 export * from './runs';
 export * from './strategies';
 export * from './tiers';

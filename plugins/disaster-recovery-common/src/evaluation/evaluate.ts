@@ -1,31 +1,16 @@
 import { DrPartialDeclaration } from '../declaration';
 import { formatDuration } from '../duration';
-import { candidateBackups, candidateSchedules } from './backupIndex';
+import { DR_BUILT_IN_PROVIDERS } from '../providers';
+import { KubeObject, Workload } from './kubernetes';
+import { locateService, serviceObjectsOf } from './locate';
+import { isoSeconds, objectRef, parseTime } from './objects';
 import {
-  parseGoDuration,
-  parseVeleroCron,
-  scheduleMaxIntervalSeconds,
-  scheduleRunTimes,
-} from './cadence';
-import {
-  KubeObject,
-  PostgresCluster,
-  ReplicationSource,
-  VeleroBackup,
-  VeleroBackupStorageLocation,
-  VeleroRestore,
-  VeleroSchedule,
-  Workload,
-  isPostgresReplica,
-  veleroBackupTime,
-} from './kubernetes';
-import {
-  DrServiceObject,
-  locateService,
-  malformedReasons,
-  serviceObjectsOf,
-} from './locate';
-import { sanitizeEvidence, SanitizedEvidence } from './sanitize';
+  DrProviderContext,
+  DrProviderEvidence,
+  DrProviderPvc,
+  DrStatusProvider,
+} from './provider';
+import { SanitizedEvidence } from './sanitize';
 import {
   ClusterEvidence,
   DrEvaluationOptions,
@@ -36,15 +21,8 @@ import {
   DrServiceTarget,
   DrStatus,
 } from './types';
-import {
-  DrPodMount,
-  DrVolumeData,
-  VeleroScope,
-  backupVolumeData,
-  locationInsideCluster,
-  scopeTakesIn,
-  veleroScope,
-} from './velero';
+
+export { backupTakesInService } from '../providers/velero';
 
 /**
  * The declaration `evaluateDrStatus` judges against: a valid {@link DrDeclaration}, or the
@@ -68,19 +46,12 @@ export interface DrEvaluationInput {
   /** Drill, failover and failback runs of the service, if any. */
   runs?: DrRunRecord[];
   options?: DrEvaluationOptions;
+  /**
+   * The status providers that judge the evidence; default {@link DR_BUILT_IN_PROVIDERS}. The
+   * built-in ones run first in their fixed order, then the others by id.
+   */
+  providers?: readonly DrStatusProvider[];
 }
-
-const SCHEDULE_NAME_LABEL = 'velero.io/schedule-name';
-/** Missed runs are counted up to this many. */
-const MAX_COUNTED_RUNS = 1000;
-const FAILED_BACKUP_PHASES = [
-  'Failed',
-  'PartiallyFailed',
-  'FailedValidation',
-  'WaitingForPluginOperationsPartiallyFailed',
-  'FinalizingPartiallyFailed',
-];
-const FINISHED_BACKUP_PHASES = ['Completed', ...FAILED_BACKUP_PHASES];
 
 // Breaches drawn from the absence of evidence: no proof while the resources that would hold that
 // evidence could not be read on a cluster in scope (rule 8).
@@ -95,159 +66,34 @@ const FROM_ABSENCE = new Set([
   'strategy-not-in-place',
 ]);
 
-function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** Epoch milliseconds of an RFC 3339 time; undefined when absent or unreadable. */
-function parseTime(value: unknown): number | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
-function plural(n: number, word: string) {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-function conditionOf(
-  obj: {
-    status?: {
-      conditions?: Array<{
-        type: string;
-        status: string;
-        reason?: string;
-        message?: string;
-      }> | null;
-    } | null;
-  },
-  type: string,
-) {
-  return obj.status?.conditions?.find(c => c.type === type);
-}
-
-function ref(kind: string, obj: KubeObject, cluster: string) {
-  return `${kind} ${
-    obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''
-  }${obj.metadata.name} on ${cluster}`;
-}
-
-function objectRef(kind: string, obj: KubeObject, cluster: string) {
-  return {
-    cluster,
-    kind,
-    namespace: obj.metadata.namespace,
-    name: obj.metadata.name,
-  };
-}
-
-const pvcKey = (pvc: KubeObject) =>
-  `${pvc.metadata.namespace ?? ''}/${pvc.metadata.name}`;
-
-/** Names of a list's objects, and its Completed backups per schedule, built once per list. */
-const backupNameSets = new WeakMap<readonly VeleroBackup[], Set<string>>();
-function backupNames(list: readonly VeleroBackup[] | undefined): Set<string> {
-  if (!list) return new Set();
-  let names = backupNameSets.get(list);
-  if (!names) {
-    names = new Set(list.map(b => b.metadata.name));
-    backupNameSets.set(list, names);
-  }
-  return names;
-}
-const scheduleNameSets = new WeakMap<readonly VeleroSchedule[], Set<string>>();
-function scheduleNames(
-  list: readonly VeleroSchedule[] | undefined,
-): Set<string> {
-  if (!list) return new Set();
-  let names = scheduleNameSets.get(list);
-  if (!names) {
-    names = new Set(list.map(s => s.metadata.name));
-    scheduleNameSets.set(list, names);
-  }
-  return names;
-}
-
-/** A list's Restores by `spec.backupName` and by schedule name, built once per list. */
-const restoreIndexes = new WeakMap<
-  readonly VeleroRestore[],
-  {
-    byBackup: Map<string, VeleroRestore[]>;
-    bySchedule: Map<string, VeleroRestore[]>;
-  }
+const BUILT_IN_ORDER = new Map(DR_BUILT_IN_PROVIDERS.map((p, i) => [p.id, i]));
+const orderedLists = new WeakMap<
+  readonly DrStatusProvider[],
+  DrStatusProvider[]
 >();
-function restoreIndex(list: readonly VeleroRestore[]) {
-  let index = restoreIndexes.get(list);
-  if (!index) {
-    index = { byBackup: new Map(), bySchedule: new Map() };
-    const add = (
-      map: Map<string, VeleroRestore[]>,
-      key: unknown,
-      r: VeleroRestore,
-    ) => {
-      if (typeof key !== 'string' || key === '') return;
-      const l = map.get(key);
-      if (l) l.push(r);
-      else map.set(key, [r]);
-    };
-    for (const r of list) {
-      add(index.byBackup, r.spec?.backupName, r);
-      add(
-        index.bySchedule,
-        r.spec?.scheduleName ?? r.metadata.labels?.[SCHEDULE_NAME_LABEL],
-        r,
-      );
-    }
-    restoreIndexes.set(list, index);
+/** The providers with `evaluate`, built-in ones first in their order, then the others by id. */
+function orderProviders(
+  providers: readonly DrStatusProvider[],
+): DrStatusProvider[] {
+  let ordered = orderedLists.get(providers);
+  if (!ordered) {
+    const rank = (p: DrStatusProvider) =>
+      BUILT_IN_ORDER.get(p.id) ?? Number.MAX_SAFE_INTEGER;
+    ordered = providers
+      .filter(p => typeof p.evaluate === 'function')
+      .map((p, i) => ({ p, i }))
+      .sort(
+        (a, b) =>
+          rank(a.p) - rank(b.p) ||
+          (rank(a.p) === Number.MAX_SAFE_INTEGER
+            ? a.p.id.localeCompare(b.p.id)
+            : 0) ||
+          a.i - b.i,
+      )
+      .map(({ p }) => p);
+    orderedLists.set(providers, ordered);
   }
-  return index;
-}
-
-const bySchedule = new WeakMap<
-  readonly VeleroBackup[],
-  Map<string, VeleroBackup[]>
->();
-function backupsOfSchedule(
-  list: readonly VeleroBackup[] | undefined,
-  schedule: string,
-): VeleroBackup[] {
-  if (!list) return [];
-  let map = bySchedule.get(list);
-  if (!map) {
-    map = new Map();
-    for (const b of list) {
-      const s = b.metadata.labels?.[SCHEDULE_NAME_LABEL];
-      if (!s) continue;
-      const l = map.get(s);
-      if (l) l.push(b);
-      else map.set(s, [b]);
-    }
-    bySchedule.set(list, map);
-  }
-  return map.get(schedule) ?? [];
-}
-
-/**
- * Whether a Velero Backup takes in at least one of a service's objects (namespace, resource and
- * label filters of `spec`, as Velero applies them), as {@link evaluateDrStatus} decides it. A
- * backup without `spec` takes in nothing.
- *
- * @public
- */
-export function backupTakesInService(
-  backup: VeleroBackup,
-  objects: DrServiceObject[],
-  podTemplates: readonly KubeObject[] = [],
-): boolean {
-  if (!backup.spec) return false;
-  const scope = veleroScope(
-    backup.spec,
-    backup.status?.wildcardNamespaces?.wildcardResult,
-  );
-  return (
-    objects.some(({ obj, resource }) => scopeTakesIn(scope, obj, resource)) ||
-    podTemplates.some(t => scopeTakesIn(scope, t, 'pods'))
-  );
+  return ordered;
 }
 
 /** Per PVC of the service on its primary cluster: what protects it and its newest point. */
@@ -255,14 +101,15 @@ interface PvcState {
   cluster: string;
   pvc: KubeObject;
   key: string;
-  mounts: DrPodMount[];
   coveredBy: DrPvcCoverage['coveredBy'];
   newest?: { ms: number; point: DrPvcCoverage['newestPoint'] & object };
   cadences: Array<{ seconds: number; by: string }>;
-  /** Schedules that take its data but keep it on the cluster. */
-  localBy: string[];
+  /** Mechanisms that take its data but keep it on the cluster. */
+  localBy: Array<{ kind: string; name: string }>;
   /** Whether some mechanism carries its data off the cluster. */
   offCluster: boolean;
+  /** Whether some mechanism replicates it to another cluster. */
+  replicated: boolean;
 }
 
 /**
@@ -292,8 +139,14 @@ interface PvcState {
  * - A cluster in scope that cannot be read, or a malformed object of the service, makes the
  *   verdict `unknown` unless the evidence read proves a breach.
  *
+ * What each system's objects mean is the work of its status provider (`input.providers`, see
+ * {@link DrStatusProvider}); this function locates the service, hands it to each provider, and
+ * applies the rules common to all of them (coverage, cadence, achieved RPO, strategy, drills,
+ * unknown) to what they found.
+ *
  * Pure: no I/O, no clock; the same input gives the same output. Never throws for malformed
- * objects: they are reasons naming the object and the field.
+ * objects: they are reasons naming the object and the field. A provider that throws makes the
+ * service `unknown` (reason `provider-failed`) without stopping the others.
  *
  * @public
  */
@@ -359,965 +212,135 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
     );
   }
 
-  // Storage locations, per cluster.
-  const locationOf = (cluster: string, name: string | undefined | null) => {
-    const list = evidenceOf(cluster)?.objects.backupStorageLocations ?? [];
-    return name
-      ? list.find(l => l.metadata.name === name)
-      : list.find(l => l.spec?.default === true);
-  };
-  const usedLocations = new Map<string, VeleroBackupStorageLocation>();
-  const useLocation = (cluster: string, name: string | undefined | null) => {
-    const l = locationOf(cluster, name);
-    if (l) usedLocations.set(`${cluster}\u0000${l.metadata.name}`, l);
-    return l;
-  };
-  const locationSurvives = (l: VeleroBackupStorageLocation) =>
-    !locationInsideCluster(l);
-
-  const recoveryPoints: DrRecoveryPoint[] = [];
-  const clockSkew = new Map<string, string[]>();
-  const inFuture = (ms: number, cluster: string, what: string) => {
-    if (ms - nowMs <= skewMs) return false;
-    const l = clockSkew.get(cluster) ?? [];
-    l.push(`${what} at ${iso(ms)}`);
-    clockSkew.set(cluster, l);
-    return true;
-  };
-
   // ---- The service's PVCs on its primary clusters.
+  const pvcs: DrProviderPvc[] = [];
   const pvcStates: PvcState[] = [];
+  const stateOf = new Map<DrProviderPvc, PvcState>();
   for (const cluster of primaries) {
     for (const pvc of pvcsByCluster.get(cluster) ?? []) {
-      pvcStates.push({
+      const key = `${pvc.metadata.namespace ?? ''}/${pvc.metadata.name}`;
+      const ref: DrProviderPvc = {
         cluster,
         pvc,
-        key: pvcKey(pvc),
-        mounts: location.mounts.get(`${cluster}/${pvcKey(pvc)}`) ?? [],
+        key,
+        mounts: location.mounts.get(`${cluster}/${key}`) ?? [],
+      };
+      const state: PvcState = {
+        cluster,
+        pvc,
+        key,
         coveredBy: [],
         cadences: [],
         localBy: [],
         offCluster: false,
-      });
+        replicated: false,
+      };
+      pvcs.push(ref);
+      pvcStates.push(state);
+      stateOf.set(ref, state);
     }
   }
   const hasPvcs = pvcStates.length > 0;
-  const offerPvcPoint = (
-    state: PvcState,
-    ms: number,
-    point: NonNullable<DrPvcCoverage['newestPoint']>,
-  ) => {
-    if (!state.newest || ms > state.newest.ms) state.newest = { ms, point };
-  };
   let serviceNewest: { ms: number; point: DrRecoveryPoint } | undefined;
-  const offerServicePoint = (ms: number, point: DrRecoveryPoint) => {
-    if (!serviceNewest || ms > serviceNewest.ms) serviceNewest = { ms, point };
+
+  // ---- Each provider judges its own objects; their evidence is combined in a fixed order.
+  const context: DrProviderContext = {
+    declaration,
+    target,
+    now,
+    nowMs,
+    options,
+    location,
+    pvcs,
+    primaries,
+    primaryName,
+    recoveryClusters,
+    isPrimary,
+    evidenceOf,
+    drillClusters: declaration.recoveryCluster ? scope : input.clusters,
+    objectsOf: <T extends KubeObject>(
+      evidence: SanitizedEvidence,
+      resource: string,
+    ) =>
+      (Array.isArray(evidence.objects[resource])
+        ? evidence.objects[resource]
+        : []) as T[],
   };
-
-  // ---- Velero backups: whose they are, whether they count, which PVCs' data they hold.
-  // Objects a backup may take in: the service's objects and its pods (by their templates).
-  const primaryPodTemplates = primaries.flatMap(
-    c => location.podTemplates.get(c) ?? [],
-  );
-  const indexObjects = [
-    ...primaryObjects.map(o => o.obj),
-    ...primaryPodTemplates,
-  ];
-  const takesInService = (scope_: VeleroScope) =>
-    primaryObjects.some(({ obj, resource }) =>
-      scopeTakesIn(scope_, obj, resource),
-    ) || primaryPodTemplates.some(t => scopeTakesIn(scope_, t, 'pods'));
-  const dataOf = (
-    scope_: VeleroScope,
-    spec: NonNullable<VeleroBackup['spec']>,
-    state: PvcState,
-  ): DrVolumeData => backupVolumeData(scope_, spec, state.pvc, state.mounts);
-  const carriesOff = (data: DrVolumeData, survives: boolean) =>
-    survives &&
-    (data === 'fs' ||
-      data === 'moved' ||
-      (data === 'local' && options.localSnapshotsSurviveClusterLoss === true));
-
-  // Names of the primaries' backups and schedules (sets built once per list, shared by services).
-  const primaryBackupSets = primaries.map(c =>
-    backupNames(evidenceOf(c)?.objects.backups),
-  );
-  const primaryScheduleSets = primaries.map(c =>
-    scheduleNames(evidenceOf(c)?.objects.schedules),
-  );
-  const primaryBackupNames = {
-    has: (name: string) => primaryBackupSets.some(set => set.has(name)),
-  };
-  const primaryScheduleNames = {
-    has: (name: string) => primaryScheduleSets.some(set => set.has(name)),
-  };
-
-  interface BackupCopy {
-    backup: VeleroBackup;
-    cluster: string;
-    primary: boolean;
-  }
-  const copiesByName = new Map<string, BackupCopy[]>();
-  const ordered = [...scope].sort(
-    (a, b) => Number(isPrimary(b.cluster)) - Number(isPrimary(a.cluster)),
-  );
-  for (const evidence of ordered) {
-    const primary = isPrimary(evidence.cluster);
-    for (const backup of candidateBackups(
-      evidence.objects.backups ?? [],
-      indexObjects,
-    )) {
-      if (!backup.spec) continue;
-      const scope_ = veleroScope(
-        backup.spec,
-        backup.status?.wildcardNamespaces?.wildcardResult,
-      );
-      if (!takesInService(scope_)) continue;
-      reasons.push(
-        ...malformedReasons(
-          'Backup',
-          backup,
-          evidence.cluster,
-          'risk',
-          'it is judged without that field',
-        ),
-      );
-      if (!primary) {
-        const scheduleName = backup.metadata.labels?.[SCHEDULE_NAME_LABEL];
-        const copy =
-          primaryBackupNames.has(backup.metadata.name) ||
-          (scheduleName !== undefined &&
-            primaryScheduleNames.has(scheduleName));
-        if (!copy) {
-          // Its own Velero's backup: it backs up this cluster, not the primary's data.
-          recoveryPoints.push({
-            ...basePoint(backup, evidence.cluster),
-            reason: `made by Velero on ${evidence.cluster}: it backs up ${evidence.cluster}, not ${primaryName}`,
-          });
-          continue;
-        }
-      } else {
-        // A backup synced into the primary from another cluster's Velero: its schedule is not
-        // the primary's but another cluster's. It holds that cluster's data.
-        const scheduleName = backup.metadata.labels?.[SCHEDULE_NAME_LABEL];
-        const maker =
-          scheduleName !== undefined && !primaryScheduleNames.has(scheduleName)
-            ? scope.find(
-                e =>
-                  !isPrimary(e.cluster) &&
-                  scheduleNames(e.objects.schedules).has(scheduleName),
-              )?.cluster
-            : undefined;
-        if (maker) {
-          recoveryPoints.push({
-            ...basePoint(backup, evidence.cluster),
-            reason: `made by Velero on ${maker} (Schedule ${scheduleName}), synced into ${evidence.cluster}: it backs up ${maker}`,
-          });
-          continue;
-        }
-      }
-      const list = copiesByName.get(backup.metadata.name);
-      const entry = { backup, cluster: evidence.cluster, primary };
-      if (list) list.push(entry);
-      else copiesByName.set(backup.metadata.name, [entry]);
-    }
-  }
-
-  function basePoint(backup: VeleroBackup, cluster: string): DrRecoveryPoint {
-    return {
-      time:
-        typeof backup.status?.startTimestamp === 'string'
-          ? backup.status.startTimestamp
-          : undefined,
-      source: 'velero-backup',
-      kind: 'Backup',
-      name: backup.metadata.name,
-      namespace: backup.metadata.namespace,
-      cluster,
-      usable: false,
-      counted: false,
-      phase: backup.status?.phase ?? 'New',
-      errors: backup.status?.errors ?? undefined,
-      warnings: backup.status?.warnings ?? undefined,
-      expiresAt: backup.status?.expiration ?? undefined,
-      storageLocation: backup.spec?.storageLocation ?? undefined,
-    };
-  }
-
-  /** Judges one copy of a backup: the point, and whether it is usable and survives. */
-  function judgeCopy(copy: BackupCopy): {
-    point: DrRecoveryPoint;
-    ms?: number;
-    survives: boolean;
-    locationDown?: string;
-  } {
-    const { backup, cluster } = copy;
-    const point = basePoint(backup, cluster);
-    const phase = point.phase!;
-    const l = useLocation(cluster, backup.spec?.storageLocation);
-    point.storageLocation = backup.spec?.storageLocation ?? l?.metadata.name;
-    const start = parseTime(backup.status?.startTimestamp);
-    const countable =
-      phase === 'Completed' ||
-      (phase === 'PartiallyFailed' &&
-        options.countPartiallyFailedBackups === true);
-    const expiration = backup.status?.expiration;
-    const expiresMs = parseTime(expiration);
-    if (!countable) {
-      point.reason = FAILED_BACKUP_PHASES.includes(phase)
-        ? `backup ${phase}${
-            backup.status?.failureReason
-              ? `: ${backup.status.failureReason}`
-              : ''
-          }`
-        : `backup is ${phase}, not Completed`;
-    } else if (start === undefined) {
-      point.reason =
-        backup.status?.startTimestamp === undefined
-          ? 'backup has no status.startTimestamp'
-          : `status.startTimestamp ${JSON.stringify(
-              backup.status?.startTimestamp,
-            )} is not a time`;
-      point.time = undefined;
-    } else if (inFuture(start, cluster, `Backup ${backup.metadata.name}`)) {
-      point.reason = `starts ${formatDuration(
-        (start - nowMs) / 1000,
-      )} in the future: clock skew on ${cluster}`;
-    } else if (expiration && expiresMs === undefined) {
-      point.reason = `status.expiration ${JSON.stringify(
-        expiration,
-      )} is not a time`;
-    } else if (expiresMs !== undefined && expiresMs <= nowMs) {
-      point.reason = `backup expired at ${expiration}`;
-    } else if (!l) {
-      point.reason = `BackupStorageLocation ${
-        point.storageLocation ?? '(default)'
-      } not found on ${cluster}`;
-    } else if (l.status?.phase !== 'Available') {
-      point.usable = true;
-      point.reason = `BackupStorageLocation ${
-        l.metadata.name
-      } on ${cluster} is ${l.status?.phase ?? 'not validated'}`;
-      return {
-        point,
-        ms: Math.min(start, nowMs),
-        survives: false,
-        locationDown: l.metadata.name,
-      };
-    } else {
-      point.usable = true;
-      const inside = locationInsideCluster(l);
-      if (inside) {
-        point.reason = `BackupStorageLocation ${l.metadata.name} dies with ${cluster}: ${inside}`;
-        return { point, ms: Math.min(start, nowMs), survives: false };
-      }
-      return { point, ms: Math.min(start, nowMs), survives: true };
-    }
-    return { point, survives: false };
-  }
-
-  const serviceBackups: BackupCopy[] = [];
-  const downLocations = new Map<string, string>();
-  for (const [, copies] of copiesByName) {
-    const judged = copies.map(c => ({ copy: c, ...judgeCopy(c) }));
-    const counting = judged.find(j => j.survives);
-    const shown = counting ?? judged[0];
-    serviceBackups.push(shown.copy);
-    const point = shown.point;
-    if (counting && !counting.copy.primary) {
-      const primaryCopy = judged.find(j => j.copy.primary);
-      if (primaryCopy?.locationDown) {
-        downLocations.set(
-          `${primaryCopy.copy.cluster}/${primaryCopy.locationDown}`,
-          counting.copy.cluster,
-        );
-      }
-    }
-    recoveryPoints.push(point);
-    if (!counting || counting.ms === undefined) continue;
-    point.counted = true;
-    point.reason = undefined;
-    const spec = counting.copy.backup.spec!;
-    const scope_ = veleroScope(
-      spec,
-      counting.copy.backup.status?.wildcardNamespaces?.wildcardResult,
-    );
-    if (hasPvcs) {
-      const carried: string[] = [];
-      for (const state of pvcStates) {
-        if (carriesOff(dataOf(scope_, spec, state), true)) {
-          carried.push(state.key);
-          offerPvcPoint(state, counting.ms, {
-            time: iso(counting.ms),
-            source: 'velero-backup',
-            kind: 'Backup',
-            name: point.name,
-            namespace: point.namespace,
-            cluster: point.cluster,
-          });
-        }
-      }
-      point.pvcs = carried;
-      if (carried.length === 0) {
-        point.counted = false;
-        point.reason =
-          'holds the manifests only: no PVC data leaves the cluster (local snapshots or none)';
-      } else {
-        offerServicePoint(counting.ms, point);
-      }
-    } else {
-      offerServicePoint(counting.ms, point);
-    }
-  }
-  for (const [key, copyCluster] of downLocations) {
-    const [cluster, name] = key.split('/');
-    risk(
-      'primary-location-unavailable',
-      `BackupStorageLocation ${name} on ${cluster} is not Available; the service’s backups count only through their synced copies on ${copyCluster}.`,
-      `Fix BackupStorageLocation ${name} on ${cluster} (velero backup-location get), or new backups will not be stored.`,
-      { cluster, kind: 'BackupStorageLocation', namespace: 'velero', name },
-    );
-  }
-
-  // The newest finished backup failed or partly failed (rule 2).
-  const finished = serviceBackups
-    .filter(b => FINISHED_BACKUP_PHASES.includes(b.backup.status?.phase ?? ''))
-    .sort((a, b) => veleroBackupTime(b.backup) - veleroBackupTime(a.backup));
-  const newestFinished = finished[0];
-  if (newestFinished && newestFinished.backup.status?.phase !== 'Completed') {
-    const b = newestFinished.backup;
-    risk(
-      'newest-backup-failed',
-      `The newest backup, ${ref('Backup', b, newestFinished.cluster)}, is ${
-        b.status?.phase
-      }${b.status?.errors ? ` with ${plural(b.status.errors, 'error')}` : ''}${
-        b.status?.failureReason ? `: ${b.status.failureReason}` : ''
-      }.`,
-      `Read its errors (velero backup describe ${b.metadata.name} --details; velero backup logs ${b.metadata.name}) and fix their cause.`,
-      objectRef('Backup', b, newestFinished.cluster),
-    );
-  }
-
-  // ---- Schedules on the primary: coverage, cadence, missed runs.
+  const recoveryPoints: DrRecoveryPoint[] = [];
   const schedules: DrStatus['schedules'] = [];
-  const manifestCadences: number[] = [];
-  for (const cluster of primaries) {
-    const evidence = evidenceOf(cluster);
-    if (!evidence) continue;
-    for (const s of candidateSchedules(
-      evidence.objects.schedules ?? [],
-      indexObjects,
-    )) {
-      const template = s.spec?.template;
-      if (!template) continue;
-      const scope_ = veleroScope(template);
-      if (!takesInService(scope_)) continue;
-      reasons.push(
-        ...malformedReasons(
-          'Schedule',
-          s,
-          cluster,
-          'risk',
-          'it is judged without that field',
-        ),
-      );
-      judgeSchedule(s, cluster, evidence, scope_);
-    }
-  }
-
-  function judgeSchedule(
-    s: VeleroSchedule,
-    cluster: string,
-    evidence: SanitizedEvidence,
-    scope_: VeleroScope,
-  ) {
-    const template = s.spec!.template!;
-    const name = s.metadata.name;
-    const label = ref('Schedule', s, cluster);
-    const obj = objectRef('Schedule', s, cluster);
-    const phase = s.status?.phase ?? undefined;
-    const paused = s.spec?.paused === true;
-    const rawSchedule = s.spec?.schedule;
-    const cron = parseVeleroCron(rawSchedule);
-    const maxInterval =
-      'error' in cron
-        ? undefined
-        : scheduleMaxIntervalSeconds(rawSchedule!, now);
-    const l = useLocation(cluster, template.storageLocation);
-    const survives = l ? locationSurvives(l) : true;
-    const failedValidation =
-      phase === 'FailedValidation' || Boolean(scope_.invalid);
-    const entry: DrStatus['schedules'][number] = {
-      cluster,
-      name,
-      schedule: typeof rawSchedule === 'string' ? rawSchedule : '',
-      maxIntervalSeconds: maxInterval ?? null,
-      paused,
-      phase,
-      storageLocation: template.storageLocation ?? l?.metadata.name,
-      lastBackup: s.status?.lastBackup ?? undefined,
-      missedRuns: 0,
-      movesData: false,
-    };
-    schedules.push(entry);
-    if (failedValidation) {
-      const errors = [
-        ...(s.status?.validationErrors ?? []),
-        ...(scope_.invalid ? [scope_.invalid] : []),
-      ];
-      risk(
-        'schedule-failed-validation',
-        `${label} ${
-          phase === 'FailedValidation'
-            ? 'is in FailedValidation'
-            : 'would fail Velero’s validation'
-        }${
-          errors.length ? `: ${errors.join('; ')}` : ''
-        }; it never runs and covers nothing.`,
-        `Fix the Schedule's spec (velero schedule describe ${name}) so that Velero accepts it.`,
-        obj,
-      );
-      return;
-    }
-    if ('error' in cron) {
-      risk(
-        'schedule-unreadable',
-        `${label}: spec.schedule ${cron.error}; its cadence cannot be judged.`,
-        'Write spec.schedule as five cron fields, a descriptor (@hourly) or @every <duration>, optionally after CRON_TZ=<zone>.',
-        { ...obj, field: 'spec.schedule' },
-      );
-    }
-    if (paused) {
-      risk(
-        'schedule-paused',
-        `${label} is paused: it takes no new backups.`,
-        `Unpause it (velero schedule unpause ${name}) or cover the service with another schedule.`,
-        obj,
-      );
-    }
-    if (l?.spec?.accessMode === 'ReadOnly') {
-      risk(
-        'schedule-location-readonly',
-        `${label} writes to BackupStorageLocation ${l.metadata.name}, which is ReadOnly: its backups fail.`,
-        `Set accessMode: ReadWrite on ${l.metadata.name} or point the schedule at a writable location.`,
-        obj,
-      );
-    }
-    if (l && !survives) {
-      risk(
-        'storage-location-in-cluster',
-        `${label} writes to BackupStorageLocation ${
-          l.metadata.name
-        }, whose storage dies with ${cluster}: ${locationInsideCluster(l)}.`,
-        `Store backups outside ${cluster} (object storage in another region or provider).`,
-        {
-          cluster,
-          kind: 'BackupStorageLocation',
-          namespace: l.metadata.namespace,
-          name: l.metadata.name,
-        },
-      );
-    }
-    let movesData = false;
-    for (const state of pvcStates) {
-      if (state.cluster !== cluster) continue;
-      const data = dataOf(scope_, template, state);
-      if (data === 'none' || data === 'manifest') continue;
-      const off = carriesOff(data, survives);
-      movesData ||= off;
-      state.coveredBy.push({ kind: 'Schedule', name, paused, offCluster: off });
-      if (off) {
-        state.offCluster = true;
-        if (maxInterval !== undefined) {
-          state.cadences.push({ seconds: maxInterval, by: `Schedule ${name}` });
-        }
-      } else {
-        state.localBy.push(name);
-      }
-    }
-    entry.movesData = movesData;
-    if (!hasPvcs && maxInterval !== undefined && survives) {
-      manifestCadences.push(maxInterval);
-    }
-
-    // Missed runs: the last successful backup is older than the longest interval plus a grace
-    // of 10% or 5 minutes, whichever is longer.
-    const ofSchedule = backupsOfSchedule(evidence.objects.backups, name);
-    const completed = ofSchedule
-      .filter(b => b.status?.phase === 'Completed')
-      .map(b => parseTime(b.status?.startTimestamp))
-      .filter((t): t is number => t !== undefined && t <= nowMs + skewMs);
-    const lastSuccess = completed.length ? Math.max(...completed) : undefined;
-    if (lastSuccess !== undefined)
-      entry.lastSuccessfulBackup = iso(lastSuccess);
-    const since = lastSuccess ?? parseTime(s.metadata.creationTimestamp);
-    const backupsUnread = (evidence.failures ?? []).some(
-      f => !f.resources || f.resources.includes('backups'),
-    );
-    if (
-      paused ||
-      backupsUnread ||
-      'error' in cron ||
-      maxInterval === undefined ||
-      since === undefined
-    ) {
-      return;
-    }
-    const graceMs = Math.max(maxInterval * 100, 300_000);
-    if (nowMs - since <= maxInterval * 1000 + graceMs) return;
-    const missed = scheduleRunTimes(
-      cron,
-      new Date(since),
-      new Date(nowMs - graceMs),
-      MAX_COUNTED_RUNS + 1,
-    );
-    if (missed.length === 0) return;
-    // Counted up to a bound, so a long outage of a frequent schedule costs little.
-    const runs =
-      missed.length > MAX_COUNTED_RUNS
-        ? `more than ${MAX_COUNTED_RUNS} runs`
-        : plural(missed.length, 'run');
-    entry.missedRuns = Math.min(missed.length, MAX_COUNTED_RUNS);
-    entry.missedSince = iso(missed[0]);
-    const lastSeen =
-      lastSuccess !== undefined
-        ? ` (last successful backup ${iso(lastSuccess)})`
-        : ' (no successful backup seen)';
-    // Runs that happened but failed point at their errors, not at Velero being down.
-    const failedSince = ofSchedule
-      .filter(
-        b =>
-          FAILED_BACKUP_PHASES.includes(b.status?.phase ?? '') &&
-          veleroBackupTime(b) > since,
-      )
-      .sort((a, b) => veleroBackupTime(b) - veleroBackupTime(a));
-    if (failedSince.length > 0) {
-      const newest = failedSince[0];
-      risk(
-        'schedule-missed-runs',
-        `${label} has had no successful backup for ${runs} since ${iso(
-          missed[0],
-        )}${lastSeen}: its runs fail (newest: Backup ${newest.metadata.name} ${
-          newest.status?.phase
-        }).`,
-        `Read the failing backup's errors (velero backup describe ${newest.metadata.name} --details) and fix their cause.`,
-        obj,
-      );
-    } else {
-      risk(
-        'schedule-missed-runs',
-        `${label} missed ${runs} since ${iso(missed[0])}${lastSeen}.`,
-        `Velero on ${cluster} may be down: check its pod and logs (kubectl -n velero logs deploy/velero) and velero schedule describe ${name}.`,
-        obj,
-      );
-    }
-  }
-
-  // ---- VolSync: per PVC, the newest successful sync over its sources.
   const replication: DrStatus['replication'] = [];
-  for (const state of pvcStates) {
-    const evidence = evidenceOf(state.cluster);
-    for (const rs of evidence?.objects.replicationSources ?? []) {
-      if (
-        rs.metadata.namespace !== state.pvc.metadata.namespace ||
-        rs.spec?.sourcePVC !== state.pvc.metadata.name
-      ) {
-        continue;
-      }
-      judgeReplicationSource(rs, state);
-    }
-  }
-
-  function judgeReplicationSource(rs: ReplicationSource, state: PvcState) {
-    const { cluster } = state;
-    reasons.push(
-      ...malformedReasons(
-        'ReplicationSource',
-        rs,
-        cluster,
-        'risk',
-        'it is judged without that field',
-      ),
-    );
-    const label = ref('ReplicationSource', rs, cluster);
-    const obj = objectRef('ReplicationSource', rs, cluster);
-    const paused = rs.spec?.paused === true;
-    const trigger = rs.spec?.trigger;
-    const manual =
-      !paused && typeof trigger?.manual === 'string' && !trigger?.schedule;
-    const sync = conditionOf(rs, 'Synchronizing');
-    // VolSync's Synchronizing condition is False between syncs (reason WaitingForSchedule or
-    // WaitingForManual); reason Error means the last attempt failed (volsync api/v1alpha1).
-    const failing = sync?.status === 'False' && sync.reason === 'Error';
-    state.coveredBy.push({
-      kind: 'ReplicationSource',
-      name: rs.metadata.name,
-      paused,
-      offCluster: true,
-    });
-    state.offCluster = true;
-    if (!paused && !manual) {
-      if (trigger?.schedule) {
-        const interval = scheduleMaxIntervalSeconds(trigger.schedule, now);
-        if (interval !== undefined) {
-          state.cadences.push({
-            seconds: interval,
-            by: `ReplicationSource ${rs.metadata.name}`,
-          });
-        } else {
-          risk(
-            'replication-schedule-unreadable',
-            `${label}: spec.trigger.schedule ${JSON.stringify(
-              trigger.schedule,
-            )} is not a cron expression.`,
-            'Write spec.trigger.schedule as a five-field cron expression.',
-            { ...obj, field: 'spec.trigger.schedule' },
-          );
-        }
-      } else {
-        // No trigger: VolSync syncs continuously, one sync after another.
-        state.cadences.push({
-          seconds: 0,
-          by: `ReplicationSource ${rs.metadata.name}`,
-        });
-      }
-    }
-    const end = parseTime(rs.status?.lastSyncTime);
-    const duration = parseGoDuration(rs.status?.lastSyncDuration ?? undefined);
-    let start: number | undefined;
-    if (end !== undefined) {
-      if (duration !== undefined) start = end - duration * 1000;
-      else {
-        const started = parseTime(rs.status?.lastSyncStartTime);
-        start = started !== undefined && started <= end ? started : end;
-      }
-    } else if (rs.status?.lastSyncTime !== undefined) {
-      risk(
-        'malformed-object',
-        `${label}: status.lastSyncTime ${JSON.stringify(
-          rs.status?.lastSyncTime,
-        )} is not a time; its syncs are not counted.`,
-        'Check the VolSync operator: it writes this field.',
-        { ...obj, field: 'status.lastSyncTime' },
-      );
-    }
-    let counted = start !== undefined;
-    if (
-      start !== undefined &&
-      inFuture(start, cluster, `ReplicationSource ${rs.metadata.name}`)
-    ) {
-      counted = false;
-    }
-    if (counted && start !== undefined) {
-      offerPvcPoint(state, Math.min(start, nowMs), {
-        time: iso(Math.min(start, nowMs)),
-        source: 'volsync',
-        kind: 'ReplicationSource',
-        name: rs.metadata.name,
-        namespace: rs.metadata.namespace,
-        cluster: declaration.recoveryCluster ?? cluster,
-      });
-    }
-    const healthy = counted && !paused && !manual && !failing;
-    replication.push({
-      kind: 'ReplicationSource',
-      name: rs.metadata.name,
-      namespace: rs.metadata.namespace,
-      cluster,
-      healthy,
-      lagSeconds:
-        counted && start !== undefined
-          ? Math.max(0, Math.floor((nowMs - start) / 1000))
-          : null,
-      message: [
-        paused ? 'paused' : undefined,
-        manual ? 'manual trigger only' : undefined,
-        failing
-          ? `failing: ${sync?.message ?? 'Synchronizing reason Error'}`
-          : undefined,
-        end === undefined
-          ? 'has not synced yet'
-          : `last sync ${rs.status?.lastSyncTime}${
-              duration !== undefined ? `, took ${formatDuration(duration)}` : ''
-            }`,
-      ]
-        .filter(Boolean)
-        .join('; '),
-    });
-    if (paused) {
-      risk(
-        'replication-paused',
-        `${label} is paused: no further syncs of PVC ${state.key} will come; its last sync still counts.`,
-        `Unpause it (spec.paused: false) or replicate the PVC another way.`,
-        obj,
-      );
-    } else if (manual) {
-      risk(
-        'replication-manual',
-        `${label} syncs only on a manual trigger (spec.trigger.manual): no further syncs of PVC ${state.key} will come by themselves.`,
-        'Give it spec.trigger.schedule within the RPO target.',
-        obj,
-      );
-    }
-    if (failing) {
-      risk(
-        'replication-failing',
-        `${label} is failing: ${
-          sync?.message ?? 'Synchronizing reason Error'
-        }.`,
-        `Read the ReplicationSource's events and its mover job's logs on ${cluster}.`,
-        obj,
-      );
-    }
-  }
-
-  // ---- CloudNativePG replicas and MirrorMaker 2 mirrors outside the primary.
-  const pgPvcs = pvcStates.filter(
-    s => s.pvc.metadata.labels?.['cnpg.io/cluster'],
-  );
-  const otherPvcs = pvcStates.filter(
-    s => !s.pvc.metadata.labels?.['cnpg.io/cluster'],
-  );
+  const manifestCadences: number[] = [];
+  const locations: NonNullable<DrProviderEvidence['storageLocations']> = [];
+  const providerDrills: NonNullable<DrProviderEvidence['drills']> = [];
+  const clockSkew = new Map<string, string[]>();
   let replicaLinks = 0;
-  for (const evidence of scope) {
-    if (isPrimary(evidence.cluster)) continue;
-    for (const pg of serviceObjectsOf(
-      evidence.objects.postgresClusters,
-      target,
-    )) {
-      judgePostgres(pg, evidence);
-    }
-    for (const mm2 of serviceObjectsOf(evidence.objects.mirrorMakers, target)) {
-      replicaLinks += 1;
-      reasons.push(
-        ...malformedReasons(
-          'KafkaMirrorMaker2',
-          mm2,
-          evidence.cluster,
-          'risk',
-          'it is judged without that field',
-        ),
-      );
-      const connectors = mm2.status?.connectors ?? [];
-      const failing = connectors.flatMap(c => [
-        ...(c.connector?.state && c.connector.state !== 'RUNNING'
-          ? [`connector ${c.name} ${c.connector.state}`]
-          : []),
-        ...(c.tasks ?? [])
-          .filter(t => t.state !== 'RUNNING')
-          .map(t => `task ${c.name}/${t.id} ${t.state}`),
-      ]);
-      const healthy =
-        conditionOf(mm2, 'Ready')?.status === 'True' &&
-        failing.length === 0 &&
-        connectors.length > 0;
-      const label = ref('KafkaMirrorMaker2', mm2, evidence.cluster);
-      replication.push({
-        kind: 'KafkaMirrorMaker2',
-        name: mm2.metadata.name,
-        namespace: mm2.metadata.namespace,
-        cluster: evidence.cluster,
-        healthy,
-        lagSeconds: null,
-        message: healthy
-          ? 'all connectors and tasks RUNNING; lag not measured'
-          : failing.join(', ') || 'not Ready',
+  let replicatesToRecovery = false;
+  let restorableOnRecovery = false;
+  let standbyOnRecovery = false;
+  for (const provider of orderProviders(
+    input.providers ?? DR_BUILT_IN_PROVIDERS,
+  )) {
+    let evidence: DrProviderEvidence;
+    try {
+      evidence = provider.evaluate!(context) ?? {};
+    } catch (error) {
+      reasons.push({
+        severity: 'unknown',
+        code: 'provider-failed',
+        message: `The ${
+          provider.title
+        } status provider failed on this service: ${
+          error instanceof Error ? error.message : String(error)
+        }; its evidence is not judged.`,
+        nextStep: `Report it to the maintainers of the ${provider.title} provider (id ${provider.id}) with the service's objects.`,
       });
-      for (const state of otherPvcs) {
-        state.coveredBy.push({
-          kind: 'KafkaMirrorMaker2',
-          name: mm2.metadata.name,
-          paused: false,
-          offCluster: true,
-        });
-        state.offCluster = true;
-        if (healthy)
-          state.cadences.push({
-            seconds: 0,
-            by: `KafkaMirrorMaker2 ${mm2.metadata.name}`,
-          });
+      continue;
+    }
+    if (evidence.reasons) reasons.push(...evidence.reasons);
+    for (const found of evidence.recoveryPoints ?? []) {
+      if (found.point) recoveryPoints.push(found.point);
+      if (found.ms === undefined) continue;
+      for (const { pvc, point } of found.pvcs ?? []) {
+        const state = stateOf.get(pvc);
+        if (state && (!state.newest || found.ms > state.newest.ms)) {
+          state.newest = { ms: found.ms, point };
+        }
       }
-      if (!healthy) {
-        risk(
-          'replication-failing',
-          `Replication to ${evidence.cluster} is failing: ${label} is ${
-            failing.join(', ') || 'not Ready'
-          }.`,
-          `Restart the failed connectors and tasks (the KafkaConnector status, the MirrorMaker 2 pod logs on ${evidence.cluster}).`,
-          objectRef('KafkaMirrorMaker2', mm2, evidence.cluster),
-        );
-      } else {
-        // Strimzi reports no replication lag: the mirror gives no recovery point (never one at `now`).
-        risk(
-          'replication-lag-unknown',
-          `The lag of ${label} is not measured, so it gives no recovery point.`,
-          'Export the MirrorMaker 2 consumer lag (kafka_consumer_records_lag) and alert on it.',
-          objectRef('KafkaMirrorMaker2', mm2, evidence.cluster),
-        );
-      }
-    }
-  }
-
-  /**
-   * The PVCs (labelled `cnpg.io/cluster`) of the primary Cluster a replica follows: the one named
-   * by its `spec.replica.primary` or by its own name (a replica usually keeps the primary's name);
-   * else, when the service's PVCs belong to one CloudNativePG Cluster only, that one's. A replica
-   * never stands for the volumes of another Cluster of the service.
-   */
-  function replicatedPvcs(pg: PostgresCluster): PvcState[] {
-    const names = new Set(
-      [pg.spec?.replica?.primary, pg.metadata.name].filter(
-        (n): n is string => typeof n === 'string' && n !== '',
-      ),
-    );
-    const named = pgPvcs.filter(s =>
-      names.has(s.pvc.metadata.labels!['cnpg.io/cluster']),
-    );
-    if (named.length > 0) return named;
-    const clusters = new Set(
-      pgPvcs.map(s => s.pvc.metadata.labels!['cnpg.io/cluster']),
-    );
-    return clusters.size === 1 ? pgPvcs : [];
-  }
-
-  function judgePostgres(pg: PostgresCluster, evidence: SanitizedEvidence) {
-    const { cluster } = evidence;
-    reasons.push(
-      ...malformedReasons(
-        'Cluster',
-        pg,
-        cluster,
-        'risk',
-        'it is judged without that field',
-      ),
-    );
-    const label = ref('Cluster', pg, cluster);
-    const obj = objectRef('Cluster', pg, cluster);
-    if (!isPostgresReplica(pg)) {
-      risk(
-        'postgres-not-replica',
-        `${label} is not a replica cluster (spec.replica${
-          typeof pg.spec?.replica?.enabled === 'boolean'
-            ? '.enabled is false'
-            : '.primary names it'
-        }): it does not follow ${primaryName} and gives no recovery point.`,
-        `If it was promoted, fail back or make it a replica again (spec.replica.primary: the primary's name); never run two primaries.`,
-        obj,
-      );
-      return;
-    }
-    replicaLinks += 1;
-    const followed = replicatedPvcs(pg);
-    const key = `${pg.metadata.namespace}/${pg.metadata.name}`;
-    const rawLag = evidence.postgresReplicationLagSeconds?.[key];
-    const lag =
-      typeof rawLag === 'number' && Number.isFinite(rawLag) && rawLag >= 0
-        ? rawLag
-        : undefined;
-    const healthy = conditionOf(pg, 'Ready')?.status === 'True';
-    replication.push({
-      kind: 'Cluster',
-      name: pg.metadata.name,
-      namespace: pg.metadata.namespace,
-      cluster,
-      healthy: healthy && lag !== undefined,
-      lagSeconds: lag ?? null,
-      message: `${pg.status?.phase ?? 'unknown phase'}${
-        lag === undefined
-          ? '; lag not measured'
-          : `; ${formatDuration(lag)} behind`
-      }`,
-    });
-    for (const state of followed) {
-      state.coveredBy.push({
-        kind: 'Cluster',
-        name: pg.metadata.name,
-        paused: false,
-        offCluster: true,
-      });
-      state.offCluster = true;
-      if (healthy)
-        state.cadences.push({ seconds: 0, by: `Cluster ${pg.metadata.name}` });
-    }
-    if (!healthy) {
-      risk(
-        'replication-failing',
-        `Replication to ${cluster} is failing: ${label} is not Ready (${
-          pg.status?.phase ?? 'no phase'
-        }).`,
-        `Read the Cluster's status and the designated primary's logs on ${cluster} (kubectl cnpg status ${pg.metadata.name}).`,
-        obj,
-      );
-      return;
-    }
-    if (lag === undefined) {
-      risk(
-        'replication-lag-unknown',
-        `The lag of ${label} was not measured: it gives no recovery point, so the RPO it gives is unknown.`,
-        `Let the backend read cnpg_pg_replication_lag from the replica's designated primary (${
-          pg.status?.currentPrimary ?? 'status.currentPrimary'
-        }, metrics port) through the API server's pod proxy.`,
-        obj,
-      );
-      return;
-    }
-    const ms = nowMs - lag * 1000;
-    const point: DrRecoveryPoint = {
-      time: iso(ms),
-      source: 'cnpg-replica',
-      kind: 'Cluster',
-      name: pg.metadata.name,
-      namespace: pg.metadata.namespace,
-      cluster,
-      usable: true,
-      counted: true,
-      phase: 'Replicating',
-    };
-    recoveryPoints.push(point);
-    if (hasPvcs) {
-      for (const state of followed) {
-        offerPvcPoint(state, ms, {
-          time: point.time!,
-          source: 'cnpg-replica',
-          kind: 'Cluster',
-          name: pg.metadata.name,
-          namespace: pg.metadata.namespace,
-          cluster,
-        });
-      }
-    } else {
-      offerServicePoint(ms, point);
-    }
-  }
-
-  // ---- Local CSI snapshots of the service's PVCs: shown, never counted.
-  for (const state of pvcStates) {
-    const evidence = evidenceOf(state.cluster);
-    for (const snapshot of evidence?.objects.volumeSnapshots ?? []) {
       if (
-        snapshot.metadata.namespace !== state.pvc.metadata.namespace ||
-        snapshot.spec?.source?.persistentVolumeClaimName !==
-          state.pvc.metadata.name
+        found.service &&
+        found.point &&
+        (!serviceNewest || found.ms > serviceNewest.ms)
       ) {
-        continue;
+        serviceNewest = { ms: found.ms, point: found.point };
       }
-      const ready = snapshot.status?.readyToUse === true;
-      recoveryPoints.push({
-        time: snapshot.status?.creationTime ?? undefined,
-        source: 'volume-snapshot',
-        kind: 'VolumeSnapshot',
-        name: snapshot.metadata.name,
-        namespace: snapshot.metadata.namespace,
-        cluster: state.cluster,
-        usable: ready,
-        counted: false,
-        phase: ready ? 'ReadyToUse' : 'NotReady',
-        reason: ready
-          ? `local to ${state.cluster}: good against corruption, lost with the cluster`
-          : snapshot.status?.error?.message ?? 'not ready to use',
-        pvcs: [state.key],
-      });
     }
+    for (const { pvc, by, cadence, replicates } of evidence.coverage ?? []) {
+      const state = stateOf.get(pvc);
+      if (!state) continue;
+      state.coveredBy.push(by);
+      if (replicates) state.replicated = true;
+      if (by.offCluster) {
+        state.offCluster = true;
+        if (cadence) state.cadences.push(cadence);
+      } else {
+        state.localBy.push({ kind: by.kind, name: by.name });
+      }
+    }
+    if (evidence.schedules) schedules.push(...evidence.schedules);
+    if (evidence.manifestCadenceSeconds)
+      manifestCadences.push(...evidence.manifestCadenceSeconds);
+    if (evidence.replication) replication.push(...evidence.replication);
+    replicaLinks += evidence.replicaLinks ?? 0;
+    if (evidence.storageLocations) locations.push(...evidence.storageLocations);
+    if (evidence.drills) providerDrills.push(...evidence.drills);
+    for (const { cluster, what } of evidence.futurePoints ?? []) {
+      const l = clockSkew.get(cluster) ?? [];
+      l.push(what);
+      clockSkew.set(cluster, l);
+    }
+    replicatesToRecovery ||= evidence.strategy?.replicatesToRecovery === true;
+    restorableOnRecovery ||= evidence.strategy?.restorableOnRecovery === true;
+    standbyOnRecovery ||= evidence.strategy?.standbyOnRecovery === true;
   }
 
   for (const [cluster, what] of clockSkew) {
@@ -1332,38 +355,15 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
     );
   }
 
-  // Storage locations used by the service.
+  // Storage locations used by the service, by cluster and name.
   const storageLocations: DrStatus['storageLocations'] = [];
-  for (const [key, l] of [...usedLocations.entries()].sort((a, b) =>
-    a[0].localeCompare(b[0]),
+  const locationKey = (l: { cluster: string; name: string }) =>
+    `${l.cluster}\u0000${l.name}`;
+  for (const { reason, ...l } of [...locations].sort((a, b) =>
+    locationKey(a).localeCompare(locationKey(b)),
   )) {
-    const cluster = key.split('\u0000')[0];
-    const phase = l.status?.phase ?? 'Unknown';
-    storageLocations.push({
-      cluster,
-      name: l.metadata.name,
-      phase,
-      message: l.status?.message ?? undefined,
-      lastValidationTime: l.status?.lastValidationTime ?? undefined,
-    });
-    if (
-      phase !== 'Available' &&
-      !downLocations.has(`${cluster}/${l.metadata.name}`)
-    ) {
-      risk(
-        'storage-location-unavailable',
-        `BackupStorageLocation ${l.metadata.name} on ${cluster} is ${phase}${
-          l.status?.message ? `: ${l.status.message}` : ''
-        }.`,
-        `Fix its credentials, bucket or network (velero backup-location get ${l.metadata.name}); its backups do not count meanwhile.`,
-        {
-          cluster,
-          kind: 'BackupStorageLocation',
-          namespace: l.metadata.namespace,
-          name: l.metadata.name,
-        },
-      );
-    }
+    storageLocations.push(l);
+    if (reason) reasons.push(reason);
   }
 
   // ---- Coverage and achieved RPO per PVC (rules 1, 4, 5 with the per-PVC refinement).
@@ -1404,11 +404,13 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
         `${label} is backed up only by snapshots that stay on ${
           state.cluster
         } (${state.localBy
-          .map(n => `Schedule ${n}`)
+          .map(l => `${l.kind} ${l.name}`)
           .join(', ')}): its data would be lost with the cluster.`,
-        `Set snapshotMoveData: true (CSI data movement) or defaultVolumesToFsBackup: true in ${
-          state.localBy[0] ?? 'the schedule'
-        }'s template.`,
+        state.localBy.every(l => l.kind === 'Schedule')
+          ? `Set snapshotMoveData: true (CSI data movement) or defaultVolumesToFsBackup: true in ${
+              state.localBy[0]?.name ?? 'the schedule'
+            }'s template.`
+          : `Copy its data off ${state.cluster}: make ${state.localBy[0].kind} ${state.localBy[0].name} export to storage outside the cluster, or add a mechanism that does.`,
         obj,
       );
     }
@@ -1542,40 +544,20 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
       primaries.some(c => (location.postgresClusters.get(c) ?? []).length > 0);
     const replicated =
       !hasData ||
-      pvcStates.some(s => s.coveredBy.some(c => c.kind !== 'Schedule')) ||
+      pvcStates.some(s => s.replicated) ||
       replicaLinks > 0 ||
+      replicatesToRecovery;
+    const workloadsThere =
+      standbyOnRecovery ||
       recovery.some(
         e =>
-          serviceObjectsOf(e.objects.replicationDestinations, target).length >
-          0,
+          serviceObjectsOf(e.objects.statefulSets, target).length > 0 ||
+          serviceObjectsOf(e.objects.deployments, target).length > 0,
       );
-    const workloadsThere = recovery.some(
-      e =>
-        serviceObjectsOf(e.objects.statefulSets, target).length > 0 ||
-        serviceObjectsOf(e.objects.deployments, target).length > 0 ||
-        serviceObjectsOf(e.objects.postgresClusters, target).length > 0,
-    );
     if (strategy === 'pilot-light') {
-      // Backups restorable there: copies of the service's backups synced into the recovery
-      // cluster, or a location of the recovery cluster on the bucket and prefix the primary's
-      // schedules and backups write to.
-      const primaryBuckets = [...usedLocations.entries()]
-        .filter(([key]) => isPrimary(key.split('\u0000')[0]))
-        .map(([, l]) => l.spec?.objectStorage)
-        .filter(o => o?.bucket);
-      const restorable =
-        [...copiesByName.values()].some(copies =>
-          copies.some(c => !c.primary),
-        ) ||
-        recovery.some(e =>
-          (e.objects.backupStorageLocations ?? []).some(r =>
-            primaryBuckets.some(
-              o =>
-                r.spec?.objectStorage?.bucket === o!.bucket &&
-                (r.spec?.objectStorage?.prefix ?? '') === (o!.prefix ?? ''),
-            ),
-          ),
-        );
+      // Backups restorable there (a provider says so: synced copies, a location on the
+      // primary's bucket), or replication.
+      const restorable = restorableOnRecovery;
       if (!replicated && !restorable) {
         breach(
           'strategy-not-in-place',
@@ -1621,38 +603,8 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
     }
   }
 
-  // ---- Drills (rule 7).
-  const serviceBackupNames = new Set(
-    serviceBackups.map(b => b.backup.metadata.name),
-  );
-  for (const p of recoveryPoints)
-    if (p.kind === 'Backup' && p.counted) serviceBackupNames.add(p.name);
-  const coveringSchedules = new Set(schedules.map(s => s.name));
-  const servicePrimaryObjects = primaryObjects;
-  const restoresService = (restore: VeleroRestore) => {
-    const spec = restore.spec ?? {};
-    const backupName = spec.backupName ?? '';
-    const scheduleName =
-      spec.scheduleName ?? restore.metadata.labels?.[SCHEDULE_NAME_LABEL];
-    const ofService =
-      serviceBackupNames.has(backupName) ||
-      (scheduleName !== undefined &&
-        scheduleName !== null &&
-        coveringSchedules.has(scheduleName));
-    if (!ofService) return false;
-    // The restore's own filters must take in the service (namespaceMapping only renames).
-    const scope_ = veleroScope(spec);
-    return servicePrimaryObjects.some(({ obj, resource }) =>
-      scopeTakesIn(scope_, obj, resource),
-    );
-  };
-  const lastDrill = findLastDrill(
-    input,
-    restoresService,
-    { backups: serviceBackupNames, schedules: coveringSchedules },
-    declaration.recoveryCluster ? scope : input.clusters,
-    isPrimary,
-  );
+  // ---- Drills (rule 7): completed runs of this plugin, and the providers' restores.
+  const lastDrill = findLastDrill(input.runs ?? [], providerDrills);
   if (!lastDrill) {
     if (!drillsUncertain) {
       risk(
@@ -1737,7 +689,7 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
   return {
     verdict,
     reasons: sorted,
-    evaluatedAt: iso(nowMs),
+    evaluatedAt: isoSeconds(nowMs),
     achievedRpoSeconds,
     recoveryPoints,
     coverage,
@@ -1752,15 +704,17 @@ export function evaluateDrStatus(input: DrEvaluationInput): DrStatus {
   };
 }
 
+/**
+ * The newest drill: completed drill and failover runs of this plugin that were verified
+ * (measured RTO = `verifiedAt − startedAt`), and the restores the providers found; newest
+ * `completedAt` first, runs before restores on a tie.
+ */
 function findLastDrill(
-  input: DrEvaluationInput,
-  restoresService: (restore: VeleroRestore) => boolean,
-  names: { backups: Set<string>; schedules: Set<string> },
-  clusters: ClusterEvidence[],
-  isPrimary: (cluster: string) => boolean,
+  runs: readonly DrRunRecord[],
+  providerDrills: ReadonlyArray<NonNullable<DrStatus['lastDrill']>>,
 ): DrStatus['lastDrill'] {
   const candidates: NonNullable<DrStatus['lastDrill']>[] = [];
-  for (const run of input.runs ?? []) {
+  for (const run of runs) {
     if (
       run.status !== 'completed' ||
       run.type === 'failback' ||
@@ -1780,42 +734,7 @@ function findLastDrill(
       measuredRtoSeconds: Math.floor((verified - started) / 1000),
     });
   }
-  for (const raw of clusters) {
-    if (isPrimary(raw.cluster)) continue;
-    // Only the restores of the service's backups and schedules, through the list's index.
-    const index = restoreIndex(sanitizeEvidence(raw).objects.restores ?? []);
-    const restores = new Set<VeleroRestore>();
-    for (const name of names.backups) {
-      for (const r of index.byBackup.get(name) ?? []) restores.add(r);
-    }
-    for (const name of names.schedules) {
-      for (const r of index.bySchedule.get(name) ?? []) restores.add(r);
-    }
-    for (const restore of restores) {
-      const { startTimestamp, completionTimestamp, phase } =
-        restore.status ?? {};
-      if (phase !== 'Completed') continue;
-      const started = parseTime(startTimestamp);
-      const completed = parseTime(completionTimestamp);
-      if (
-        started === undefined ||
-        completed === undefined ||
-        completed < started
-      )
-        continue;
-      if (completed > input.now.getTime() + 300_000) continue;
-      if (!restoresService(restore)) continue;
-      candidates.push({
-        kind: 'Restore',
-        name: restore.metadata.name,
-        cluster: raw.cluster,
-        type: 'restore',
-        startedAt: startTimestamp!,
-        completedAt: completionTimestamp!,
-        measuredRtoSeconds: Math.floor((completed - started) / 1000),
-      });
-    }
-  }
+  candidates.push(...providerDrills);
   candidates.sort(
     (a, b) => Date.parse(b.completedAt) - Date.parse(a.completedAt),
   );

@@ -9,3 +9,5 @@ export * from './retention';
 export * from './locate';
 export * from './sanitize';
 export * from './velero';
+export * from './provider';
+export * from './objects';

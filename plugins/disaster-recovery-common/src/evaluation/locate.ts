@@ -19,6 +19,7 @@ import {
   DrServiceTarget,
   DrStatus,
 } from './types';
+import { DR_RESOURCE_TYPES } from './resources';
 import { DrPodMount } from './velero';
 
 const KUBERNETES_ID_LABEL = 'backstage.io/kubernetes-id';
@@ -37,10 +38,30 @@ const EVIDENCE_RESOURCES: ClusterResource[] = [
   'deployments',
 ];
 
-// The resources whose failure to read hides recovery points, coverage or the service's objects.
-const POINT_RESOURCES: ClusterResource[] = EVIDENCE_RESOURCES.filter(
-  r => r !== 'restores',
-);
+// Built-in resources whose failure hides no evidence (local snapshots, replication targets).
+const NOT_EVIDENCE = new Set<ClusterResource>([
+  'volumeSnapshots',
+  'replicationDestinations',
+]);
+
+/**
+ * Whether a failure to read a resource hides evidence of a service: the built-in evidence
+ * resources, and every resource type another status provider adds (its objects may hold
+ * recovery points or coverage, so a failure to read them must not pass for their absence).
+ */
+const isEvidence = (r: ClusterResource) =>
+  EVIDENCE_RESOURCES.includes(r) ||
+  (!NOT_EVIDENCE.has(r) && !DR_RESOURCE_TYPES.some(t => t.resource === r));
+
+// Whether a failure hides recovery points, coverage or the service's objects (not only drills).
+const isPointResource = (r: ClusterResource) =>
+  r !== 'restores' && isEvidence(r);
+
+/** Resource types in a fixed order: the built-in ones as listed, then the others by name. */
+const inFixedOrder = (types: ClusterResource[]) => [
+  ...EVIDENCE_RESOURCES.filter(r => types.includes(r)),
+  ...[...new Set(types.filter(r => !EVIDENCE_RESOURCES.includes(r)))].sort(),
+];
 
 /**
  * One of a service's objects with its resource type (plural, e.g. `persistentvolumeclaims`), as
@@ -252,21 +273,18 @@ export function locateService(
     const byReason = new Map<string, ClusterResource[]>();
     let whole: string | undefined;
     for (const failure of evidence.failures ?? []) {
-      const affects = (resources: ClusterResource[]) =>
-        !failure.resources ||
-        failure.resources.some(r => resources.includes(r));
-      if (affects(EVIDENCE_RESOURCES)) {
+      const affects = (test: (r: ClusterResource) => boolean) =>
+        !failure.resources || failure.resources.some(test);
+      if (affects(isEvidence)) {
         if (!failure.resources) whole ??= failure.reason;
         else {
           const types = byReason.get(failure.reason) ?? [];
-          types.push(
-            ...failure.resources.filter(r => EVIDENCE_RESOURCES.includes(r)),
-          );
+          types.push(...failure.resources.filter(isEvidence));
           byReason.set(failure.reason, types);
         }
       }
-      pointsUncertain ||= affects(POINT_RESOURCES);
-      drillsUncertain ||= affects(['restores']);
+      pointsUncertain ||= affects(isPointResource);
+      drillsUncertain ||= affects(r => r === 'restores');
     }
     if (whole !== undefined) {
       unreadable.push({ cluster: evidence.cluster, reason: whole });
@@ -277,10 +295,7 @@ export function locateService(
         cluster: evidence.cluster,
         reason: [...byReason.entries()]
           .map(
-            ([reason, types]) =>
-              `${EVIDENCE_RESOURCES.filter(r => types.includes(r)).join(
-                ', ',
-              )}: ${reason}`,
+            ([reason, types]) => `${inFixedOrder(types).join(', ')}: ${reason}`,
           )
           .join('; '),
       });

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { KubeObject } from './kubernetes';
-import { ClusterEvidence, ClusterObjects, ClusterResource } from './types';
+import {
+  BuiltInClusterResource,
+  ClusterEvidence,
+  ClusterObjects,
+  ClusterResource,
+} from './types';
 
 /*
  * Objects come from clusters and dumps that anyone can write: every field the evaluation reads is
@@ -90,7 +95,7 @@ const podTemplate = z
   })
   .nullish();
 
-const SCHEMAS: Record<ClusterResource, z.ZodType> = {
+const SCHEMAS: Record<BuiltInClusterResource, z.ZodType> = {
   backups: z.object({
     metadata,
     spec: backupSpec,
@@ -300,6 +305,16 @@ export interface DrMalformedItem {
   message: string;
 }
 
+/**
+ * Objects of the resource types other status providers add are checked for their metadata only
+ * (`metadata.name` a string, labels a map of strings, ...): the provider checks the fields it
+ * reads.
+ */
+const PROVIDER_OBJECT_SCHEMA = z.object({ metadata });
+
+const isBuiltIn = (resource: string): resource is BuiltInClusterResource =>
+  Object.prototype.hasOwnProperty.call(SCHEMAS, resource);
+
 const problemsOf = new WeakMap<object, DrObjectProblem[]>();
 const sanitizedLists = new WeakMap<
   readonly unknown[],
@@ -373,7 +388,9 @@ function sanitizeItem(
   resource: ClusterResource,
   raw: unknown,
 ): { item?: KubeObject; problems: DrObjectProblem[]; fatal?: string } {
-  const schema = SCHEMAS[resource];
+  const schema = isBuiltIn(resource)
+    ? SCHEMAS[resource]
+    : PROVIDER_OBJECT_SCHEMA;
   let current: any = raw;
   const problems: DrObjectProblem[] = [];
   let justRemoved: string | undefined;
@@ -521,7 +538,12 @@ export function sanitizeEvidence(evidence: ClusterEvidence): SanitizedEvidence {
   const objects: ClusterObjects = {};
   const malformed: DrMalformedItem[] = [];
   const raw = (evidence.objects ?? {}) as Record<string, unknown>;
-  for (const resource of Object.keys(SCHEMAS) as ClusterResource[]) {
+  // The built-in resources first, then those of other status providers (checked for metadata).
+  const resources: ClusterResource[] = Object.keys(SCHEMAS);
+  for (const resource of Object.keys(raw)) {
+    if (!isBuiltIn(resource)) resources.push(resource);
+  }
+  for (const resource of resources) {
     const list = raw[resource];
     if (list === undefined) continue;
     if (!Array.isArray(list)) {

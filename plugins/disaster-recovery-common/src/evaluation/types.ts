@@ -32,14 +32,35 @@ export interface ClusterObjects {
   persistentVolumeClaims?: PersistentVolumeClaim[];
   statefulSets?: Workload[];
   deployments?: Workload[];
+  /** Objects of resource types that status providers add (`DrStatusProvider.resourceTypes`). */
+  [resource: string]: unknown;
 }
 
 /**
- * One resource of {@link ClusterObjects}.
+ * The resource types the built-in status providers read: keys of {@link ClusterObjects}.
  *
  * @public
  */
-export type ClusterResource = keyof ClusterObjects;
+export type BuiltInClusterResource =
+  | 'backups'
+  | 'schedules'
+  | 'restores'
+  | 'backupStorageLocations'
+  | 'volumeSnapshots'
+  | 'replicationSources'
+  | 'replicationDestinations'
+  | 'postgresClusters'
+  | 'mirrorMakers'
+  | 'persistentVolumeClaims'
+  | 'statefulSets'
+  | 'deployments';
+
+/**
+ * One resource of {@link ClusterObjects}: a built-in one, or one a status provider adds.
+ *
+ * @public
+ */
+export type ClusterResource = BuiltInClusterResource | (string & {});
 
 /**
  * What was read from one cluster for the evaluation.
@@ -182,12 +203,14 @@ export interface DrObjectRef {
 export interface DrRecoveryPoint {
   /** RFC 3339; undefined when the source does not tell (a failed backup that never started). */
   time?: string;
+  /** The built-in sources, or a status provider's own (its id, or `<id>-<what>`). */
   source:
     | 'velero-backup'
     | 'volume-snapshot'
     | 'volsync'
     | 'cnpg-replica'
-    | 'mirrormaker2';
+    | 'mirrormaker2'
+    | (string & {});
   /** The Kubernetes kind and name it comes from. */
   kind: string;
   name: string;
@@ -226,7 +249,13 @@ export interface DrPvcCoverage {
   pvc: string;
   /** The Schedules, ReplicationSources and replica links that back up or replicate its data. */
   coveredBy: Array<{
-    kind: 'Schedule' | 'ReplicationSource' | 'Cluster' | 'KafkaMirrorMaker2';
+    /** The built-in kinds, or the kind a status provider reads. */
+    kind:
+      | 'Schedule'
+      | 'ReplicationSource'
+      | 'Cluster'
+      | 'KafkaMirrorMaker2'
+      | (string & {});
     name: string;
     paused: boolean;
     /** Whether what it makes survives the loss of the primary cluster (data moved off it). */
@@ -291,7 +320,7 @@ export interface DrStatus {
     movesData: boolean;
   }>;
   replication: Array<{
-    kind: 'ReplicationSource' | 'Cluster' | 'KafkaMirrorMaker2';
+    kind: 'ReplicationSource' | 'Cluster' | 'KafkaMirrorMaker2' | (string & {});
     name: string;
     namespace?: string;
     cluster: string;
@@ -308,7 +337,8 @@ export interface DrStatus {
     lastValidationTime?: string;
   }>;
   lastDrill: {
-    kind: 'Restore' | 'run';
+    /** `run` (a DR run of this plugin), `Restore` (Velero) or the kind a status provider reads. */
+    kind: 'Restore' | 'run' | (string & {});
     name: string;
     cluster?: string;
     type: 'drill' | 'failover' | 'restore';

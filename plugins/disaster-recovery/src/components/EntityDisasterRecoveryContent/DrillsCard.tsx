@@ -14,7 +14,11 @@ import { TimeCell } from './cells';
 
 const DRILL_CODES = ['never-drilled', 'drill-overdue', 'rto-exceeded'];
 
-const KIND_LABELS = { Restore: 'Velero Restore', run: 'run' };
+// Other kinds (a status provider's restores) are shown by their Kubernetes kind.
+const KIND_LABELS: Record<string, string> = {
+  Restore: 'Velero Restore',
+  run: 'run',
+};
 
 /**
  * Drills, failovers and failbacks: the last drill or restore that proves the service can come
@@ -48,9 +52,9 @@ export function DrillsCard(props: { status: DrStatus; rtoSeconds?: number }) {
       rtoSeconds === undefined || drill.measuredRtoSeconds <= rtoSeconds;
     const target =
       rtoSeconds === undefined ? '' : ` / ${formatDuration(rtoSeconds)} target`;
-    const title = `Last ${drill.type}: ${KIND_LABELS[drill.kind]} ${
-      drill.name
-    }${drill.cluster ? ` in ${drill.cluster}` : ''}`;
+    const title = `Last ${drill.type}: ${
+      KIND_LABELS[drill.kind] ?? drill.kind
+    } ${drill.name}${drill.cluster ? ` in ${drill.cluster}` : ''}`;
     body = (
       <>
         <Typography variant="body1" component="p">
