@@ -1,4 +1,8 @@
+import { DrDeclaration } from '../../declaration';
+import { evaluateDrStatus } from '../../evaluation/evaluate';
 import { DrProviderEvidence } from '../../evaluation/provider';
+import { TierPolicies } from '../../tiers';
+import { DR_BUILT_IN_PROVIDERS } from '..';
 import {
   archiveTimeoutSeconds,
   cloudNativePgBackupsProvider,
@@ -234,11 +238,12 @@ describe('cloudNativePgBackupsProvider', () => {
       }),
     ]);
     expect(e.storageLocations).toEqual([
-      expect.objectContaining({
-        name: 'accounts-db-store',
-        kind: 'ObjectStore',
+      {
+        cluster: 'prod-eu',
+        name: 'ObjectStore payments/accounts-db-store',
         phase: 'Available',
-      }),
+        message: 's3://acme-pg-backups/accounts-db',
+      },
     ]);
     expect(codes(e)).toEqual([]);
   });
@@ -613,5 +618,133 @@ describe('cloudNativePgBackupsProvider', () => {
     expect(e.futurePoints).toEqual([
       { cluster: 'prod-eu', what: `Backup future at ${ago(-35)}` },
     ]);
+  });
+});
+
+describe('evaluateDrStatus with the CloudNativePG backups provider', () => {
+  const declaration: DrDeclaration = {
+    tier: 'tier-2',
+    policy: TierPolicies.default().get('tier-2')!,
+    strategy: 'backup-restore',
+    rpoSeconds: 86400,
+    rtoSeconds: 4 * 3600,
+    drillCadenceSeconds: 180 * 86400,
+    primaryCluster: 'prod-eu',
+    recoveryCluster: 'dr-us',
+  };
+  const drill = {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'Cluster',
+    metadata: {
+      name: 'accounts-db-drill',
+      namespace: 'drill-accounts-db',
+      creationTimestamp: ago(60 * 24 * 10),
+    },
+    spec: {
+      instances: 1,
+      storage: { size: '20Gi' },
+      bootstrap: { recovery: { source: 'origin' } },
+      externalClusters: [
+        {
+          name: 'origin',
+          barmanObjectStore: {
+            destinationPath: 's3://acme-pg-backups/accounts-db',
+            serverName: 'accounts-db',
+          },
+        },
+      ],
+    },
+    status: {
+      conditions: [
+        {
+          type: 'Initialized',
+          status: 'True',
+          reason: 'BootstrapCompleted',
+          message: 'Cluster bootstrap completed',
+          lastTransitionTime: ago(60 * 24 * 10 - 40),
+        },
+      ],
+    },
+  };
+  const judge = (
+    prod: Parameters<typeof clusters>[0],
+    providers = [...DR_BUILT_IN_PROVIDERS, cloudNativePgBackupsProvider],
+  ) =>
+    evaluateDrStatus({
+      declaration,
+      target,
+      clusters: clusters(prod, { postgresClusters: [drill] }),
+      now: NOW,
+      providers,
+    });
+
+  it('judges a database backed up to S3 every 6h compliant: RPO from stoppedAt, both PVCs covered, drilled', () => {
+    const status = judge({ cnpgBackups: [backup('b1', 120, 25)] });
+    expect(status.reasons).toEqual([]);
+    expect(status.verdict).toBe('compliant');
+    expect(status.achievedRpoSeconds).toBe(95 * 60);
+    expect(status.coverage.map(c => [c.pvc, c.cadenceSeconds])).toEqual([
+      ['accounts-db-1', 21600],
+      ['accounts-db-1-wal', 21600],
+    ]);
+    expect(status.lastDrill).toMatchObject({
+      kind: 'Cluster',
+      cluster: 'dr-us',
+      measuredRtoSeconds: 40 * 60,
+    });
+  });
+
+  it('leaves the PVCs uncovered without the provider (the built-in providers do not read CNPG backups)', () => {
+    const status = judge({ cnpgBackups: [backup('b1', 120, 25)] }, [
+      ...DR_BUILT_IN_PROVIDERS,
+    ]);
+    expect(status.verdict).toBe('breached');
+    expect(status.reasons.map(r => r.code)).toContain('pvc-uncovered');
+  });
+
+  it('breaches a weekly schedule against a 24h RPO (rule 6), and volume snapshots only (local)', () => {
+    const weekly = judge({
+      cnpgScheduledBackups: [
+        scheduledBackup({ spec: { schedule: '0 0 2 * * 0' } }),
+      ],
+      cnpgBackups: [backup('b1', 120, 25)],
+    });
+    expect(weekly.verdict).toBe('breached');
+    expect(weekly.reasons.map(r => r.code)).toContain('cadence-too-slow');
+
+    const snapshots = judge({
+      cnpgScheduledBackups: [
+        scheduledBackup({
+          spec: { method: 'volumeSnapshot', pluginConfiguration: undefined },
+        }),
+      ],
+      cnpgBackups: [backup('snap', 120, 5, { method: 'volumeSnapshot' })],
+    });
+    expect(snapshots.verdict).toBe('breached');
+    expect(snapshots.reasons.map(r => r.code)).toEqual([
+      'pvc-local-only',
+      'pvc-local-only',
+    ]);
+    expect(snapshots.achievedRpoSeconds).toBeNull();
+    expect(snapshots.recoveryPoints.find(p => p.name === 'snap')).toMatchObject(
+      { counted: false, usable: true },
+    );
+  });
+
+  it('is at risk when the newest backup failed but the one before counts', () => {
+    const status = judge({
+      cnpgBackups: [
+        backup('failed', 30, 2, {
+          status: {
+            phase: 'failed',
+            error: 'exit status 4',
+            stoppedAt: undefined,
+          },
+        }),
+        backup('good', 300, 25),
+      ],
+    });
+    expect(status.verdict).toBe('at-risk');
+    expect(status.reasons.map(r => r.code)).toEqual(['backup-failed']);
   });
 });

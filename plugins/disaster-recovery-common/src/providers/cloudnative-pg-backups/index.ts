@@ -616,16 +616,15 @@ function judgeDatabase(
       cluster,
       name:
         archive.via === 'plugin'
-          ? archive.objectStoreName!
-          : archive.destinationPath ?? `${name} barmanObjectStore`,
-      kind: archive.via === 'plugin' ? 'ObjectStore' : 'Cluster',
-      namespace,
-      phase:
-        archiving?.status === 'True'
-          ? 'Available'
-          : archiving?.status === 'False'
-          ? 'Unavailable'
-          : 'Unknown',
+          ? `ObjectStore ${namespace}/${archive.objectStoreName}`
+          : `Cluster ${namespace}/${name} barmanObjectStore`,
+      phase: archive.local
+        ? 'Local'
+        : archiving?.status === 'True'
+        ? 'Available'
+        : archiving?.status === 'False'
+        ? 'Unavailable'
+        : 'Unknown',
       message: [
         archive.destinationPath,
         archive.local,
@@ -633,7 +632,6 @@ function judgeDatabase(
       ]
         .filter(Boolean)
         .join('; '),
-      explained: archiving?.status === 'False' || Boolean(archive.local),
     });
   }
 
@@ -1038,16 +1036,7 @@ function findRestores(
 ) {
   for (const raw of context.drillClusters) {
     if (context.isPrimary(raw.cluster)) continue;
-    // The scope's evidence when in scope; else this cluster's, its provider lists kept as read.
-    const ev =
-      context.evidenceOf(raw.cluster) ??
-      (() => {
-        const sanitized = sanitizeEvidence(raw);
-        return {
-          ...sanitized,
-          objects: { ...raw.objects, ...sanitized.objects },
-        };
-      })();
+    const ev = context.evidenceOf(raw.cluster) ?? sanitizeEvidence(raw);
     const objectStores = context.objectsOf<CnpgObjectStore>(
       ev,
       'cnpgObjectStores',

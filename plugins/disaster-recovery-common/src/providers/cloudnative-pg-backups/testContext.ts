@@ -12,7 +12,6 @@ import {
 /**
  * A provider context built the way `evaluateDrStatus` builds it (the service located with
  * `locateService`, its PVCs on the primaries), for testing a provider's `evaluate` on its own.
- * A provider's own resources are read from the cluster's evidence as given.
  */
 export function providerContext(opts: {
   clusters: ClusterEvidence[];
@@ -39,7 +38,6 @@ export function providerContext(opts: {
       };
     }),
   );
-  const raw = new Map(opts.clusters.map(c => [c.cluster, c]));
   const recoveryClusters = declaration.recoveryCluster
     ? [declaration.recoveryCluster]
     : location.scope.map(s => s.cluster).filter(c => !primaries.includes(c));

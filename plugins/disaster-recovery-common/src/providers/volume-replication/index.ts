@@ -708,8 +708,8 @@ function judgeUnit(
     );
   }
 
-  // ---- The link.
-  out.replicaLinks += 1;
+  // ---- The link: a replica link only where the copy is shown to reach a recovery cluster.
+  if (offCluster) out.replicaLinks += 1;
   const healthy = counts && failing.length === 0;
   out.replication.push({
     kind,

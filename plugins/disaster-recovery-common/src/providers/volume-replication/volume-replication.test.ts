@@ -1,4 +1,8 @@
+import { DrDeclaration } from '../../declaration';
+import { evaluateDrStatus } from '../../evaluation/evaluate';
 import { DrProviderEvidence } from '../../evaluation/provider';
+import { TierPolicies } from '../../tiers';
+import { DR_BUILT_IN_PROVIDERS } from '..';
 import { providerContext } from '../cloudnative-pg-backups/testContext';
 import {
   parseSchedulingInterval,
@@ -141,6 +145,7 @@ describe('volumeReplicationProvider', () => {
     );
     expect(codes(e)).toContain('replication-peer-unknown');
     expect(e.strategy?.replicatesToRecovery).toBeUndefined();
+    expect(e.replicaLinks).toBe(0);
   });
 
   it('gives no point while the secondary is not ready (Completed False)', () => {
@@ -362,5 +367,91 @@ describe('volumeReplicationProvider', () => {
       cluster: 'prod-eu',
       what: `VolumeReplication data-documents-store-0 at ${ago(-30)}`,
     });
+  });
+});
+
+describe('evaluateDrStatus with the VolumeReplication provider', () => {
+  const declaration: DrDeclaration = {
+    tier: 'tier-1',
+    policy: TierPolicies.default().get('tier-1')!,
+    strategy: 'pilot-light',
+    rpoSeconds: 15 * 60,
+    rtoSeconds: 3600,
+    drillCadenceSeconds: 90 * 86400,
+    primaryCluster: 'prod-eu',
+    recoveryCluster: 'dr-us',
+  };
+  const runs = [
+    {
+      id: 'drill-1',
+      type: 'drill' as const,
+      status: 'completed',
+      startedAt: ago(60 * 24 * 20),
+      verifiedAt: ago(60 * 24 * 20 - 25),
+    },
+  ];
+  const judge = (
+    prod: Record<string, object[]> = {},
+    dr: Record<string, object[]> = {},
+  ) =>
+    evaluateDrStatus({
+      declaration,
+      target,
+      clusters: clusters(prod, dr),
+      now: NOW,
+      runs,
+      providers: [...DR_BUILT_IN_PROVIDERS, volumeReplicationProvider],
+    });
+
+  it('judges mirrored PVCs compliant: RPO from the Ceph sync time, cadence 5m, pilot-light in place', () => {
+    const status = judge();
+    expect(status.reasons).toEqual([]);
+    expect(status.verdict).toBe('compliant');
+    expect(status.achievedRpoSeconds).toBe(240);
+    expect(
+      status.coverage.map(c => [
+        c.pvc,
+        c.cadenceSeconds,
+        c.newestPoint?.cluster,
+      ]),
+    ).toEqual([
+      ['data-documents-store-0', 300, 'dr-us'],
+      ['data-documents-store-1', 300, 'dr-us'],
+    ]);
+    expect(
+      status.replication.map(r => [r.name, r.healthy, r.lagSeconds]),
+    ).toEqual([
+      ['data-documents-store-0', true, 240],
+      ['data-documents-store-1', true, 240],
+    ]);
+  });
+
+  it('breaches when no secondary shows the copy reaching dr-us', () => {
+    const status = judge({}, { volumeReplications: [] });
+    expect(status.verdict).toBe('breached');
+    expect(status.reasons.map(r => r.code)).toEqual(
+      expect.arrayContaining(['pvc-local-only', 'strategy-not-in-place']),
+    );
+  });
+
+  it('breaches an interval longer than the RPO target (rule 6)', () => {
+    const status = judge({
+      volumeReplicationClasses: [
+        replicationClass('rbd-mirror-5m', { schedulingInterval: '1h' }),
+      ],
+    });
+    expect(status.verdict).toBe('breached');
+    expect(status.reasons.map(r => r.code)).toContain('cadence-too-slow');
+  });
+
+  it('takes the worst PVC: one PVC unmeasured leaves the service without an achieved RPO', () => {
+    const status = judge({
+      volumeReplications: [
+        primaryVr(PVCS[0]),
+        primaryVr(PVCS[1], 4, { status: { lastSyncTime: undefined } }),
+      ],
+    });
+    expect(status.verdict).toBe('breached');
+    expect(status.achievedRpoSeconds).toBeNull();
   });
 });
