@@ -1,17 +1,16 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { DR_RESOURCE_TYPES } from '@backstage-dr/plugin-disaster-recovery-common';
+import {
+  cloudNativePgProvider,
+  csiSnapshotsProvider,
+  strimziProvider,
+  veleroProvider,
+  volSyncProvider,
+  workloadsProvider,
+} from '@backstage-dr/plugin-disaster-recovery-common';
 import {
   DrStatusProvider,
   drStatusProvidersExtensionPoint,
 } from '@backstage-dr/plugin-disaster-recovery-node';
-
-function provider(id: string, title: string): DrStatusProvider {
-  return {
-    id,
-    title,
-    resourceTypes: DR_RESOURCE_TYPES.filter(t => t.provider === id),
-  };
-}
 
 function providerModule(moduleId: string, ...providers: DrStatusProvider[]) {
   return createBackendModule({
@@ -35,7 +34,7 @@ function providerModule(moduleId: string, ...providers: DrStatusProvider[]) {
  */
 export const drModuleWorkloadsProvider = providerModule(
   'workloads-provider',
-  provider('workloads', 'Workloads'),
+  workloadsProvider,
 );
 
 /**
@@ -45,7 +44,7 @@ export const drModuleWorkloadsProvider = providerModule(
  */
 export const drModuleVeleroProvider = providerModule(
   'velero-provider',
-  provider('velero', 'Velero'),
+  veleroProvider,
 );
 
 /**
@@ -55,7 +54,7 @@ export const drModuleVeleroProvider = providerModule(
  */
 export const drModuleCsiSnapshotsProvider = providerModule(
   'csi-snapshots-provider',
-  provider('csi-snapshots', 'CSI snapshots'),
+  csiSnapshotsProvider,
 );
 
 /**
@@ -65,7 +64,7 @@ export const drModuleCsiSnapshotsProvider = providerModule(
  */
 export const drModuleVolSyncProvider = providerModule(
   'volsync-provider',
-  provider('volsync', 'VolSync'),
+  volSyncProvider,
 );
 
 /**
@@ -75,7 +74,7 @@ export const drModuleVolSyncProvider = providerModule(
  */
 export const drModuleCloudNativePgProvider = providerModule(
   'cloudnative-pg-provider',
-  provider('cloudnative-pg', 'CloudNativePG'),
+  cloudNativePgProvider,
 );
 
 /**
@@ -85,5 +84,5 @@ export const drModuleCloudNativePgProvider = providerModule(
  */
 export const drModuleStrimziProvider = providerModule(
   'strimzi-provider',
-  provider('strimzi', 'Strimzi'),
+  strimziProvider,
 );

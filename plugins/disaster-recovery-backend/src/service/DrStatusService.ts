@@ -328,6 +328,7 @@ export class DrStatusService {
         now,
         runs: runRecordsOf(runs),
         options: this.options.evaluation,
+        providers: this.options.providers,
       });
     } catch (error) {
       // One service whose evidence cannot be evaluated never stops the refresh of the others.
