@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { DrDeclaration } from '../../declaration';
 import { evaluateDrStatus } from '../../evaluation/evaluate';
 import { DrProviderEvidence } from '../../evaluation/provider';
@@ -16,7 +18,10 @@ import {
   backup,
   clusters,
   objectStore,
+  crdCheckedObjects,
+  inCoreCluster,
   pgCluster,
+  restoredCluster,
   scheduledBackup,
 } from './fixtures';
 import { providerContext } from './testContext';
@@ -486,30 +491,7 @@ describe('cloudNativePgBackupsProvider', () => {
   });
 
   it('reads the in-core barmanObjectStore: retention from firstRecoverabilityPointByMethod, lastFailedBackup newer than the newest completed', () => {
-    const inCore = pgCluster({
-      spec: {
-        plugins: [],
-        backup: {
-          barmanObjectStore: {
-            destinationPath: 's3://acme-pg-backups/accounts-db',
-            s3Credentials: {
-              accessKeyId: { name: 'pg-backup-s3', key: 'ACCESS_KEY_ID' },
-              secretAccessKey: {
-                name: 'pg-backup-s3',
-                key: 'ACCESS_SECRET_KEY',
-              },
-            },
-          },
-          retentionPolicy: '7d',
-        },
-      },
-      status: {
-        firstRecoverabilityPointByMethod: {
-          barmanObjectStore: ago(60 * 24 * 7),
-        },
-        lastFailedBackup: ago(10),
-      },
-    });
+    const inCore = inCoreCluster();
     const e = run({
       postgresClusters: [inCore],
       cnpgScheduledBackups: [
@@ -530,44 +512,7 @@ describe('cloudNativePgBackupsProvider', () => {
   });
 
   it('finds a restore of the same archive in the recovery cluster as drill evidence, RTO from Initialized', () => {
-    const restored = {
-      apiVersion: 'postgresql.cnpg.io/v1',
-      kind: 'Cluster',
-      metadata: {
-        name: 'accounts-db-drill',
-        namespace: 'drill-accounts-db',
-        creationTimestamp: ago(60 * 24 * 10),
-      },
-      spec: {
-        instances: 1,
-        storage: { size: '20Gi' },
-        bootstrap: { recovery: { source: 'origin' } },
-        externalClusters: [
-          {
-            name: 'origin',
-            plugin: {
-              name: 'barman-cloud.cloudnative-pg.io',
-              parameters: {
-                barmanObjectName: 'accounts-db-store',
-                serverName: 'accounts-db',
-              },
-            },
-          },
-        ],
-      },
-      status: {
-        phase: 'Cluster in healthy state',
-        conditions: [
-          {
-            type: 'Initialized',
-            status: 'True',
-            reason: 'BootstrapCompleted',
-            message: 'Cluster bootstrap completed',
-            lastTransitionTime: ago(60 * 24 * 10 - 18),
-          },
-        ],
-      },
-    };
+    const restored = restoredCluster('plugin', 18);
     const drStore = {
       ...objectStore(),
       metadata: { name: 'accounts-db-store', namespace: 'drill-accounts-db' },
@@ -632,40 +577,7 @@ describe('evaluateDrStatus with the CloudNativePG backups provider', () => {
     primaryCluster: 'prod-eu',
     recoveryCluster: 'dr-us',
   };
-  const drill = {
-    apiVersion: 'postgresql.cnpg.io/v1',
-    kind: 'Cluster',
-    metadata: {
-      name: 'accounts-db-drill',
-      namespace: 'drill-accounts-db',
-      creationTimestamp: ago(60 * 24 * 10),
-    },
-    spec: {
-      instances: 1,
-      storage: { size: '20Gi' },
-      bootstrap: { recovery: { source: 'origin' } },
-      externalClusters: [
-        {
-          name: 'origin',
-          barmanObjectStore: {
-            destinationPath: 's3://acme-pg-backups/accounts-db',
-            serverName: 'accounts-db',
-          },
-        },
-      ],
-    },
-    status: {
-      conditions: [
-        {
-          type: 'Initialized',
-          status: 'True',
-          reason: 'BootstrapCompleted',
-          message: 'Cluster bootstrap completed',
-          lastTransitionTime: ago(60 * 24 * 10 - 40),
-        },
-      ],
-    },
-  };
+  const drill = restoredCluster('barmanObjectStore', 40);
   const judge = (
     prod: Parameters<typeof clusters>[0],
     providers = [...DR_BUILT_IN_PROVIDERS, cloudNativePgBackupsProvider],
@@ -746,5 +658,17 @@ describe('evaluateDrStatus with the CloudNativePG backups provider', () => {
     });
     expect(status.verdict).toBe('at-risk');
     expect(status.reasons.map(r => r.code)).toEqual(['backup-failed']);
+  });
+});
+
+describe('the test objects', () => {
+  it('are the ones kept in __fixtures__/objects.json, which kube-simulator validates against the CRDs', () => {
+    const kept = JSON.parse(
+      fs.readFileSync(
+        path.join(__dirname, '__fixtures__', 'objects.json'),
+        'utf8',
+      ),
+    );
+    expect(kept).toEqual(JSON.parse(JSON.stringify(crdCheckedObjects())));
   });
 });

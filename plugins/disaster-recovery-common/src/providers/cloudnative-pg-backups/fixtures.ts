@@ -4,8 +4,8 @@ import { ClusterEvidence } from '../../evaluation/types';
  * Real-shaped CloudNativePG 1.30 / Barman Cloud plugin 0.14 objects for the provider's tests:
  * the database `accounts-db` (namespace `payments`, service label
  * `backstage.io/kubernetes-id=accounts-db`), backed up by the plugin to S3 every 6 hours. Every
- * object is valid against the CRDs in `shared/crds` (checked by `cnpgBackups.crd.test.ts`'s
- * companion script, see the provider's tests).
+ * shape the tests use is in `__fixtures__/objects.json` (see {@link crdCheckedObjects}), which the
+ * kube-simulator's `providerFixtures.test.ts` validates against the CRDs in `shared/crds`.
  */
 
 export const NOW = new Date('2026-11-30T10:00:00Z');
@@ -194,6 +194,147 @@ export function backup(
       instanceID: { podName: 'accounts-db-1', ContainerID: 'containerd://1' },
       ...overrides.status,
     },
+  };
+}
+
+/**
+ * A Cluster in the recovery cluster bootstrapped from accounts-db's archive (through the plugin's
+ * ObjectStore or an in-core barmanObjectStore), Initialized `rtoMinutes` after its creation
+ * 10 days ago.
+ */
+export function restoredCluster(
+  via: 'plugin' | 'barmanObjectStore',
+  rtoMinutes: number,
+) {
+  return {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'Cluster',
+    metadata: {
+      name: 'accounts-db-drill',
+      namespace: 'drill-accounts-db',
+      creationTimestamp: ago(60 * 24 * 10),
+    },
+    spec: {
+      instances: 1,
+      storage: { size: '20Gi' },
+      bootstrap: { recovery: { source: 'origin' } },
+      externalClusters: [
+        via === 'plugin'
+          ? {
+              name: 'origin',
+              plugin: {
+                name: 'barman-cloud.cloudnative-pg.io',
+                parameters: {
+                  barmanObjectName: 'accounts-db-store',
+                  serverName: 'accounts-db',
+                },
+              },
+            }
+          : {
+              name: 'origin',
+              barmanObjectStore: {
+                destinationPath: 's3://acme-pg-backups/accounts-db',
+                serverName: 'accounts-db',
+                s3Credentials: {
+                  accessKeyId: { name: 'pg-backup-s3', key: 'ACCESS_KEY_ID' },
+                  secretAccessKey: {
+                    name: 'pg-backup-s3',
+                    key: 'ACCESS_SECRET_KEY',
+                  },
+                },
+              },
+            },
+      ],
+    },
+    status: {
+      phase: 'Cluster in healthy state',
+      conditions: [
+        {
+          type: 'Initialized',
+          status: 'True',
+          reason: 'BootstrapCompleted',
+          message: 'Cluster bootstrap completed',
+          lastTransitionTime: ago(60 * 24 * 10 - rtoMinutes),
+        },
+      ],
+    },
+  };
+}
+
+/** An in-core (`spec.backup.barmanObjectStore`) variant of accounts-db. */
+export function inCoreCluster() {
+  return pgCluster({
+    spec: {
+      plugins: [],
+      backup: {
+        barmanObjectStore: {
+          destinationPath: 's3://acme-pg-backups/accounts-db',
+          s3Credentials: {
+            accessKeyId: { name: 'pg-backup-s3', key: 'ACCESS_KEY_ID' },
+            secretAccessKey: { name: 'pg-backup-s3', key: 'ACCESS_SECRET_KEY' },
+          },
+        },
+        retentionPolicy: '7d',
+      },
+    },
+    status: {
+      firstRecoverabilityPointByMethod: { barmanObjectStore: ago(60 * 24 * 7) },
+      lastFailedBackup: ago(10),
+    },
+  });
+}
+
+const renamed = <T extends { metadata: { name: string } }>(
+  o: T,
+  name: string,
+) => ({ ...o, metadata: { ...o.metadata, name } });
+
+/**
+ * Every shape of object the tests build, by cluster (names made unique), as kept in
+ * `__fixtures__/objects.json` for validation against the CRDs.
+ */
+export function crdCheckedObjects() {
+  const failed = backup('failed', 30, 2, {
+    status: { phase: 'failed', error: 'exit status 4', stoppedAt: undefined },
+  });
+  return {
+    now: NOW.toISOString(),
+    'prod-eu': [
+      pgCluster(),
+      renamed(inCoreCluster(), 'accounts-db-in-core'),
+      pvc('accounts-db-1', 'PG_DATA'),
+      pvc('accounts-db-1-wal', 'PG_WAL'),
+      objectStore(),
+      renamed(
+        objectStore({
+          configuration: {
+            endpointURL: 'http://minio.minio.svc.cluster.local:9000',
+          },
+        }),
+        'accounts-db-minio',
+      ),
+      scheduledBackup(),
+      renamed(scheduledBackup({ spec: { schedule: '0 3 * * *' } }), 'five'),
+      renamed(scheduledBackup({ spec: { suspend: true } }), 'suspended'),
+      renamed(
+        scheduledBackup({
+          spec: { method: 'volumeSnapshot', pluginConfiguration: undefined },
+        }),
+        'snapshots',
+      ),
+      backup('b1', 120, 25),
+      backup('snap', 60, 5, { method: 'volumeSnapshot' }),
+      backup('in-core', 120, 25, { method: 'barmanObjectStore' }),
+      { ...failed, status: JSON.parse(JSON.stringify(failed.status)) },
+    ],
+    'dr-us': [
+      restoredCluster('plugin', 18),
+      renamed(restoredCluster('barmanObjectStore', 40), 'accounts-db-drill-2'),
+      {
+        ...objectStore(),
+        metadata: { name: 'accounts-db-store', namespace: 'drill-accounts-db' },
+      },
+    ],
   };
 }
 

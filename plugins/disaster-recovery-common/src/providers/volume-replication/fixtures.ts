@@ -3,8 +3,9 @@ import { ClusterEvidence } from '../../evaluation/types';
 /**
  * Real-shaped csi-addons v0.14 objects (Rook-Ceph RBD mirroring) for the provider's tests: the
  * service `documents-store` (namespace `data`) with PVCs `data-documents-store-0` and
- * `data-documents-store-1`, mirrored from prod-eu to dr-us every 5 minutes. Valid against the
- * CRDs in `shared/crds` (`replication.storage.openshift.io_*.yaml`).
+ * `data-documents-store-1`, mirrored from prod-eu to dr-us every 5 minutes. Every shape the tests
+ * use is in `__fixtures__/objects.json` (see {@link crdCheckedObjects}), which the kube-simulator's
+ * `providerFixtures.test.ts` validates against the CRDs in `shared/crds`.
  */
 
 export const NOW = new Date('2026-11-30T10:00:00Z');
@@ -177,4 +178,106 @@ export function clusters(
       } as ClusterEvidence['objects'],
     },
   ];
+}
+
+/** A VolumeGroupReplication of both PVCs (by the `app` label), primary on prod-eu or secondary on dr-us. */
+export function groupReplication(state: 'primary' | 'secondary') {
+  return {
+    apiVersion: 'replication.storage.openshift.io/v1alpha1',
+    kind: 'VolumeGroupReplication',
+    metadata: { name: 'documents-store', namespace: 'data' },
+    spec: {
+      volumeGroupReplicationClassName: 'rbd-group-mirror',
+      volumeReplicationClassName: 'rbd-mirror-5m',
+      replicationState: state,
+      autoResync: false,
+      source: { selector: { matchLabels: { app: 'documents-store' } } },
+    },
+    status:
+      state === 'primary'
+        ? {
+            state: 'Primary',
+            lastSyncTime: ago(3),
+            lastSyncDuration: '20s',
+            conditions: HEALTHY_PRIMARY_CONDITIONS,
+            persistentVolumeClaimsRefList: PVCS.map(name => ({ name })),
+          }
+        : {
+            state: 'Secondary',
+            conditions: [condition('Completed', 'True', 'Demoted')],
+          },
+  };
+}
+
+/** The VolumeReplication a VolumeGroupReplication owns: its dataSource names the group. */
+export function groupOwnedVr() {
+  return primaryVr('vr-documents-store', 4, {
+    spec: {
+      dataSource: {
+        apiGroup: 'replication.storage.openshift.io',
+        kind: 'VolumeGroupReplication',
+        name: 'documents-store',
+      },
+    },
+  });
+}
+
+const renamed = <T extends { metadata: { name: string } }>(
+  o: T,
+  name: string,
+) => ({ ...o, metadata: { ...o.metadata, name } });
+
+/**
+ * Every shape of object the tests build, by cluster (names made unique), as kept in
+ * `__fixtures__/objects.json` for validation against the CRDs.
+ */
+export function crdCheckedObjects() {
+  return {
+    now: NOW.toISOString(),
+    'prod-eu': [
+      ...PVCS.map(pvc),
+      replicationClass(),
+      replicationClass('rbd-mirror-1d', { schedulingInterval: '1d' }),
+      replicationClass(
+        'other-driver',
+        { schedulingInterval: '5m' },
+        'example.vendor.csi.io',
+      ),
+      ...PVCS.map(p => primaryVr(p)),
+      renamed(
+        primaryVr(PVCS[0], 4, {
+          metadata: { generation: 3 },
+          status: {
+            state: 'Primary',
+            observedGeneration: 2,
+            lastCompletionTime: ago(30),
+            conditions: [
+              condition('Completed', 'True', 'Promoted'),
+              condition('Degraded', 'True', 'VolumeDegraded'),
+              condition('Resyncing', 'True', 'ResyncTriggered'),
+              condition('Validated', 'False', 'PrerequisiteNotMet'),
+              condition('Replicating', 'False', 'NotReplicating'),
+            ],
+          },
+        }),
+        'unhealthy',
+      ),
+      groupOwnedVr(),
+      groupReplication('primary'),
+    ],
+    'dr-us': [
+      ...PVCS.map(p => secondaryVr(p)),
+      renamed(
+        secondaryVr(PVCS[0], {
+          spec: { replicationState: 'primary' },
+          status: {
+            state: 'Primary',
+            conditions: [condition('Completed', 'True', 'Promoted')],
+          },
+        }),
+        'promoted',
+      ),
+      groupReplication('secondary'),
+    ],
+  };
 }

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { DrDeclaration } from '../../declaration';
 import { evaluateDrStatus } from '../../evaluation/evaluate';
 import { DrProviderEvidence } from '../../evaluation/provider';
@@ -16,6 +18,9 @@ import {
   ago,
   clusters,
   condition,
+  crdCheckedObjects,
+  groupOwnedVr,
+  groupReplication,
   primaryVr,
   replicationClass,
   secondaryVr,
@@ -288,41 +293,9 @@ describe('volumeReplicationProvider', () => {
   });
 
   it('covers the PVCs of a VolumeGroupReplication (selector or PVC list) with one point, the group status', () => {
-    const group = (state: 'primary' | 'secondary') => ({
-      apiVersion: 'replication.storage.openshift.io/v1alpha1',
-      kind: 'VolumeGroupReplication',
-      metadata: { name: 'documents-store', namespace: 'data' },
-      spec: {
-        volumeGroupReplicationClassName: 'rbd-group-mirror',
-        volumeReplicationClassName: 'rbd-mirror-5m',
-        replicationState: state,
-        autoResync: false,
-        source: { selector: { matchLabels: { app: 'documents-store' } } },
-      },
-      status:
-        state === 'primary'
-          ? {
-              state: 'Primary',
-              lastSyncTime: ago(3),
-              lastSyncDuration: '20s',
-              conditions: HEALTHY_PRIMARY_CONDITIONS,
-              persistentVolumeClaimsRefList: PVCS.map(name => ({ name })),
-            }
-          : {
-              state: 'Secondary',
-              conditions: [condition('Completed', 'True', 'Demoted')],
-            },
-    });
+    const group = groupReplication;
     // The group's own VR names the group, not a PVC: it is read through the group.
-    const owned = primaryVr('vr-documents-store', 4, {
-      spec: {
-        dataSource: {
-          apiGroup: 'replication.storage.openshift.io',
-          kind: 'VolumeGroupReplication',
-          name: 'documents-store',
-        },
-      },
-    });
+    const owned = groupOwnedVr();
     const e = run(
       {
         volumeReplications: [owned],
@@ -453,5 +426,17 @@ describe('evaluateDrStatus with the VolumeReplication provider', () => {
     });
     expect(status.verdict).toBe('breached');
     expect(status.achievedRpoSeconds).toBeNull();
+  });
+});
+
+describe('the test objects', () => {
+  it('are the ones kept in __fixtures__/objects.json, which kube-simulator validates against the CRDs', () => {
+    const kept = JSON.parse(
+      fs.readFileSync(
+        path.join(__dirname, '__fixtures__', 'objects.json'),
+        'utf8',
+      ),
+    );
+    expect(kept).toEqual(JSON.parse(JSON.stringify(crdCheckedObjects())));
   });
 });
