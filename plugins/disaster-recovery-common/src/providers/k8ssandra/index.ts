@@ -133,7 +133,9 @@ function liveReplicaChecks(
       s.progress !== 'Ready'
         ? `cassandraOperatorProgress is ${s.progress ?? 'not reported'}`
         : undefined,
-      s.stopped || d.stopped ? 'it is stopped (spec.stopped)' : undefined,
+      s.stopped || d.stopped || s.stoppedCondition === 'True'
+        ? 'it is stopped (spec.stopped, Stopped=True)'
+        : undefined,
       s.decommission === 'True' ? 'it is being decommissioned' : undefined,
     ].filter((w): w is string => Boolean(w));
     if (wrong.length > 0) {
