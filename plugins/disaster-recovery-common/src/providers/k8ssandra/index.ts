@@ -1,4 +1,5 @@
 import { formatDuration } from '../../duration';
+import { DrReason } from '../../evaluation/types';
 import { serviceObjectsOf, objectByName } from '../../evaluation/locate';
 import { isoSeconds } from '../../evaluation/objects';
 import {
@@ -115,6 +116,7 @@ function liveReplicaChecks(
   kc: ServiceK8ssandraCluster,
   d: K8ssandraDatacenter,
   options: K8ssandraProviderOptions,
+  reasons: DrReason[],
 ): FailedCheck[] {
   const failed: FailedCheck[] = [];
   const where = `${d.namespace}/${d.name} on ${d.cluster}`;
@@ -218,7 +220,7 @@ function liveReplicaChecks(
       'CassandraTask',
       task,
       d.cluster,
-      [],
+      reasons,
       'it is judged without that field',
     );
     const failedPods = t.number('status.failed') ?? 0;
@@ -278,7 +280,7 @@ function judgeLiveReplicas(
     }
     if (!ctx.recoveryClusters.includes(d.cluster)) continue;
     if (datacenterRuns(d)) strategy.standbyOnRecovery = true;
-    const failed = liveReplicaChecks(ctx, kc, d, options);
+    const failed = liveReplicaChecks(ctx, kc, d, options, out.reasons);
     // Without evidence that the service's keyspaces replicate to d, d is no link of its data.
     const replicationEvidenced = !failed.some(f => f.text.startsWith('(c)'));
     if (replicationEvidenced) links += 1;

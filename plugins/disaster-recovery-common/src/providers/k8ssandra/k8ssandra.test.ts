@@ -901,11 +901,19 @@ describe('the K8ssandra provider', () => {
       find(w, 'dr-us', 'CassandraDatacenter').status.conditions = 'Ready';
       find(w, 'prod-eu', 'MedusaBackupSchedule').spec = null;
       find(w, 'dr-us', 'MedusaRestoreJob').status = [];
+      find(w, 'dr-us', 'CassandraTask').status.failed = 'none';
       const s = evaluate(w);
       expect(codes(s)).not.toContain('provider-failed');
       expect(reason(s, 'malformed-object')?.message).toContain(
         'K8ssandraCluster data/orders-cassandra on prod-eu: spec.cassandra.datacenters expected list, got map',
       );
+      // With no datacenter read, the rebuild task is not looked at; with them, its field is named.
+      const v = world();
+      find(v, 'dr-us', 'CassandraTask').status.failed = 'none';
+      expect(
+        evaluate(v).reasons.find(r => r.object?.kind === 'CassandraTask')
+          ?.object?.field,
+      ).toBe('status.failed');
     });
 
     function backup(w: World) {
