@@ -81,3 +81,21 @@ export function cadenceAtMost(
   }
   return { cron, intervalSeconds: measured };
 }
+
+/**
+ * A five-field cron expression written the way CloudNativePG reads `ScheduledBackup.spec.schedule`:
+ * robfig/cron v1 with a leading seconds field, so `17 3 * * *` (daily at 03:17) becomes
+ * `0 17 3 * * *`. Written as five fields, CloudNativePG would read `17` as the seconds and run
+ * every hour (cloudnative-pg#883, #2593).
+ *
+ * @public
+ */
+export function cnpgSchedule(fiveFieldCron: string): string {
+  const fields = fiveFieldCron.trim().split(/\s+/);
+  if (fields.length !== 5) {
+    throw new Error(
+      `Internal error: "${fiveFieldCron}" is not a five-field cron expression`,
+    );
+  }
+  return ['0', ...fields].join(' ');
+}

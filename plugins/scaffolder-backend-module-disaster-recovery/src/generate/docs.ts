@@ -11,6 +11,8 @@ export interface DrFileLayout {
   destinationsFile?: string;
   cnpgReplicaFile?: string;
   cnpgPrimaryPatchFile?: string;
+  /** The CNPG ScheduledBackup, for PostgreSQL (`cnpg`) services. */
+  cnpgScheduledBackupFile?: string;
   annotationsFile: string;
   readmeFile: string;
   runbookFile: string;
@@ -97,6 +99,15 @@ export function drReadme(plan: DrConfigPlan, layout: DrFileLayout): string {
           }\` |`,
         ]
       : []),
+    ...(layout.cnpgScheduledBackupFile
+      ? [
+          `| \`${rel(layout.cnpgScheduledBackupFile)}\` | ${
+            d.primaryCluster
+          } | CNPG ScheduledBackup of \`${
+            plan.cnpgClusterName
+          }\` (base backups to its object store) |`,
+        ]
+      : []),
     ...(layout.cnpgReplicaFile
       ? [
           `| \`${rel(layout.cnpgReplicaFile)}\` | ${
@@ -126,6 +137,13 @@ export function drReadme(plan: DrConfigPlan, layout: DrFileLayout): string {
     needs.push(
       `- The Secrets \`${plan.cnpgClusterName}-replication\` (client certificate of \`streaming_replica\`: \`tls.crt\`, \`tls.key\`) and \`${plan.cnpgClusterName}-ca\` (\`ca.crt\`) in both clusters.`,
       `- Each side's \`-rw\` Service reachable from the other as \`<cluster>-rw.${request.namespace}.${plan.crossClusterDomain}\`.`,
+    );
+  }
+  if (layout.cnpgScheduledBackupFile) {
+    needs.push(
+      (plan.request.cnpgBackupMethod ?? 'plugin') === 'plugin'
+        ? `- The CNPG Cluster \`${plan.cnpgClusterName}\` archiving WAL through the Barman Cloud plugin (\`spec.plugins: [{name: barman-cloud.cloudnative-pg.io, isWALArchiver: true, parameters: {barmanObjectName: <ObjectStore>}}]\`) to an \`ObjectStore\` outside ${d.primaryCluster} (not an in-cluster MinIO): only then do the ScheduledBackup's backups count as recovery points.`
+        : `- The CNPG Cluster \`${plan.cnpgClusterName}\` with \`spec.backup.barmanObjectStore\` on object storage outside ${d.primaryCluster} (not an in-cluster MinIO): only then do the ScheduledBackup's backups count as recovery points.`,
     );
   }
   if (d.strategy === 'active-active') {

@@ -5,6 +5,7 @@ import { DrFileLayout, drReadme, drRunbook } from './docs';
 import {
   cnpgPrimaryPatch,
   cnpgReplicaCluster,
+  cnpgScheduledBackup,
   replicationDestinations,
   replicationSources,
   veleroSchedule,
@@ -153,6 +154,24 @@ export function generateDrFiles(
         ),
       },
     );
+  }
+  if (plan.request.cnpg) {
+    layout.cnpgScheduledBackupFile = join(
+      dir,
+      'primary',
+      'cnpg-scheduled-backup.yaml',
+    );
+    files.push({
+      path: layout.cnpgScheduledBackupFile,
+      content: yamlDocuments(
+        `Apply to ${d.primaryCluster}. Base backups of ${
+          plan.cnpgClusterName
+        } every ${formatDuration(
+          plan.backup.cadence.intervalSeconds,
+        )}; the schedule has six fields, seconds first, as CloudNativePG reads it.`,
+        [cnpgScheduledBackup(plan)],
+      ),
+    });
   }
   files.push(
     {

@@ -1,4 +1,5 @@
 import { formatGoDuration } from '@backstage-dr/plugin-disaster-recovery-common';
+import { cnpgSchedule } from './cadence';
 import { DrConfigPlan } from './plan';
 
 /** A Kubernetes object as written to YAML. */
@@ -194,6 +195,40 @@ export function cnpgPrimaryPatch(plan: DrConfigPlan): {
         source: plan.cnpgReplicaName,
       },
       externalClusters: cnpgExternalClusters(plan),
+    },
+  };
+}
+
+/** The Barman Cloud CNPG-I plugin. */
+const BARMAN_CLOUD_PLUGIN = 'barman-cloud.cloudnative-pg.io';
+
+/**
+ * The CloudNativePG `ScheduledBackup` (`postgresql.cnpg.io/v1`) for the primary cluster: base
+ * backups of the database to its object store on the Velero Schedule's cadence, the schedule
+ * written with CloudNativePG's leading seconds field ({@link cnpgSchedule}), a first backup at
+ * once (`immediate`), through the Barman Cloud plugin unless the request asks for the in-core
+ * `barmanObjectStore`. The DR evaluation counts these backups (at their `status.stoppedAt`) only
+ * when the Cluster archives WAL to an object store outside the cluster.
+ */
+export function cnpgScheduledBackup(plan: DrConfigPlan): KubeManifest {
+  const method = plan.request.cnpgBackupMethod ?? 'plugin';
+  return {
+    apiVersion: 'postgresql.cnpg.io/v1',
+    kind: 'ScheduledBackup',
+    metadata: {
+      name: `${plan.cnpgClusterName}-dr`,
+      namespace: plan.request.namespace,
+      labels: { ...plan.labels, ...GENERATED_BY },
+    },
+    spec: {
+      schedule: cnpgSchedule(plan.backup.cadence.cron),
+      immediate: true,
+      backupOwnerReference: 'self',
+      cluster: { name: plan.cnpgClusterName },
+      method,
+      ...(method === 'plugin'
+        ? { pluginConfiguration: { name: BARMAN_CLOUD_PLUGIN } }
+        : {}),
     },
   };
 }

@@ -80,6 +80,12 @@ export interface DrConfigRequest {
   cnpg?: boolean;
   /** The CNPG `Cluster` name on the primary cluster; default `name`. */
   cnpgClusterName?: string;
+  /**
+   * How the CNPG `ScheduledBackup` backs the database up: `plugin` (the Barman Cloud plugin,
+   * `barman-cloud.cloudnative-pg.io`, with an `ObjectStore`; the default) or `barmanObjectStore`
+   * (the Cluster's in-core `spec.backup.barmanObjectStore`, deprecated since CNPG 1.26).
+   */
+  cnpgBackupMethod?: 'plugin' | 'barmanObjectStore';
 }
 
 /** How a strategy's recovery points are made. */
