@@ -1,6 +1,7 @@
 import { DrStatusProvider } from '../../evaluation/provider';
 import { DrResourceType } from '../../evaluation/resources';
 import { Collector } from './collector';
+import { unreadableReasons } from './fields';
 import { evaluateKubeStash, KUBESTASH_RESOURCES } from './kubestash';
 import { evaluateStash, STASH_RESOURCES } from './stash';
 
@@ -118,6 +119,13 @@ export const kubestashProvider: DrStatusProvider = {
   resourceTypes: KUBESTASH_RESOURCE_TYPES,
   evaluate(context) {
     const out = new Collector();
+    out.evidence.reasons.push(
+      ...unreadableReasons(
+        context,
+        KUBESTASH_RESOURCE_TYPES.map(t => t.resource),
+        'KubeStash',
+      ),
+    );
     evaluateKubeStash(context, out);
     evaluateStash(context, out);
     return out.evidence;
