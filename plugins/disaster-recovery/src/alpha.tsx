@@ -11,6 +11,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { FormFieldBlueprint } from '@backstage/plugin-scaffolder-react/alpha';
 import { DisasterRecoveryClient, disasterRecoveryApiRef } from './api';
 import { isDisasterRecoveryAvailable } from './conditions';
 
@@ -92,8 +93,27 @@ export const entityDisasterRecoveryContent = EntityContentBlueprint.make({
 });
 
 /**
+ * The scaffolder form field `DrClusterPicker` (`scaffolder-form-field:disaster-recovery/cluster-picker`):
+ * a cluster name, offering the clusters the DR backend knows with their state and taking any
+ * other name too. Templates use it with `ui:field: DrClusterPicker`. Attaches to the scaffolder
+ * plugin's form fields; without the scaffolder plugin it is not used.
+ *
+ * @alpha
+ */
+export const drClusterPickerFormField = FormFieldBlueprint.make({
+  name: 'cluster-picker',
+  params: {
+    field: () =>
+      import('./components/DrClusterPicker/formField').then(
+        m => m.drClusterPickerFormField,
+      ),
+  },
+});
+
+/**
  * The Backstage DR frontend plugin for the new frontend system: the DR API, the overview page
- * (with its sidebar item), the entity card and the entity tab.
+ * (with its sidebar item), the entity card, the entity tab and the scaffolder's `DrClusterPicker`
+ * field.
  *
  * @alpha
  */
@@ -108,5 +128,6 @@ export default createFrontendPlugin({
     disasterRecoveryPage,
     entityDisasterRecoveryCard,
     entityDisasterRecoveryContent,
+    drClusterPickerFormField,
   ],
 });

@@ -11,6 +11,7 @@
 export {
   disasterRecoveryPlugin,
   DisasterRecoveryPage,
+  DrClusterPickerFieldExtension,
   EntityDisasterRecoveryCard,
   EntityDisasterRecoveryContent,
 } from './plugin';

@@ -6,7 +6,12 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { createScaffolderFieldExtension } from '@backstage/plugin-scaffolder-react';
 import { DisasterRecoveryClient, disasterRecoveryApiRef } from './api';
+import {
+  DR_CLUSTER_PICKER,
+  DrClusterPicker,
+} from './components/DrClusterPicker';
 import { rootRouteRef } from './routes';
 
 /**
@@ -84,5 +89,20 @@ export const DisasterRecoveryPage = disasterRecoveryPlugin.provide(
       import('./components/DisasterRecoveryPage').then(
         m => m.DisasterRecoveryPage,
       ),
+  }),
+);
+
+/**
+ * The scaffolder field `DrClusterPicker` for the legacy frontend system: a cluster name that
+ * offers the clusters the DR backend knows, with the state the last refresh saw on each, and
+ * takes any other name too. Add it inside the scaffolder page's `ScaffolderFieldExtensions`; templates use
+ * it with `ui:field: DrClusterPicker`. (The new frontend system's plugin installs it itself.)
+ *
+ * @public
+ */
+export const DrClusterPickerFieldExtension = disasterRecoveryPlugin.provide(
+  createScaffolderFieldExtension({
+    name: DR_CLUSTER_PICKER,
+    component: DrClusterPicker,
   }),
 );

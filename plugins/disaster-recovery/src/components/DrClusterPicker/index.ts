@@ -1,0 +1,1 @@
+export { DrClusterPicker, DR_CLUSTER_PICKER } from './DrClusterPicker';
