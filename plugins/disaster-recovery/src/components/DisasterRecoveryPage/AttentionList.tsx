@@ -56,12 +56,21 @@ function AttentionListComponent(props: {
   totalCount: number;
   /** How many services match the filters (attention or not). */
   matchingCount: number;
+  /**
+   * How many of the matching services could not be judged (`unknown`: their evidence could not
+   * be read). None breached or at risk is no all-clear while some are.
+   */
+  unknownCount?: number;
   /** Whether filters narrow the services. */
   filtered: boolean;
   /** The services table filtered to every service that needs attention. */
   allHref: string;
+  /** The services table filtered to the services that could not be judged. */
+  unknownHref?: string;
 }) {
-  const { items, totalCount, matchingCount, filtered, allHref } = props;
+  const { items, totalCount, matchingCount, filtered, allHref, unknownHref } =
+    props;
+  const unknownCount = props.unknownCount ?? 0;
   const classes = useStyles();
   const drTab = useDrTabLink();
 
@@ -70,6 +79,9 @@ function AttentionListComponent(props: {
     empty = filtered
       ? 'No service matches the filters.'
       : 'No service judged yet: the first refresh has not run.';
+  } else if (totalCount === 0 && unknownCount > 0) {
+    const services = unknownCount === 1 ? 'service' : 'services';
+    empty = `None breached or at risk among the services judged, but ${unknownCount} ${services} could not be judged: their evidence could not be read.`;
   } else if (totalCount === 0) {
     empty = filtered
       ? `None of the ${matchingCount} services that match the filters is breached or at risk.`
@@ -97,6 +109,15 @@ function AttentionListComponent(props: {
       {empty ? (
         <Typography color="textSecondary" data-testid="attention-empty">
           {empty}
+          {totalCount === 0 && unknownCount > 0 && unknownHref && (
+            <>
+              {' '}
+              <Link to={unknownHref}>
+                Show the {unknownCount === 1 ? 'service' : 'services'} not
+                judged
+              </Link>
+            </>
+          )}
         </Typography>
       ) : (
         <ol className={classes.list} aria-label="Services that need attention">

@@ -65,4 +65,29 @@ describe('ClustersPanel', () => {
     expect(row('prod-eu')).not.toHaveTextContent('Degraded');
     expect(screen.getByLabelText('VolSync: not installed')).toBeInTheDocument();
   });
+
+  it('takes new clusters without material-table warning that its columns are static', async () => {
+    // material-table checks its columns only in development.
+    const env = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'development';
+    const warn = jest.spyOn(console, 'warn');
+    try {
+      const [drUs, prodEu] = exampleClusters();
+      const { rerender } = await renderInTestApp(<ClustersPanel loading />);
+      rerender(<ClustersPanel clusters={[drUs]} />);
+      rerender(<ClustersPanel clusters={[drUs]} loading />);
+      rerender(<ClustersPanel clusters={[drUs, degraded(true)]} />);
+      rerender(<ClustersPanel clusters={[prodEu]} />);
+      expect(row('prod-eu')).toHaveTextContent('OK');
+      expect(
+        screen.queryByRole('cell', { name: 'dr-us' }),
+      ).not.toBeInTheDocument();
+      expect(warn.mock.calls.filter(([m]) => /static/.test(String(m)))).toEqual(
+        [],
+      );
+    } finally {
+      process.env.NODE_ENV = env;
+      warn.mockRestore();
+    }
+  });
 });

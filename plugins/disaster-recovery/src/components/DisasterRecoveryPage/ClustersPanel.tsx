@@ -6,7 +6,7 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { memo } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import {
   ClusterResource,
   DR_RESOURCE_TYPES,
@@ -27,10 +27,16 @@ const PROVIDER_ICONS = {
   unknown: <HelpOutlineIcon />,
 };
 
+// Narrow cells: the panel fits a 1280 px screen with the sidebar open. Names never break
+// (nowrap); chips, states and messages wrap between words.
+const CELL = { paddingLeft: 8, paddingRight: 8 } as const;
+const NAME_CELL = { ...CELL, whiteSpace: 'nowrap' } as const;
+
 const useStyles = makeStyles(theme => ({
   chips: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5) },
-  line: { whiteSpace: 'nowrap' },
-  message: { maxWidth: 420, overflowWrap: 'anywhere' },
+  location: { minWidth: 160 },
+  name: { whiteSpace: 'nowrap' },
+  message: { maxWidth: 360, overflowWrap: 'anywhere' },
 }));
 
 const PROVIDER_STATES = {
@@ -111,95 +117,126 @@ function ClustersPanelComponent(props: {
   error?: Error;
 }) {
   const classes = useStyles();
+  // Columns and rows keep their identity while the clusters do: material-table re-processes
+  // (and warns about) columns with render functions that change on every render.
+  const columns = useMemo(
+    (): TableColumn<Row>[] =>
+      [
+        { title: 'Cluster', field: 'cluster', cellStyle: NAME_CELL },
+        {
+          title: 'State',
+          field: 'state',
+          cellStyle: NAME_CELL,
+          render: c => {
+            if (c.state === 'unreachable') {
+              return <StatusError>Unreachable</StatusError>;
+            }
+            if (c.state === 'degraded') {
+              return <StatusWarning>Degraded</StatusWarning>;
+            }
+            return <StatusOK>OK</StatusOK>;
+          },
+        },
+        {
+          title: 'Providers',
+          sorting: false,
+          cellStyle: { ...CELL, minWidth: 180 },
+          render: c => (
+            <div className={classes.chips}>
+              {c.providers.map(p => (
+                <Chip
+                  key={p.id}
+                  size="small"
+                  label={p.title}
+                  title={`${p.title}: ${PROVIDER_STATES[p.state]}`}
+                  aria-label={`${p.title}: ${PROVIDER_STATES[p.state]}`}
+                  variant={p.state === 'installed' ? 'default' : 'outlined'}
+                  icon={PROVIDER_ICONS[p.state]}
+                  style={
+                    p.state === 'not-installed' ? { opacity: 0.6 } : undefined
+                  }
+                />
+              ))}
+            </div>
+          ),
+        },
+        {
+          title: 'Backup storage locations',
+          sorting: false,
+          render: c =>
+            (c.storageLocations ?? []).length === 0 ? (
+              <Typography variant="body2" color="textSecondary">
+                none used
+              </Typography>
+            ) : (
+              c.storageLocations.map(l => (
+                <div
+                  key={l.name}
+                  className={classes.location}
+                  title={l.message}
+                >
+                  {l.phase === 'Available' ? (
+                    <StatusOK>
+                      <span className={classes.name}>{l.name}:</span> Available
+                      ({l.services} {l.services === 1 ? 'service' : 'services'})
+                    </StatusOK>
+                  ) : (
+                    <StatusError>
+                      <span className={classes.name}>{l.name}:</span> {l.phase}{' '}
+                      ({l.services} {l.services === 1 ? 'service' : 'services'})
+                    </StatusError>
+                  )}
+                </div>
+              ))
+            ),
+        },
+        {
+          title: 'Could not be read',
+          sorting: false,
+          cellStyle: { ...CELL, minWidth: 180 },
+          render: c => <ReadFailures cluster={c} />,
+        },
+        {
+          title: 'Checked',
+          field: 'checkedAt',
+          cellStyle: NAME_CELL,
+          render: c => <TimeCell time={c.checkedAt} relative />,
+        },
+      ].map(c => ({ cellStyle: CELL, headerStyle: CELL, ...c })),
+    [classes],
+  );
+  const data = useMemo(
+    () => (props.clusters ?? []).map(c => ({ ...c, id: c.cluster })),
+    [props.clusters],
+  );
+  // New clusters get a new table: material-table compares its columns on every data change and
+  // warns (development) that columns with render functions are "static"; a fresh table just
+  // renders. The clusters change once a refresh, so this costs nothing worth measuring.
+  const version = useRef({ data, n: 0 });
+  if (version.current.data !== data) {
+    version.current = { data, n: version.current.n + 1 };
+  }
+  const options = useMemo(
+    () => ({
+      paging: false,
+      search: false,
+      padding: 'dense' as const,
+      draggable: false,
+    }),
+    [],
+  );
+
   if (props.error) {
     return <ResponseErrorPanel error={props.error} title="Clusters" />;
   }
-  const columns: TableColumn<Row>[] = [
-    { title: 'Cluster', field: 'cluster' },
-    {
-      title: 'State',
-      field: 'state',
-      render: c => {
-        if (c.state === 'unreachable') {
-          return <StatusError>Unreachable</StatusError>;
-        }
-        if (c.state === 'degraded') {
-          return <StatusWarning>Degraded</StatusWarning>;
-        }
-        return <StatusOK>OK</StatusOK>;
-      },
-    },
-    {
-      title: 'Providers',
-      sorting: false,
-      cellStyle: { minWidth: 320 },
-      render: c => (
-        <div className={classes.chips}>
-          {c.providers.map(p => (
-            <Chip
-              key={p.id}
-              size="small"
-              label={p.title}
-              title={`${p.title}: ${PROVIDER_STATES[p.state]}`}
-              aria-label={`${p.title}: ${PROVIDER_STATES[p.state]}`}
-              variant={p.state === 'installed' ? 'default' : 'outlined'}
-              icon={PROVIDER_ICONS[p.state]}
-              style={p.state === 'not-installed' ? { opacity: 0.6 } : undefined}
-            />
-          ))}
-        </div>
-      ),
-    },
-    {
-      title: 'Backup storage locations',
-      sorting: false,
-      render: c =>
-        (c.storageLocations ?? []).length === 0 ? (
-          <Typography variant="body2" color="textSecondary">
-            none used
-          </Typography>
-        ) : (
-          c.storageLocations.map(l => (
-            <div key={l.name} className={classes.line} title={l.message}>
-              {l.phase === 'Available' ? (
-                <StatusOK>
-                  {l.name}: Available ({l.services}{' '}
-                  {l.services === 1 ? 'service' : 'services'})
-                </StatusOK>
-              ) : (
-                <StatusError>
-                  {l.name}: {l.phase} ({l.services}{' '}
-                  {l.services === 1 ? 'service' : 'services'})
-                </StatusError>
-              )}
-            </div>
-          ))
-        ),
-    },
-    {
-      title: 'Could not be read',
-      sorting: false,
-      cellStyle: { minWidth: 240 },
-      render: c => <ReadFailures cluster={c} />,
-    },
-    {
-      title: 'Checked',
-      field: 'checkedAt',
-      render: c => <TimeCell time={c.checkedAt} relative />,
-    },
-  ];
   return (
     <Table<Row>
+      key={version.current.n}
       title="Clusters"
       isLoading={props.loading}
       columns={columns}
-      data={(props.clusters ?? []).map(c => ({ ...c, id: c.cluster }))}
-      options={{
-        paging: false,
-        search: false,
-        padding: 'dense',
-        draggable: false,
-      }}
+      data={data}
+      options={options}
       emptyContent={
         <Typography style={{ padding: 16 }} color="textSecondary">
           No cluster read yet: the first refresh has not run.

@@ -436,6 +436,37 @@ describe('DisasterRecoveryPage', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('says how many services could not be judged when none is breached or at risk', async () => {
+    const api = mockApi();
+    api.getOverview.mockImplementation(async (query?: { sort?: string }) =>
+      query?.sort === 'attention'
+        ? { ...exampleOverview(), items: [], totalCount: 0 }
+        : {
+            ...exampleOverview(),
+            counts: {
+              ...exampleOverview().counts,
+              verdict: { compliant: 16, unknown: 4 },
+            },
+          },
+    );
+    await renderPage('', api);
+    const attention = screen.getByRole('region', { name: 'Needs attention' });
+    expect(attention).toHaveTextContent(
+      'None breached or at risk among the services judged, but 4 services could not be judged',
+    );
+    expect(attention).not.toHaveTextContent(
+      'No service is breached or at risk',
+    );
+    await userEvent.click(
+      within(attention).getByRole('link', {
+        name: 'Show the services not judged',
+      }),
+    );
+    await waitFor(() =>
+      expect(location().getAll('verdict')).toEqual(['unknown']),
+    );
+  });
+
   it('shows what a cluster’s loss would cost in its own view, with its URL and CSV', async () => {
     const blobs: Blob[] = [];
     Object.assign(URL, {

@@ -19,7 +19,7 @@ import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
 import GetAppIcon from '@material-ui/icons/GetApp';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { disasterRecoveryApiRef } from '../../api';
@@ -162,6 +162,26 @@ function ServicesView(props: {
   );
 
   const data = overview.value;
+  // The facets (every tier, owner, cluster and strategy) rarely change between answers: the same
+  // object while they are the same, so that the filter bar's selects do not render again.
+  const facetsKey = JSON.stringify(data?.facets ?? null);
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const facets = useMemo(() => data?.facets, [facetsKey]);
+  const totalCount = data?.totalCount ?? 0;
+  const exportButton = useMemo(
+    () => (
+      <Button
+        variant="outlined"
+        color="primary"
+        startIcon={<GetAppIcon />}
+        disabled={exporting || totalCount === 0}
+        onClick={exportCsv}
+      >
+        {exporting ? 'Exporting…' : `Export CSV (${totalCount})`}
+      </Button>
+    ),
+    [exporting, totalCount, exportCsv],
+  );
   const error = overview.error ?? ownership.error;
   const filtered = hasFilters(filters);
   useScrollToHash(Boolean(data));
@@ -174,19 +194,9 @@ function ServicesView(props: {
       <Grid item xs={12}>
         <FilterBar
           filters={filters}
-          facets={data.facets}
+          facets={facets}
           onChange={update}
-          actions={
-            <Button
-              variant="outlined"
-              color="primary"
-              startIcon={<GetAppIcon />}
-              disabled={exporting || data.totalCount === 0}
-              onClick={exportCsv}
-            >
-              {exporting ? 'Exporting…' : `Export CSV (${data.totalCount})`}
-            </Button>
-          }
+          actions={exportButton}
         />
         {error && <ResponseErrorPanel error={error} />}
         <Box height={4}>{overview.loading && <LinearProgress />}</Box>
@@ -203,8 +213,10 @@ function ServicesView(props: {
             items={attention.value.items}
             totalCount={attention.value.totalCount}
             matchingCount={data.totalCount}
+            unknownCount={data.counts.verdict.unknown ?? 0}
             filtered={filtered}
             allHref={linkTo({ verdict: attentionVerdicts })}
+            unknownHref={linkTo({ verdict: ['unknown'] })}
           />
         )}
       </Grid>
@@ -289,6 +301,18 @@ function ClusterLossTab(props: {
  *   back, with its own CSV export.
  */
 export function DisasterRecoveryPage() {
+  // The page renders once: Backstage's Page gives its children a new theme object on every
+  // render (its ThemeProvider takes a function), which would restyle and render everything below
+  // it again. What follows the URL (every filter change) is inside.
+  return (
+    <Page themeId="tool">
+      <DisasterRecoveryPageContent />
+    </Page>
+  );
+}
+
+/** The header, tabs and the chosen view, following the URL. */
+function DisasterRecoveryPageContent() {
   const api = useApi(disasterRecoveryApiRef);
   const [search, setSearch] = useSearchParams();
   const view =
@@ -330,8 +354,23 @@ export function DisasterRecoveryPage() {
     [setSearch],
   );
 
+  // The tabs render again only when the view changes: they measure themselves (a layout of the
+  // whole page) on every render, and every filter change is a new URL.
+  const onTabRef = useRef(onTab);
+  onTabRef.current = onTab;
+  const tabs = useMemo(
+    () => (
+      <HeaderTabs
+        tabs={TABS}
+        selectedIndex={TABS.findIndex(t => t.id === view)}
+        onChange={index => onTabRef.current(index)}
+      />
+    ),
+    [view],
+  );
+
   return (
-    <Page themeId="tool">
+    <>
       <Header
         title="Disaster recovery"
         subtitle="Which services would lose data if a cluster failed today, and whose they are"
@@ -343,11 +382,7 @@ export function DisasterRecoveryPage() {
           />
         )}
       </Header>
-      <HeaderTabs
-        tabs={TABS}
-        selectedIndex={TABS.findIndex(t => t.id === view)}
-        onChange={onTab}
-      />
+      {tabs}
       <Content>
         {view === CLUSTER_LOSS_VIEW ? (
           <ClusterLossTab cluster={lost} onCluster={onCluster} />
@@ -355,6 +390,6 @@ export function DisasterRecoveryPage() {
           <ServicesView onUpdatedAt={setUpdatedAt} />
         )}
       </Content>
-    </Page>
+    </>
   );
 }

@@ -12,7 +12,7 @@ import Switch from '@material-ui/core/Switch';
 import TextField from '@material-ui/core/TextField';
 import { makeStyles } from '@material-ui/core/styles';
 import SearchIcon from '@material-ui/icons/Search';
-import { useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { VERDICT_LABELS } from '../format';
 import { ClusterRole, OverviewFilters, hasFilters } from './filters';
 import { OVERVIEW_VERDICTS } from './verdicts';
@@ -40,19 +40,61 @@ export function ownerLabel(ref: string): string {
   }
 }
 
-function MultiSelect<T extends string>(props: {
+/** The filters a {@link MultiSelect} can change. */
+type MultiFilter = 'verdict' | 'tier' | 'owner' | 'cluster' | 'strategy';
+
+type FilterChange = (
+  change: Partial<OverviewFilters>,
+  options?: { replace?: boolean },
+) => void;
+
+type MultiSelectProps<T extends string> = {
   label: string;
-  values: T[];
+  /** The filter it changes. */
+  name: MultiFilter;
+  values: readonly T[];
   options: readonly T[];
   optionLabel?: (value: T) => string;
   disabled?: boolean;
   /** Shown when nothing is selected; default `All`. */
   emptyLabel?: string;
-  onChange: (values: T[]) => void;
-}) {
+  onChange: FilterChange;
+};
+
+function sameItems(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * Whether a select shows the same: its values and options compared by content (the filters are
+ * parsed anew from the URL on every change), the rest by identity. An open menu positions itself
+ * on every render, so the selects that did not change must not render.
+ */
+function sameSelect<T extends string>(
+  a: MultiSelectProps<T>,
+  b: MultiSelectProps<T>,
+): boolean {
+  return (
+    a.label === b.label &&
+    a.name === b.name &&
+    a.optionLabel === b.optionLabel &&
+    a.disabled === b.disabled &&
+    a.emptyLabel === b.emptyLabel &&
+    a.onChange === b.onChange &&
+    sameItems(a.values, b.values) &&
+    sameItems(a.options, b.options)
+  );
+}
+
+const identity = (v: string) => v;
+const NONE: readonly string[] = [];
+const verdictLabel = (v: string) =>
+  VERDICT_LABELS[v as keyof typeof VERDICT_LABELS] ?? v;
+
+function MultiSelectComponent<T extends string>(props: MultiSelectProps<T>) {
   const classes = useStyles();
-  const { label, values, options, onChange } = props;
-  const optionLabel = props.optionLabel ?? ((v: T) => v);
+  const { label, name, values, options, onChange } = props;
+  const optionLabel = props.optionLabel ?? identity;
   // A value from a shared link that no service has any more stays selectable, so it can be removed.
   const all = [...options, ...values.filter(v => !options.includes(v))];
   return (
@@ -75,7 +117,7 @@ function MultiSelect<T extends string>(props: {
         MenuProps: { getContentAnchorEl: null },
       }}
       InputLabelProps={{ shrink: true, className: classes.label }}
-      onChange={e => onChange(e.target.value as unknown as T[])}
+      onChange={e => onChange({ [name]: e.target.value as unknown as T[] })}
     >
       {all.map(option => (
         <MenuItem key={option} value={option} dense>
@@ -90,6 +132,12 @@ function MultiSelect<T extends string>(props: {
     </TextField>
   );
 }
+
+const MultiSelect = memo(MultiSelectComponent, sameSelect) as <
+  T extends string,
+>(
+  props: MultiSelectProps<T>,
+) => JSX.Element;
 
 /**
  * The filters of the services table: tier, owner, verdict, cluster and strategy (several values
@@ -107,6 +155,14 @@ export function FilterBar(props: {
 }) {
   const { filters, facets, onChange } = props;
   const classes = useStyles();
+  // One change handler for the selects for as long as the bar is shown: the latest `onChange`
+  // (it changes with the filters) through a ref.
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
+  const change = useCallback<FilterChange>(
+    (c, options) => onChangeRef.current(c, options),
+    [],
+  );
   const [q, setQ] = useState(filters.q);
   const typed = useRef(filters.q);
 
@@ -149,31 +205,35 @@ export function FilterBar(props: {
       />
       <MultiSelect
         label="Verdict"
+        name="verdict"
         values={filters.verdict}
         options={OVERVIEW_VERDICTS}
-        optionLabel={v => VERDICT_LABELS[v]}
-        onChange={verdict => onChange({ verdict })}
+        optionLabel={verdictLabel}
+        onChange={change}
       />
       <MultiSelect
         label="Tier"
+        name="tier"
         values={filters.tier}
-        options={facets?.tier ?? []}
-        onChange={tier => onChange({ tier })}
+        options={facets?.tier ?? NONE}
+        onChange={change}
       />
       <MultiSelect
         label="Owner"
-        values={filters.mine ? [] : filters.owner}
-        options={facets?.owner ?? []}
+        name="owner"
+        values={filters.mine ? NONE : filters.owner}
+        options={facets?.owner ?? NONE}
         optionLabel={ownerLabel}
         disabled={filters.mine}
         emptyLabel={filters.mine ? 'Yours and your groups' : undefined}
-        onChange={owner => onChange({ owner })}
+        onChange={change}
       />
       <MultiSelect
         label="Cluster"
+        name="cluster"
         values={filters.cluster}
-        options={facets?.cluster ?? []}
-        onChange={cluster => onChange({ cluster })}
+        options={facets?.cluster ?? NONE}
+        onChange={change}
       />
       <TextField
         select
@@ -205,9 +265,10 @@ export function FilterBar(props: {
       </TextField>
       <MultiSelect
         label="Strategy"
+        name="strategy"
         values={filters.strategy}
-        options={(facets?.strategy ?? []) as OverviewFilters['strategy']}
-        onChange={strategy => onChange({ strategy })}
+        options={facets?.strategy ?? NONE}
+        onChange={change}
       />
       <FormControlLabel
         control={
