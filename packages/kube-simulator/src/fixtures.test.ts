@@ -542,12 +542,61 @@ describe('the shipped fixtures follow the evaluation refinements (DOMAIN.md)', (
       'prod-eu',
       '/apis/volsync.backube/v1alpha1/replicationsources',
     );
+    // ... or by KubeStash / Stash backups of the workload that mounts it, or a Kasten K10 policy
+    // that exports its namespace's data (PROVIDERS.md sections 2 and 3).
+    const deployments = await list('prod-eu', '/apis/apps/v1/deployments');
+    const stashTargets = [
+      ...(
+        await list(
+          'prod-eu',
+          '/apis/core.kubestash.com/v1alpha1/backupconfigurations',
+        )
+      ).map(c => ({ ns: c.metadata.namespace, ...c.spec.target })),
+      ...(
+        await list(
+          'prod-eu',
+          '/apis/stash.appscode.com/v1beta1/backupconfigurations',
+        )
+      ).map(c => ({ ns: c.metadata.namespace, ...c.spec.target.ref })),
+    ];
+    const kastenExports = (
+      await list('prod-eu', '/apis/config.kio.kasten.io/v1alpha1/policies')
+    ).filter(p =>
+      p.spec.actions.some(
+        (a: any) =>
+          a.action === 'export' && a.exportParameters?.exportData?.enabled,
+      ),
+    );
+    const mountedBy = (pvc: Obj, kind: string, name: string) =>
+      kind === 'StatefulSet'
+        ? new RegExp(`-${name}-\\d+$`).test(pvc.metadata.name)
+        : deployments.some(
+            d =>
+              d.metadata.name === name &&
+              d.metadata.namespace === pvc.metadata.namespace &&
+              d.spec.template.spec.volumes?.some(
+                (v: any) =>
+                  v.persistentVolumeClaim?.claimName === pvc.metadata.name,
+              ),
+          );
     const dataLeaves = (pvc: Obj) =>
       specs.some(({ spec }) => takesIn(spec, pvc) && movesData(spec)) ||
       sources.some(
         s =>
           s.metadata.namespace === pvc.metadata.namespace &&
           s.spec.sourcePVC === pvc.metadata.name,
+      ) ||
+      stashTargets.some(
+        t =>
+          (t.namespace ?? t.ns) === pvc.metadata.namespace &&
+          mountedBy(pvc, t.kind, t.name),
+      ) ||
+      kastenExports.some(p =>
+        p.spec.selector.matchExpressions?.some(
+          (e: any) =>
+            e.key === 'k10.kasten.io/appNamespace' &&
+            e.values.includes(pvc.metadata.namespace),
+        ),
       );
     expect(
       pvcs
