@@ -33,9 +33,15 @@ export function backendPlace(
   const gcs = f.map('gcs', backend, prefix);
   const azure = f.map('azure', backend, prefix);
   const local = f.map('local', backend, prefix);
-  const chosen =
-    provider ??
-    (s3 ? 's3' : gcs ? 'gcs' : azure ? 'azure' : local ? 'local' : undefined);
+  const present = (
+    [
+      ['s3', s3],
+      ['gcs', gcs],
+      ['azure', azure],
+      ['local', local],
+    ] as const
+  ).find(([, spec]) => spec !== undefined)?.[0];
+  const chosen = provider ?? present;
   const clean = (p: string | undefined) => (p ?? '').replace(/^\/+|\/+$/g, '');
   if (chosen === 's3' && s3) {
     const endpoint = f.str('endpoint', s3, `${prefix}s3.`);

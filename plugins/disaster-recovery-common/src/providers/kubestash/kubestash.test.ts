@@ -279,13 +279,12 @@ describe('kubestashProvider (KubeStash)', () => {
       message: 'BackupStorage kubestash/s3-backups on prod-eu is NotReady.',
     });
     // Without the copy, nothing counts.
-    const alone = judge((c, o) =>
-      c === 'dr-us' && o.kind === 'Snapshot'
-        ? undefined
-        : o.kind === 'BackupStorage' && c === 'prod-eu'
-        ? { ...o, status: { ...o.status, phase: 'NotReady' } }
-        : o,
-    );
+    const alone = judge((c, o) => {
+      if (c === 'dr-us' && o.kind === 'Snapshot') return undefined;
+      if (o.kind === 'BackupStorage' && c === 'prod-eu')
+        o.status.phase = 'NotReady';
+      return o;
+    });
     expect(counted(alone).filter(p => p.point?.kind === 'Snapshot')).toEqual(
       [],
     );

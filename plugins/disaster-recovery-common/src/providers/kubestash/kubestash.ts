@@ -910,10 +910,13 @@ function readSnapshot(
   if (ctx.pvcs.length > 0) {
     const carried = dataPvcs.filter(p => !failedPvcs.includes(p));
     if (carried.length === 0) {
+      if (localPvcs.length > 0) {
+        return unusable(
+          'holds volume snapshots that stay on the cluster (VolumeSnapshotter driver): a local point',
+        );
+      }
       return unusable(
-        localPvcs.length > 0
-          ? 'holds volume snapshots that stay on the cluster (VolumeSnapshotter driver): a local point'
-          : failedPvcs.length > 0
+        failedPvcs.length > 0
           ? 'the components holding the service’s PVCs did not succeed'
           : 'holds no data of the service’s PVCs (manifests only)',
       );

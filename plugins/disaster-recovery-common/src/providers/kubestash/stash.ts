@@ -56,6 +56,39 @@ function repositoryOf(
   };
 }
 
+/** Why a Stash BackupSession is not a counted point, in the order the conditions are checked; undefined when it counts. */
+function sessionNotCounted(s: {
+  phase?: string;
+  allSucceeded: boolean;
+  time?: number;
+  local: boolean;
+  repo?: StashRepo;
+  cluster: string;
+  future: boolean;
+  holdsNone: boolean;
+}): string | undefined {
+  if (!s.allSucceeded) {
+    return s.phase === 'Succeeded'
+      ? 'a target or host did not succeed'
+      : `is ${
+          s.phase ?? 'without a phase'
+        }: only Succeeded sessions are recovery points`;
+  }
+  if (s.time === undefined) {
+    return 'metadata.creationTimestamp is missing: the time of its data is unknown';
+  }
+  if (s.local) {
+    return 'driver VolumeSnapshotter: its volume snapshots stay on the cluster (a local point)';
+  }
+  if (!s.repo?.place) return `its Repository cannot be found on ${s.cluster}`;
+  if (s.repo.place.local) {
+    return `its Repository's backend dies with ${s.cluster}: ${s.repo.place.local}`;
+  }
+  if (s.future) return `its time is ahead of now (clock skew on ${s.cluster})`;
+  if (s.holdsNone) return 'holds none of the service’s PVCs';
+  return undefined;
+}
+
 function created(obj: KubeObject): number | undefined {
   const ms = Date.parse(obj.metadata.creationTimestamp ?? '');
   return Number.isNaN(ms) || ms <= 0 ? undefined : ms;
@@ -273,25 +306,18 @@ export function evaluateStash(ctx: DrProviderContext, out: Collector): void {
               ),
           );
         const time = created(s);
-        const reason = !allSucceeded
-          ? sphase === 'Succeeded'
-            ? 'a target or host did not succeed'
-            : `is ${
-                sphase ?? 'without a phase'
-              }: only Succeeded sessions are recovery points`
-          : time === undefined
-          ? 'metadata.creationTimestamp is missing: the time of its data is unknown'
-          : local
-          ? 'driver VolumeSnapshotter: its volume snapshots stay on the cluster (a local point)'
-          : !repo?.place
-          ? `its Repository cannot be found on ${cluster}`
-          : repo.place.local
-          ? `its Repository's backend dies with ${cluster}: ${repo.place.local}`
-          : time - ctx.nowMs > (ctx.options.clockSkewSeconds ?? 300) * 1000
-          ? `its time is ahead of now (clock skew on ${cluster})`
-          : covered.length === 0 && ctx.pvcs.length > 0
-          ? 'holds none of the service’s PVCs'
-          : undefined;
+        const reason = sessionNotCounted({
+          phase: sphase,
+          allSucceeded,
+          time,
+          local,
+          repo,
+          cluster,
+          future:
+            time !== undefined &&
+            time - ctx.nowMs > (ctx.options.clockSkewSeconds ?? 300) * 1000,
+          holdsNone: covered.length === 0 && ctx.pvcs.length > 0,
+        });
         if (
           time !== undefined &&
           time - ctx.nowMs > (ctx.options.clockSkewSeconds ?? 300) * 1000
