@@ -56,7 +56,7 @@ export function workspaceRelative(p: string, field: string): string {
 
 /**
  * The files of a plan: the Velero Schedule; VolSync sources and destinations, or the CNPG replica
- * cluster and the primary's patch; the DR annotations; the folder's README (which, for
+ * cluster and the primary's patch; the CNPG ScheduledBackup of a PostgreSQL (`cnpg`) service; the DR annotations; the folder's README (which, for
  * `active-active`, says replication is the application's own); and the runbook.
  *
  * Layout under `dir` (default `dr`): `primary/` holds what is applied to the primary cluster,

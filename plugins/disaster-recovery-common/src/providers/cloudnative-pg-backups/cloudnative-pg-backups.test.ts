@@ -44,8 +44,11 @@ function run(
 }
 
 const codes = (e: DrProviderEvidence) => (e.reasons ?? []).map(r => r.code);
+/** The provider's points, each with the point it lists (every one of these providers' does). */
+const points = (e: DrProviderEvidence) =>
+  (e.recoveryPoints ?? []).map(p => ({ ...p, point: p.point! }));
 const counted = (e: DrProviderEvidence) =>
-  (e.recoveryPoints ?? []).filter(p => p.ms !== undefined);
+  points(e).filter(p => p.ms !== undefined);
 
 describe('parseCnpgCron (robfig/cron v1, seconds first)', () => {
   it('reads six fields with the seconds first', () => {
@@ -255,7 +258,7 @@ describe('cloudNativePgBackupsProvider', () => {
 
   it('shows, but does not count, the WAL archive when only the Cluster resource is read', () => {
     const e = run({ cnpgBackups: [backup('b1', 120, 25)] });
-    const wal = e.recoveryPoints!.find(
+    const wal = points(e).find(
       p => p.point.source === 'cloudnative-pg-backups-wal',
     )!;
     expect(wal.ms).toBeUndefined();
@@ -272,16 +275,16 @@ describe('cloudNativePgBackupsProvider', () => {
       cnpgBackups: [backup('new', 120, 25), backup('old', 60 * 24 * 20, 30)],
     });
     expect(counted(e).map(p => p.point.name)).toEqual(['new']);
-    expect(
-      e.recoveryPoints!.find(p => p.point.name === 'old')!.point.reason,
-    ).toContain("older than the store's first recoverability point");
+    expect(points(e).find(p => p.point.name === 'old')!.point.reason).toContain(
+      "older than the store's first recoverability point",
+    );
   });
 
   it('keeps volume-snapshot backups local unless the option says they survive', () => {
     const snap = backup('snap', 60, 5, { method: 'volumeSnapshot' });
     const e = run({ cnpgBackups: [snap] });
     expect(counted(e)).toEqual([]);
-    expect(e.recoveryPoints![0].point.reason).toContain(
+    expect(points(e)[0].point.reason).toContain(
       "volume snapshots stay on prod-eu's storage",
     );
     const trusted = run(
@@ -306,7 +309,7 @@ describe('cloudNativePgBackupsProvider', () => {
       cnpgBackups: [backup('b1', 120, 25)],
     });
     expect(counted(e)).toEqual([]);
-    expect(e.recoveryPoints![0].point.reason).toContain(
+    expect(points(e)[0].point.reason).toContain(
       'its endpointURL http://minio.minio.svc.cluster.local:9000 is inside the cluster',
     );
     expect(e.coverage!.every(c => c.by.offCluster === false)).toBe(true);
@@ -322,9 +325,7 @@ describe('cloudNativePgBackupsProvider', () => {
       ],
     });
     expect(counted(e)).toEqual([]);
-    expect(e.recoveryPoints![0].point.reason).toContain(
-      'status.stoppedAt is not set',
-    );
+    expect(points(e)[0].point.reason).toContain('status.stoppedAt is not set');
   });
 
   it('makes a failed newest backup an at-risk reason (rule 2) while the completed one before still counts', () => {
@@ -383,9 +384,7 @@ describe('cloudNativePgBackupsProvider', () => {
     ]);
     expect(e.storageLocations![0].phase).toBe('Unavailable');
     // No WAL display point while archiving fails.
-    expect(e.recoveryPoints!.some(p => p.point.source.endsWith('-wal'))).toBe(
-      false,
-    );
+    expect(points(e).some(p => p.point.source.endsWith('-wal'))).toBe(false);
   });
 
   it('flags a five-field schedule, which CloudNativePG runs hourly, and covers with the real interval', () => {
@@ -456,7 +455,7 @@ describe('cloudNativePgBackupsProvider', () => {
     });
     expect(counted(e)).toEqual([]);
     expect(codes(e)).toContain('cnpg-object-store-missing');
-    expect(e.recoveryPoints![0].point.reason).toBe(
+    expect(points(e)[0].point.reason).toBe(
       'its ObjectStore accounts-db-store is not found',
     );
     expect(e.coverage!.every(c => !c.by.offCluster)).toBe(true);
@@ -551,9 +550,7 @@ describe('cloudNativePgBackupsProvider', () => {
     const elsewhere = backup('elsewhere', 60, 5);
     elsewhere.metadata.namespace = 'commerce';
     const e = run({ cnpgBackups: [other, elsewhere] });
-    expect(e.recoveryPoints!.filter(p => p.point.kind === 'Backup')).toEqual(
-      [],
-    );
+    expect(points(e).filter(p => p.point.kind === 'Backup')).toEqual([]);
   });
 
   it('does not count a point ahead of the clock', () => {

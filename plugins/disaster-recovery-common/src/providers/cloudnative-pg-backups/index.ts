@@ -338,6 +338,25 @@ export function archiveTimeoutSeconds(value: unknown): number | undefined {
   return Number(m[1]) * unit;
 }
 
+/** Why the plugin's ObjectStore cannot be used, or undefined. */
+function pluginStoreProblem(
+  objectStoreName: string | undefined,
+  objectStore: CnpgObjectStore | undefined,
+): string | undefined {
+  if (!objectStoreName) {
+    return `the Cluster's ${BARMAN_CLOUD_PLUGIN} plugin names no parameters.barmanObjectName`;
+  }
+  if (!objectStore) return `its ObjectStore ${objectStoreName} is not found`;
+  return undefined;
+}
+
+/** A storage location's phase from the Cluster's `ContinuousArchiving` condition. */
+function archivePhase(archiving: Condition | undefined): string {
+  if (archiving?.status === 'True') return 'Available';
+  if (archiving?.status === 'False') return 'Unavailable';
+  return 'Unknown';
+}
+
 function archiveOf(
   pg: CnpgCluster,
   objectStores: CnpgObjectStore[],
@@ -389,11 +408,7 @@ function archiveOf(
       firstRecoverabilityMs: isObject(window)
         ? cnpgTime(window.firstRecoverabilityPoint)
         : undefined,
-      unusable: !objectStoreName
-        ? `the Cluster's ${BARMAN_CLOUD_PLUGIN} plugin names no parameters.barmanObjectName`
-        : !objectStore
-        ? `its ObjectStore ${objectStoreName} is not found`
-        : undefined,
+      unusable: pluginStoreProblem(objectStoreName, objectStore),
     };
   }
   return result;
@@ -618,13 +633,7 @@ function judgeDatabase(
         archive.via === 'plugin'
           ? `ObjectStore ${namespace}/${archive.objectStoreName}`
           : `Cluster ${namespace}/${name} barmanObjectStore`,
-      phase: archive.local
-        ? 'Local'
-        : archiving?.status === 'True'
-        ? 'Available'
-        : archiving?.status === 'False'
-        ? 'Unavailable'
-        : 'Unknown',
+      phase: archive.local ? 'Local' : archivePhase(archiving),
       message: [
         archive.destinationPath,
         archive.local,
@@ -987,12 +996,11 @@ function judgeDatabase(
       schedule: typeof raw === 'string' ? raw : '',
       maxIntervalSeconds: interval ?? null,
       paused: suspended,
-      storageLocation:
-        method === 'plugin'
-          ? archives.plugin?.objectStoreName
-          : method === 'barmanObjectStore'
-          ? archives.inCore?.destinationPath
-          : undefined,
+      storageLocation: archiveFor(
+        method,
+        str(sb.spec?.pluginConfiguration?.name),
+        archives,
+      )?.[method === 'plugin' ? 'objectStoreName' : 'destinationPath'],
       lastBackup: (() => {
         const t = cnpgTime(sb.status?.lastScheduleTime);
         return t !== undefined ? iso(t) : undefined;
@@ -1088,12 +1096,8 @@ function findRestores(
       const created = cnpgTime(pg.metadata.creationTimestamp);
       const initialized = conditionOf(pg, 'Initialized');
       const ready = conditionOf(pg, 'Ready');
-      const done =
-        initialized?.status === 'True'
-          ? cnpgTime(initialized.lastTransitionTime)
-          : ready?.status === 'True'
-          ? cnpgTime(ready.lastTransitionTime)
-          : undefined;
+      const doneBy = [initialized, ready].find(c => c?.status === 'True');
+      const done = doneBy ? cnpgTime(doneBy.lastTransitionTime) : undefined;
       if (created === undefined || done === undefined || done < created)
         continue;
       out.drills.push({

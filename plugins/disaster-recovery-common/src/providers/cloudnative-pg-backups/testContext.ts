@@ -59,8 +59,8 @@ export function providerContext(opts: {
       evidence: SanitizedEvidence,
       resource: string,
     ) =>
-      (evidence.objects[resource] ??
-        raw.get(evidence.cluster)?.objects[resource] ??
-        []) as T[],
+      (Array.isArray(evidence.objects[resource])
+        ? evidence.objects[resource]
+        : []) as T[],
   };
 }

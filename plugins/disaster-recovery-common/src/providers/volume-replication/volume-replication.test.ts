@@ -38,8 +38,11 @@ function run(
 }
 
 const codes = (e: DrProviderEvidence) => (e.reasons ?? []).map(r => r.code);
+/** The provider's points, each with the point it lists (every one of these providers' does). */
+const points = (e: DrProviderEvidence) =>
+  (e.recoveryPoints ?? []).map(p => ({ ...p, point: p.point! }));
 const counted = (e: DrProviderEvidence) =>
-  (e.recoveryPoints ?? []).filter(p => p.ms !== undefined);
+  points(e).filter(p => p.ms !== undefined);
 
 describe('parseSchedulingInterval', () => {
   it("reads Ceph's <N>m, <N>h and <N>d, and Go durations", () => {
@@ -142,7 +145,7 @@ describe('volumeReplicationProvider', () => {
   it('gives no point without a secondary on the recovery cluster, and does not count the PVC as off the cluster', () => {
     const e = run({}, { volumeReplications: [] });
     expect(counted(e)).toEqual([]);
-    expect(e.recoveryPoints![0].point.reason).toBe(
+    expect(points(e)[0].point.reason).toBe(
       'no secondary VolumeReplication for it on dr-us: the copy goes to a peer not shown to be dr-us',
     );
     expect(e.coverage!.every(c => !c.by.offCluster && !c.replicates)).toBe(
@@ -168,7 +171,7 @@ describe('volumeReplicationProvider', () => {
       },
     );
     expect(counted(e)).toEqual([]);
-    expect(e.recoveryPoints![0].point.reason).toContain(
+    expect(points(e)[0].point.reason).toContain(
       'is not a ready secondary (status.state Unknown, Completed False',
     );
   });
@@ -324,7 +327,7 @@ describe('volumeReplicationProvider', () => {
       volumeReplications: [bad, noSource, { metadata: { name: 'x' } }],
     });
     expect(counted(e)).toEqual([]);
-    expect(e.recoveryPoints![0].point.reason).toBe(
+    expect(points(e)[0].point.reason).toBe(
       'status.lastSyncTime "yesterday" is not a time',
     );
     // The PVC without a readable VR is not covered by this provider.
