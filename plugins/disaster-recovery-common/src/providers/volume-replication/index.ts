@@ -527,8 +527,20 @@ function judgeUnit(
         : ' (no lastSyncDuration to subtract)'
     }`;
   }
+  // A recovery cluster not read (or whose VolumeReplications were not read) may hold the
+  // secondary: that is not its absence (the evaluation makes the verdict unknown, rule 8).
+  const unread = context.recoveryClusters.filter(
+    c =>
+      !context.evidenceOf(c) ||
+      context.location.unreadable.some(u => u.cluster === c),
+  );
   if (pointMs !== undefined && !offCluster) {
-    why = `no secondary ${kind} for it on ${recoveryName}: the copy goes to a peer not shown to be ${recoveryName}`;
+    why =
+      unread.length > 0
+        ? `its secondary on ${unread.join(
+            ', ',
+          )} cannot be checked: the cluster could not be read`
+        : `no secondary ${kind} for it on ${recoveryName}: the copy goes to a peer not shown to be ${recoveryName}`;
   } else if (pointMs !== undefined && secondary && !secondary.ready) {
     why = secondary.why;
   }
@@ -584,7 +596,7 @@ function judgeUnit(
       ref('status.lastSyncTime'),
     );
   }
-  if (!offCluster) {
+  if (!offCluster && unread.length === 0) {
     risk(
       'replication-peer-unknown',
       `${label} replicates PVC ${pvcNames}, but no secondary ${kind} for it is found on ${recoveryName}: the copy is not shown to reach the recovery cluster.`,

@@ -156,6 +156,47 @@ describe('volumeReplicationProvider', () => {
     expect(e.replicaLinks).toBe(0);
   });
 
+  it('does not take an unreadable recovery cluster for a missing secondary', () => {
+    const [prod] = clusters({});
+    // dr-us not read: no objects, a failure for the whole cluster.
+    const dr = { cluster: 'dr-us', objects: {} };
+    const e = volumeReplicationProvider.evaluate!(
+      providerContext({
+        clusters: [
+          prod,
+          { ...dr, failures: [{ reason: 'connect ECONNREFUSED' }] },
+        ],
+        now: NOW,
+        target,
+      }),
+    );
+    expect(counted(e)).toEqual([]);
+    expect(points(e)[0].point.reason).toBe(
+      'its secondary on dr-us cannot be checked: the cluster could not be read',
+    );
+    expect(codes(e)).not.toContain('replication-peer-unknown');
+    const status = evaluateDrStatus({
+      declaration: {
+        tier: 'tier-1',
+        policy: TierPolicies.default().get('tier-1')!,
+        strategy: 'pilot-light',
+        rpoSeconds: 900,
+        rtoSeconds: 3600,
+        drillCadenceSeconds: 90 * 86400,
+        primaryCluster: 'prod-eu',
+        recoveryCluster: 'dr-us',
+      },
+      target,
+      clusters: [
+        prod,
+        { ...dr, failures: [{ reason: 'connect ECONNREFUSED' }] },
+      ],
+      now: NOW,
+      providers: [...DR_BUILT_IN_PROVIDERS, volumeReplicationProvider],
+    });
+    expect(status.verdict).toBe('unknown');
+  });
+
   it('gives no point while the secondary is not ready (Completed False)', () => {
     const e = run(
       {},
