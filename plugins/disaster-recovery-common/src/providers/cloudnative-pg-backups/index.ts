@@ -218,7 +218,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Epoch ms of an RFC 3339 time; undefined when absent, unreadable or Go's zero time. */
-export function cnpgTime(value: unknown): number | undefined {
+function cnpgTime(value: unknown): number | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) return undefined;
@@ -263,7 +263,7 @@ function objectRef(
  * Why an object-store endpoint would die with its cluster (a `.svc`/`.cluster.local` host, a bare
  * service name, loopback), or undefined. The same test as Velero's `config.s3Url`.
  */
-export function endpointInsideCluster(endpointURL: string | undefined) {
+function endpointInsideCluster(endpointURL: string | undefined) {
   if (!endpointURL) return undefined;
   const inside = locationInsideCluster({
     metadata: { name: 'endpoint' },
