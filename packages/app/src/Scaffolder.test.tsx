@@ -15,13 +15,12 @@ import userEvent from '@testing-library/user-event';
 
 // The plugins' own API refs, taken from their API extensions (no dependency on their -react
 // packages).
-const apiRefOf = (extension: Parameters<typeof createExtensionTester>[0]) =>
-  createExtensionTester(extension).get(ApiBlueprint.dataRefs.factory)
-    .api as ApiRef<unknown>;
-const scaffolderApiRef = apiRefOf(
+const scaffolderApiRef = createExtensionTester(
   scaffolderPlugin.getExtension('api:scaffolder'),
-);
-const catalogApiRef = apiRefOf(catalogPlugin.getExtension('api:catalog'));
+).get(ApiBlueprint.dataRefs.factory).api as ApiRef<unknown>;
+const catalogApiRef = createExtensionTester(
+  catalogPlugin.getExtension('api:catalog'),
+).get(ApiBlueprint.dataRefs.factory).api as ApiRef<unknown>;
 
 jest.setTimeout(30_000);
 

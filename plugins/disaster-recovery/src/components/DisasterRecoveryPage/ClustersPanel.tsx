@@ -119,92 +119,87 @@ function ClustersPanelComponent(props: {
   const classes = useStyles();
   // Columns and rows keep their identity while the clusters do: material-table re-processes
   // (and warns about) columns with render functions that change on every render.
-  const columns = useMemo(
-    (): TableColumn<Row>[] =>
-      [
-        { title: 'Cluster', field: 'cluster', cellStyle: NAME_CELL },
-        {
-          title: 'State',
-          field: 'state',
-          cellStyle: NAME_CELL,
-          render: c => {
-            if (c.state === 'unreachable') {
-              return <StatusError>Unreachable</StatusError>;
-            }
-            if (c.state === 'degraded') {
-              return <StatusWarning>Degraded</StatusWarning>;
-            }
-            return <StatusOK>OK</StatusOK>;
-          },
+  const columns = useMemo((): TableColumn<Row>[] => {
+    const list: TableColumn<Row>[] = [
+      { title: 'Cluster', field: 'cluster', cellStyle: NAME_CELL },
+      {
+        title: 'State',
+        field: 'state',
+        cellStyle: NAME_CELL,
+        render: c => {
+          if (c.state === 'unreachable') {
+            return <StatusError>Unreachable</StatusError>;
+          }
+          if (c.state === 'degraded') {
+            return <StatusWarning>Degraded</StatusWarning>;
+          }
+          return <StatusOK>OK</StatusOK>;
         },
-        {
-          title: 'Providers',
-          sorting: false,
-          cellStyle: { ...CELL, minWidth: 180 },
-          render: c => (
-            <div className={classes.chips}>
-              {c.providers.map(p => (
-                <Chip
-                  key={p.id}
-                  size="small"
-                  label={p.title}
-                  title={`${p.title}: ${PROVIDER_STATES[p.state]}`}
-                  aria-label={`${p.title}: ${PROVIDER_STATES[p.state]}`}
-                  variant={p.state === 'installed' ? 'default' : 'outlined'}
-                  icon={PROVIDER_ICONS[p.state]}
-                  style={
-                    p.state === 'not-installed' ? { opacity: 0.6 } : undefined
-                  }
-                />
-              ))}
-            </div>
+      },
+      {
+        title: 'Providers',
+        sorting: false,
+        cellStyle: { ...CELL, minWidth: 180 },
+        render: c => (
+          <div className={classes.chips}>
+            {c.providers.map(p => (
+              <Chip
+                key={p.id}
+                size="small"
+                label={p.title}
+                title={`${p.title}: ${PROVIDER_STATES[p.state]}`}
+                aria-label={`${p.title}: ${PROVIDER_STATES[p.state]}`}
+                variant={p.state === 'installed' ? 'default' : 'outlined'}
+                icon={PROVIDER_ICONS[p.state]}
+                style={
+                  p.state === 'not-installed' ? { opacity: 0.6 } : undefined
+                }
+              />
+            ))}
+          </div>
+        ),
+      },
+      {
+        title: 'Backup storage locations',
+        sorting: false,
+        render: c =>
+          (c.storageLocations ?? []).length === 0 ? (
+            <Typography variant="body2" color="textSecondary">
+              none used
+            </Typography>
+          ) : (
+            c.storageLocations.map(l => (
+              <div key={l.name} className={classes.location} title={l.message}>
+                {l.phase === 'Available' ? (
+                  <StatusOK>
+                    <span className={classes.name}>{l.name}:</span> Available (
+                    {l.services} {l.services === 1 ? 'service' : 'services'})
+                  </StatusOK>
+                ) : (
+                  <StatusError>
+                    <span className={classes.name}>{l.name}:</span> {l.phase} (
+                    {l.services} {l.services === 1 ? 'service' : 'services'})
+                  </StatusError>
+                )}
+              </div>
+            ))
           ),
-        },
-        {
-          title: 'Backup storage locations',
-          sorting: false,
-          render: c =>
-            (c.storageLocations ?? []).length === 0 ? (
-              <Typography variant="body2" color="textSecondary">
-                none used
-              </Typography>
-            ) : (
-              c.storageLocations.map(l => (
-                <div
-                  key={l.name}
-                  className={classes.location}
-                  title={l.message}
-                >
-                  {l.phase === 'Available' ? (
-                    <StatusOK>
-                      <span className={classes.name}>{l.name}:</span> Available
-                      ({l.services} {l.services === 1 ? 'service' : 'services'})
-                    </StatusOK>
-                  ) : (
-                    <StatusError>
-                      <span className={classes.name}>{l.name}:</span> {l.phase}{' '}
-                      ({l.services} {l.services === 1 ? 'service' : 'services'})
-                    </StatusError>
-                  )}
-                </div>
-              ))
-            ),
-        },
-        {
-          title: 'Could not be read',
-          sorting: false,
-          cellStyle: { ...CELL, minWidth: 180 },
-          render: c => <ReadFailures cluster={c} />,
-        },
-        {
-          title: 'Checked',
-          field: 'checkedAt',
-          cellStyle: NAME_CELL,
-          render: c => <TimeCell time={c.checkedAt} relative />,
-        },
-      ].map(c => ({ cellStyle: CELL, headerStyle: CELL, ...c })),
-    [classes],
-  );
+      },
+      {
+        title: 'Could not be read',
+        sorting: false,
+        cellStyle: { ...CELL, minWidth: 180 },
+        render: c => <ReadFailures cluster={c} />,
+      },
+      {
+        title: 'Checked',
+        field: 'checkedAt',
+        cellStyle: NAME_CELL,
+        render: c => <TimeCell time={c.checkedAt} relative />,
+      },
+    ];
+    return list.map(c => ({ cellStyle: CELL, headerStyle: CELL, ...c }));
+  }, [classes]);
   const data = useMemo(
     () => (props.clusters ?? []).map(c => ({ ...c, id: c.cluster })),
     [props.clusters],
