@@ -1,6 +1,7 @@
 import fixture from './__fixtures__/kasten.json';
 import { evaluateDrStatus } from '../../evaluation/evaluate';
 import { DrProviderEvidence } from '../../evaluation/provider';
+import { ClusterEvidence } from '../../evaluation/types';
 import { TierPolicies } from '../../tiers';
 import { DR_BUILT_IN_PROVIDERS } from '../index';
 import { clustersOf, providerContext } from '../kubestash/testContext';
@@ -342,24 +343,6 @@ describe('kastenProvider', () => {
     expect(failed.drills).toEqual([]);
   });
 
-  it('makes the evidence unknown when Kasten’s aggregated API cannot be read, never “no restore points”', () => {
-    const e = judge(undefined, {
-      'prod-eu': [
-        {
-          resources: ['kastenRestorePoints'],
-          reason: '503 Service Unavailable',
-        },
-      ],
-    });
-    expect(e.reasons[0]).toMatchObject({
-      severity: 'unknown',
-      code: 'cluster-unreadable',
-    });
-    expect(e.reasons[0].message).toMatch(
-      /kastenRestorePoints: 503 Service Unavailable/,
-    );
-  });
-
   it('never throws on malformed fields: names the object and the field', () => {
     const e = judge((_c, o) => {
       if (isPolicy(o)) o.spec.actions = 'backup';
@@ -378,6 +361,7 @@ describe('kastenProvider through evaluateDrStatus', () => {
   const status = (
     edit?: (cluster: string, o: Obj) => Obj | undefined,
     rpoSeconds = 3600,
+    failures: Record<string, ClusterEvidence['failures']> = {},
   ) =>
     evaluateDrStatus({
       declaration: {
@@ -391,10 +375,34 @@ describe('kastenProvider through evaluateDrStatus', () => {
         recoveryCluster: 'dr-us',
       },
       target: { id: 'loyalty-points' },
-      clusters: clustersOf(edited(edit), RESOURCES),
+      clusters: clustersOf(edited(edit), RESOURCES).map(c => ({
+        ...c,
+        failures: failures[c.cluster],
+      })),
       now: NOW,
       providers: [...DR_BUILT_IN_PROVIDERS, kastenProvider],
     });
+
+  it('is unknown when Kasten’s aggregated API cannot be read, never “no restore points”', () => {
+    const s = status(undefined, 3600, {
+      'prod-eu': [
+        {
+          resources: ['kastenRestorePoints'],
+          reason: '503 Service Unavailable',
+        },
+      ],
+    });
+    expect(s.verdict).toBe('unknown');
+    expect(s.reasons).toEqual([
+      expect.objectContaining({
+        severity: 'unknown',
+        code: 'cluster-unreadable',
+        message: expect.stringContaining(
+          'kastenRestorePoints: 503 Service Unavailable',
+        ),
+      }),
+    ]);
+  });
 
   it('is compliant on the fixture: exported every hour, restorable and drilled in dr-us', () => {
     const s = status();

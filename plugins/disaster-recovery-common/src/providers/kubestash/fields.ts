@@ -214,37 +214,3 @@ export function endpointInsideCluster(
 export function keyOf(obj: KubeObject): string {
   return `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
 }
-
-/**
- * An `unknown` reason for each cluster in scope where a provider's resources could not be read
- * (`ClusterEvidence.failures` naming them, or the whole cluster): its evidence is unreadable
- * (DOMAIN rule 8), never "no backups". E.g. Kasten's aggregated APIs answer 503 while its
- * `aggregatedapis-svc` is down.
- */
-export function unreadableReasons(
-  ctx: DrProviderContext,
-  resources: readonly string[],
-  title: string,
-): DrReason[] {
-  return ctx.location.scope.flatMap(evidence => {
-    const failure = (evidence.failures ?? []).find(
-      f =>
-        Array.isArray(f.resources) &&
-        f.resources.some(r => resources.includes(r)),
-    );
-    if (!failure) return [];
-    const which = (failure.resources ?? []).filter(r => resources.includes(r));
-    return [
-      {
-        severity: 'unknown' as const,
-        code: 'cluster-unreadable',
-        message: `${title} objects on ${
-          evidence.cluster
-        } could not be read (${which.join(', ')}: ${
-          failure.reason
-        }); the service’s ${title} evidence there is unknown.`,
-        nextStep: `Check ${title}'s API on ${evidence.cluster} (kubectl get apiservices; kubectl api-resources) and the backend's access to it.`,
-      },
-    ];
-  });
-}

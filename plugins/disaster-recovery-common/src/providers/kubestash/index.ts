@@ -1,7 +1,6 @@
 import { DrStatusProvider } from '../../evaluation/provider';
 import { DrResourceType } from '../../evaluation/resources';
 import { Collector } from './collector';
-import { unreadableReasons } from './fields';
 import { evaluateKubeStash, KUBESTASH_RESOURCES } from './kubestash';
 import { evaluateStash, STASH_RESOURCES } from './stash';
 
@@ -119,13 +118,7 @@ export const kubestashProvider: DrStatusProvider = {
   resourceTypes: KUBESTASH_RESOURCE_TYPES,
   evaluate(context) {
     const out = new Collector();
-    out.evidence.reasons.push(
-      ...unreadableReasons(
-        context,
-        KUBESTASH_RESOURCE_TYPES.map(t => t.resource),
-        'KubeStash',
-      ),
-    );
+    // A read failure of these resources makes the service unknown in the core (rule 8).
     evaluateKubeStash(context, out);
     evaluateStash(context, out);
     return out.evidence;
