@@ -12,6 +12,7 @@ import {
 import {
   DrProviderContext,
   DrProviderEvidence,
+  DrProviderPvc,
   DrProviderRecoveryPoint,
   DrStatusProvider,
 } from '../../evaluation/provider';
@@ -460,19 +461,7 @@ const archiveIdentity = (
  * objects (a reason names the object and field instead).
  */
 function evaluate(context: DrProviderContext): DrProviderEvidence {
-  const evidence: Required<
-    Pick<
-      DrProviderEvidence,
-      | 'reasons'
-      | 'recoveryPoints'
-      | 'coverage'
-      | 'schedules'
-      | 'manifestCadenceSeconds'
-      | 'storageLocations'
-      | 'drills'
-      | 'futurePoints'
-    >
-  > & { strategy: NonNullable<DrProviderEvidence['strategy']> } = {
+  const evidence: Collected = {
     reasons: [],
     recoveryPoints: [],
     coverage: [],
@@ -517,34 +506,68 @@ function evaluate(context: DrProviderContext): DrProviderEvidence {
   return evidence;
 }
 
-type Evidence = Parameters<typeof judgeDatabase>[4];
+/** What one provider run collects; each part is filled by one of the functions below. */
+interface Collected {
+  reasons: DrReason[];
+  recoveryPoints: DrProviderRecoveryPoint[];
+  coverage: NonNullable<DrProviderEvidence['coverage']>;
+  schedules: NonNullable<DrProviderEvidence['schedules']>;
+  manifestCadenceSeconds: number[];
+  storageLocations: NonNullable<DrProviderEvidence['storageLocations']>;
+  drills: NonNullable<DrProviderEvidence['drills']>;
+  futurePoints: NonNullable<DrProviderEvidence['futurePoints']>;
+  strategy: NonNullable<DrProviderEvidence['strategy']>;
+}
 
-function judgeDatabase(
+/** One CNPG Cluster of the service on a primary cluster, with its objects and archive. */
+interface Database {
+  context: DrProviderContext;
+  cluster: string;
+  namespace: string;
+  name: string;
+  /** `Cluster payments/accounts-db on prod-eu`. */
+  label: string;
+  pg: CnpgCluster;
+  backups: CnpgBackup[];
+  schedules: CnpgScheduledBackup[];
+  archives: { inCore?: Archive; plugin?: Archive };
+  /** Whether WAL is archived (in-core object store, or the plugin with `isWALArchiver`). */
+  walArchiver: boolean;
+  /** The Cluster's PVCs among the service's (label `cnpg.io/cluster`). */
+  pvcs: DrProviderPvc[];
+  archiving?: Condition;
+}
+
+function reason(
+  code: string,
+  message: string,
+  nextStep: string,
+  object?: DrReason['object'],
+): DrReason {
+  return { severity: 'risk', code, message, nextStep, object };
+}
+
+function clusterRef(db: Database, field?: string): DrReason['object'] {
+  return {
+    cluster: db.cluster,
+    kind: 'Cluster',
+    namespace: db.namespace,
+    name: db.name,
+    ...(field ? { field } : {}),
+  };
+}
+
+/**
+ * Finds a CNPG Cluster's objects on one cluster; when the Cluster itself is missing, a reason
+ * (its backups cannot be placed) instead.
+ */
+function findDatabase(
   context: DrProviderContext,
   ev: SanitizedEvidence,
   namespace: string,
   name: string,
-  out: {
-    reasons: DrReason[];
-    recoveryPoints: DrProviderRecoveryPoint[];
-    coverage: NonNullable<DrProviderEvidence['coverage']>;
-    schedules: NonNullable<DrProviderEvidence['schedules']>;
-    manifestCadenceSeconds: number[];
-    storageLocations: NonNullable<DrProviderEvidence['storageLocations']>;
-    drills: NonNullable<DrProviderEvidence['drills']>;
-    futurePoints: NonNullable<DrProviderEvidence['futurePoints']>;
-    strategy: NonNullable<DrProviderEvidence['strategy']>;
-  },
-): { counted: boolean; identities: string[]; destinations: string[] } {
+): Database | { reasons: DrReason[] } {
   const { cluster } = ev;
-  const { nowMs, options } = context;
-  const skewMs = (options.clockSkewSeconds ?? 300) * 1000;
-  const risk = (
-    code: string,
-    message: string,
-    nextStep: string,
-    object?: DrReason['object'],
-  ) => out.reasons.push({ severity: 'risk', code, message, nextStep, object });
   const ofDatabase = <T extends KubeObject>(resource: string) =>
     context
       .objectsOf<T>(ev, resource)
@@ -555,287 +578,332 @@ function judgeDatabase(
       );
   const backups = ofDatabase<CnpgBackup>('cnpgBackups');
   const schedules = ofDatabase<CnpgScheduledBackup>('cnpgScheduledBackups');
-  const objectStores = context.objectsOf<CnpgObjectStore>(
-    ev,
-    'cnpgObjectStores',
-  );
   const pg = objectByName(
     context.objectsOf<CnpgCluster>(ev, 'postgresClusters'),
     namespace,
     name,
   );
-  const none = { counted: false, identities: [], destinations: [] };
   const dbLabel = `Cluster ${namespace}/${name} on ${cluster}`;
   if (!pg) {
-    if (backups.length > 0 || schedules.length > 0) {
-      risk(
-        'cnpg-cluster-missing',
-        `${dbLabel} is not found: where its backups are stored cannot be checked, so they are not counted.`,
-        `Check that CloudNativePG's Cluster ${name} exists in ${namespace} (kubectl -n ${namespace} get clusters.postgresql.cnpg.io).`,
-        { cluster, kind: 'Cluster', namespace, name },
-      );
-    }
-    return none;
-  }
-  for (const [kind, list] of [
-    ['Backup', backups],
-    ['ScheduledBackup', schedules],
-  ] as const) {
-    for (const obj of list) {
-      out.reasons.push(
-        ...malformedReasons(
-          kind,
-          obj,
-          cluster,
-          'risk',
-          'it is judged without that field',
-        ),
-      );
-    }
-  }
-  const archives = archiveOf(pg, objectStores);
-  const walArchiver = Boolean(archives.inCore || archives.plugin?.walArchiver);
-  const pvcs = context.pvcs.filter(
-    p =>
-      p.cluster === cluster &&
-      p.pvc.metadata.namespace === namespace &&
-      p.pvc.metadata.labels?.[CLUSTER_LABEL] === name,
-  );
-  const archiving = conditionOf(pg, 'ContinuousArchiving');
-
-  // ---- Storage: the archive the service's points depend on.
-  if (archives.plugin?.unusable) {
-    risk(
-      'cnpg-object-store-missing',
-      `${dbLabel}: ${archives.plugin.unusable}; its plugin backups are not counted.`,
-      archives.plugin.objectStoreName
-        ? `Create the ObjectStore ${archives.plugin.objectStoreName} in ${namespace} (barmancloud.cnpg.io/v1) or fix spec.plugins[].parameters.barmanObjectName.`
-        : `Set spec.plugins[name=${BARMAN_CLOUD_PLUGIN}].parameters.barmanObjectName to the ObjectStore's name.`,
-      { cluster, kind: 'Cluster', namespace, name, field: 'spec.plugins' },
-    );
-  } else if (
-    archives.plugin?.objectStore &&
-    archives.plugin.firstRecoverabilityMs === undefined
-  ) {
-    // plugin-barman-cloud#541: no window until a backup ran (or the serverName is not the default).
-    risk(
-      'cnpg-recovery-window-missing',
-      `ObjectStore ${namespace}/${archives.plugin.objectStoreName} on ${cluster} reports no recovery window for server ${archives.plugin.serverName} (status.serverRecoveryWindow): it is not shown that the store holds a backup of ${name}.`,
-      `Run a backup (kubectl cnpg backup ${name} -n ${namespace} --method plugin --plugin-name ${BARMAN_CLOUD_PLUGIN}) and check the plugin's logs; if the Cluster sets parameters.serverName, check it matches.`,
-      objectRef('ObjectStore', archives.plugin.objectStore, cluster),
-    );
-  }
-  for (const archive of [archives.inCore, archives.plugin]) {
-    if (!archive || archive.unusable) continue;
-    out.storageLocations.push({
-      cluster,
-      name:
-        archive.via === 'plugin'
-          ? `ObjectStore ${namespace}/${archive.objectStoreName}`
-          : `Cluster ${namespace}/${name} barmanObjectStore`,
-      phase: archive.local ? 'Local' : archivePhase(archiving),
-      message: [
-        archive.destinationPath,
-        archive.local,
-        archiving?.status === 'False' ? archiving.message : undefined,
-      ]
-        .filter(Boolean)
-        .join('; '),
-    });
-  }
-
-  // ---- Base backups: a point at status.stoppedAt when completed in a surviving store.
-  const sorted = [...backups].sort((a, b) => backupStart(b) - backupStart(a));
-  let newestCountedMs: number | undefined;
-  let newestCompletedMs: number | undefined;
-  for (const b of sorted) {
-    const judged = judgeBackup(b);
-    out.recoveryPoints.push(judged);
-    if (judged.ms !== undefined) {
-      newestCountedMs = Math.max(newestCountedMs ?? 0, judged.ms);
-    }
-  }
-
-  function judgeBackup(b: CnpgBackup): DrProviderRecoveryPoint {
-    const method = methodOf(b);
-    const phase = str(b.status?.phase);
-    const stopped = cnpgTime(b.status?.stoppedAt);
-    const point = {
-      time: stopped !== undefined ? iso(stopped) : undefined,
-      source: PROVIDER_ID,
-      kind: 'Backup',
-      name: b.metadata.name,
-      namespace,
-      cluster,
-      usable: phase === 'completed' && stopped !== undefined,
-      counted: false,
-      phase,
-    };
-    const not = (reason: string): DrProviderRecoveryPoint => ({
-      point: { ...point, reason },
-    });
-    if (phase !== 'completed') {
-      if (phase && FAILED_PHASES.includes(phase)) {
-        return not(`${phase}: ${str(b.status?.error) ?? 'no error reported'}`);
-      }
-      return not(phase ? `not finished (phase ${phase})` : 'not started');
-    }
-    if (phase === 'completed' && newestCompletedMs === undefined) {
-      newestCompletedMs = stopped ?? backupStart(b);
-    }
-    if (stopped === undefined) {
-      return not(
-        'status.stoppedAt is not set: the time of its data cannot be read',
-      );
-    }
-    if (method === 'volumeSnapshot') {
-      if (!options.localSnapshotsSurviveClusterLoss) {
-        return not(
-          `volume snapshots stay on ${cluster}'s storage: a local point, lost with the cluster`,
-        );
-      }
-    } else {
-      const archive = archiveFor(
-        method,
-        str(b.spec?.pluginConfiguration?.name),
-        archives,
-      );
-      if (!archive) {
-        return not(
-          method === 'plugin'
-            ? `made by plugin ${
-                str(b.spec?.pluginConfiguration?.name) ?? '(unnamed)'
-              }, whose storage is not known`
-            : `the Cluster has no spec.backup.barmanObjectStore: where it is stored cannot be checked`,
-        );
-      }
-      if (archive.unusable) return not(archive.unusable);
-      const endpoint =
-        archive.via === 'barmanObjectStore'
-          ? str(b.status?.endpointURL) ?? archive.endpointURL
-          : archive.endpointURL;
-      const local = endpointInsideCluster(endpoint);
-      if (local) return not(`${local}: a local point, lost with the cluster`);
-      if (
-        archive.firstRecoverabilityMs !== undefined &&
-        stopped < archive.firstRecoverabilityMs
-      ) {
-        return not(
-          `older than the store's first recoverability point ${iso(
-            archive.firstRecoverabilityMs,
-          )}: retention has removed its data`,
-        );
-      }
-    }
-    if (stopped > nowMs + skewMs) {
-      out.futurePoints.push({
-        cluster,
-        what: `Backup ${b.metadata.name} at ${iso(stopped)}`,
-      });
-      return not(`its time ${iso(stopped)} is in the future (clock skew)`);
-    }
-    const ms = Math.min(stopped, nowMs);
-    const pvcPoint = {
-      time: iso(ms),
-      source: PROVIDER_ID,
-      kind: 'Backup',
-      name: b.metadata.name,
-      namespace,
-      cluster,
-    };
     return {
+      reasons:
+        backups.length > 0 || schedules.length > 0
+          ? [
+              reason(
+                'cnpg-cluster-missing',
+                `${dbLabel} is not found: where its backups are stored cannot be checked, so they are not counted.`,
+                `Check that CloudNativePG's Cluster ${name} exists in ${namespace} (kubectl -n ${namespace} get clusters.postgresql.cnpg.io).`,
+                { cluster, kind: 'Cluster', namespace, name },
+              ),
+            ]
+          : [],
+    };
+  }
+  const archives = archiveOf(
+    pg,
+    context.objectsOf<CnpgObjectStore>(ev, 'cnpgObjectStores'),
+  );
+  return {
+    context,
+    cluster,
+    namespace,
+    name,
+    label: dbLabel,
+    pg,
+    backups,
+    schedules,
+    archives,
+    walArchiver: Boolean(archives.inCore || archives.plugin?.walArchiver),
+    pvcs: context.pvcs.filter(
+      p =>
+        p.cluster === cluster &&
+        p.pvc.metadata.namespace === namespace &&
+        p.pvc.metadata.labels?.[CLUSTER_LABEL] === name,
+    ),
+    archiving: conditionOf(pg, 'ContinuousArchiving'),
+  };
+}
+
+/** Reasons for malformed fields of the Cluster's Backups and ScheduledBackups. */
+function malformed(db: Database): DrReason[] {
+  return [
+    ...db.backups.map(o => ['Backup', o] as const),
+    ...db.schedules.map(o => ['ScheduledBackup', o] as const),
+  ].flatMap(([kind, obj]) =>
+    malformedReasons(
+      kind,
+      obj,
+      db.cluster,
+      'risk',
+      'it is judged without that field',
+    ),
+  );
+}
+
+/** The plugin's ObjectStore: missing, or without a recovery window for the server. */
+function objectStoreReasons(db: Database): DrReason[] {
+  const { plugin } = db.archives;
+  const { namespace, name, cluster } = db;
+  if (plugin?.unusable) {
+    return [
+      reason(
+        'cnpg-object-store-missing',
+        `${db.label}: ${plugin.unusable}; its plugin backups are not counted.`,
+        plugin.objectStoreName
+          ? `Create the ObjectStore ${plugin.objectStoreName} in ${namespace} (barmancloud.cnpg.io/v1) or fix spec.plugins[].parameters.barmanObjectName.`
+          : `Set spec.plugins[name=${BARMAN_CLOUD_PLUGIN}].parameters.barmanObjectName to the ObjectStore's name.`,
+        clusterRef(db, 'spec.plugins'),
+      ),
+    ];
+  }
+  if (plugin?.objectStore && plugin.firstRecoverabilityMs === undefined) {
+    // plugin-barman-cloud#541: no window until a backup ran (or the serverName is not the default).
+    return [
+      reason(
+        'cnpg-recovery-window-missing',
+        `ObjectStore ${namespace}/${plugin.objectStoreName} on ${cluster} reports no recovery window for server ${plugin.serverName} (status.serverRecoveryWindow): it is not shown that the store holds a backup of ${name}.`,
+        `Run a backup (kubectl cnpg backup ${name} -n ${namespace} --method plugin --plugin-name ${BARMAN_CLOUD_PLUGIN}) and check the plugin's logs; if the Cluster sets parameters.serverName, check it matches.`,
+        objectRef('ObjectStore', plugin.objectStore, cluster),
+      ),
+    ];
+  }
+  return [];
+}
+
+/** The archives as storage locations, their phase from `ContinuousArchiving`. */
+function storageLocationsOf(db: Database): Collected['storageLocations'] {
+  const { archiving } = db;
+  return [db.archives.inCore, db.archives.plugin].flatMap(archive =>
+    !archive || archive.unusable
+      ? []
+      : [
+          {
+            cluster: db.cluster,
+            name:
+              archive.via === 'plugin'
+                ? `ObjectStore ${db.namespace}/${archive.objectStoreName}`
+                : `Cluster ${db.namespace}/${db.name} barmanObjectStore`,
+            phase: archive.local ? 'Local' : archivePhase(archiving),
+            message: [
+              archive.destinationPath,
+              archive.local,
+              archiving?.status === 'False' ? archiving.message : undefined,
+            ]
+              .filter(Boolean)
+              .join('; '),
+          },
+        ],
+  );
+}
+
+/** Why a completed backup's store does not keep it off the cluster, or undefined. */
+function notOffCluster(
+  db: Database,
+  b: CnpgBackup,
+  stopped: number,
+): string | undefined {
+  const method = methodOf(b);
+  if (method === 'volumeSnapshot') {
+    return db.context.options.localSnapshotsSurviveClusterLoss
+      ? undefined
+      : `volume snapshots stay on ${db.cluster}'s storage: a local point, lost with the cluster`;
+  }
+  const pluginName = str(b.spec?.pluginConfiguration?.name);
+  const archive = archiveFor(method, pluginName, db.archives);
+  if (!archive) {
+    return method === 'plugin'
+      ? `made by plugin ${
+          pluginName ?? '(unnamed)'
+        }, whose storage is not known`
+      : `the Cluster has no spec.backup.barmanObjectStore: where it is stored cannot be checked`;
+  }
+  if (archive.unusable) return archive.unusable;
+  const endpoint =
+    archive.via === 'barmanObjectStore'
+      ? str(b.status?.endpointURL) ?? archive.endpointURL
+      : archive.endpointURL;
+  const local = endpointInsideCluster(endpoint);
+  if (local) return `${local}: a local point, lost with the cluster`;
+  if (
+    archive.firstRecoverabilityMs !== undefined &&
+    stopped < archive.firstRecoverabilityMs
+  ) {
+    return `older than the store's first recoverability point ${iso(
+      archive.firstRecoverabilityMs,
+    )}: retention has removed its data`;
+  }
+  return undefined;
+}
+
+/**
+ * One Backup as a recovery point: counted at `status.stoppedAt` when `completed` in a store that
+ * survives the cluster and still holds it; otherwise listed with the reason (and, for a time
+ * ahead of the clock, what to report as clock skew).
+ */
+function judgeBackup(
+  db: Database,
+  b: CnpgBackup,
+): { found: DrProviderRecoveryPoint; future?: string } {
+  const { context, cluster, namespace } = db;
+  const { nowMs, options } = context;
+  const phase = str(b.status?.phase);
+  const stopped = cnpgTime(b.status?.stoppedAt);
+  const point = {
+    time: stopped !== undefined ? iso(stopped) : undefined,
+    source: PROVIDER_ID,
+    kind: 'Backup',
+    name: b.metadata.name,
+    namespace,
+    cluster,
+    usable: phase === 'completed' && stopped !== undefined,
+    counted: false,
+    phase,
+  };
+  const not = (why: string, future?: string) => ({
+    found: { point: { ...point, reason: why } },
+    future,
+  });
+  if (phase !== 'completed') {
+    if (phase && FAILED_PHASES.includes(phase)) {
+      return not(`${phase}: ${str(b.status?.error) ?? 'no error reported'}`);
+    }
+    return not(phase ? `not finished (phase ${phase})` : 'not started');
+  }
+  if (stopped === undefined) {
+    return not(
+      'status.stoppedAt is not set: the time of its data cannot be read',
+    );
+  }
+  const why = notOffCluster(db, b, stopped);
+  if (why) return not(why);
+  if (stopped > nowMs + (options.clockSkewSeconds ?? 300) * 1000) {
+    return not(
+      `its time ${iso(stopped)} is in the future (clock skew)`,
+      `Backup ${b.metadata.name} at ${iso(stopped)}`,
+    );
+  }
+  const ms = Math.min(stopped, nowMs);
+  const pvcPoint = {
+    time: iso(ms),
+    source: PROVIDER_ID,
+    kind: 'Backup',
+    name: b.metadata.name,
+    namespace,
+    cluster,
+  };
+  return {
+    found: {
       point: { ...point, usable: true, counted: true },
       ms,
-      pvcs: pvcs.map(pvc => ({ pvc, point: pvcPoint })),
+      pvcs: db.pvcs.map(pvc => ({ pvc, point: pvcPoint })),
       service: true,
-    };
-  }
+    },
+  };
+}
 
-  // Rule 2: the newest attempt failed.
-  let failureReported = false;
-  const newest = sorted[0];
+/**
+ * Failures (rule 2) and the Cluster's health: the newest Backup failed, WAL archiving failing,
+ * `LastBackupSucceeded` False, `lastFailedBackup` newer than the newest completed backup
+ * (in-core), a phase other than healthy. One failure reason at most.
+ */
+function healthReasons(
+  db: Database,
+  newest: CnpgBackup | undefined,
+  newestCompletedMs: number | undefined,
+): DrReason[] {
+  const { pg, namespace, name, archiving } = db;
+  const reasons: DrReason[] = [];
   const newestPhase = str(newest?.status?.phase);
   if (newest && newestPhase && FAILED_PHASES.includes(newestPhase)) {
-    failureReported = true;
-    risk(
-      'backup-failed',
-      `The newest Backup ${namespace}/${
-        newest.metadata.name
-      } of ${dbLabel} is ${newestPhase}${
-        str(newest.status?.error) ? `: ${newest.status!.error}` : ''
-      }.`,
-      `Read its error (kubectl -n ${namespace} describe backups.postgresql.cnpg.io ${newest.metadata.name}; kubectl cnpg status ${name} -n ${namespace}) and fix the cause.`,
-      objectRef('Backup', newest, cluster),
+    reasons.push(
+      reason(
+        'backup-failed',
+        `The newest Backup ${namespace}/${newest.metadata.name} of ${
+          db.label
+        } is ${newestPhase}${
+          str(newest.status?.error) ? `: ${newest.status!.error}` : ''
+        }.`,
+        `Read its error (kubectl -n ${namespace} describe backups.postgresql.cnpg.io ${newest.metadata.name}; kubectl cnpg status ${name} -n ${namespace}) and fix the cause.`,
+        objectRef('Backup', newest, db.cluster),
+      ),
     );
   }
-
-  // ---- Health of the Cluster.
-  if (walArchiver && archiving?.status === 'False') {
-    risk(
-      'cnpg-wal-archiving-failing',
-      `WAL archiving of ${dbLabel} is failing (ContinuousArchiving False${
-        archiving.reason ? `, ${archiving.reason}` : ''
-      }${
-        archiving.message ? `: ${archiving.message}` : ''
-      }); point-in-time recovery past the newest base backup is lost.`,
-      `Check the archive's credentials and reachability (kubectl cnpg status ${name} -n ${namespace}, the primary's logs).`,
-      { cluster, kind: 'Cluster', namespace, name, field: 'status.conditions' },
+  if (db.walArchiver && archiving?.status === 'False') {
+    reasons.push(
+      reason(
+        'cnpg-wal-archiving-failing',
+        `WAL archiving of ${db.label} is failing (ContinuousArchiving False${
+          archiving.reason ? `, ${archiving.reason}` : ''
+        }${
+          archiving.message ? `: ${archiving.message}` : ''
+        }); point-in-time recovery past the newest base backup is lost.`,
+        `Check the archive's credentials and reachability (kubectl cnpg status ${name} -n ${namespace}, the primary's logs).`,
+        clusterRef(db, 'status.conditions'),
+      ),
     );
   }
+  const failureReported = () => reasons.some(r => r.code === 'backup-failed');
   const lastBackup = conditionOf(pg, 'LastBackupSucceeded');
-  if (lastBackup?.status === 'False' && !failureReported) {
-    failureReported = true;
-    risk(
-      'backup-failed',
-      `${dbLabel} reports its last backup failed (LastBackupSucceeded False${
-        lastBackup.message ? `: ${lastBackup.message}` : ''
-      }).`,
-      `Read the failed Backup's error (kubectl -n ${namespace} get backups.postgresql.cnpg.io -l cnpg.io/cluster=${name}).`,
-      { cluster, kind: 'Cluster', namespace, name, field: 'status.conditions' },
+  if (lastBackup?.status === 'False' && !failureReported()) {
+    reasons.push(
+      reason(
+        'backup-failed',
+        `${db.label} reports its last backup failed (LastBackupSucceeded False${
+          lastBackup.message ? `: ${lastBackup.message}` : ''
+        }).`,
+        `Read the failed Backup's error (kubectl -n ${namespace} get backups.postgresql.cnpg.io -l cnpg.io/cluster=${name}).`,
+        clusterRef(db, 'status.conditions'),
+      ),
     );
   }
   const lastFailed = cnpgTime(pg.status?.lastFailedBackup);
   if (
-    archives.inCore &&
-    !failureReported &&
+    db.archives.inCore &&
+    !failureReported() &&
     lastFailed !== undefined &&
     (newestCompletedMs === undefined || lastFailed > newestCompletedMs)
   ) {
-    risk(
-      'backup-failed',
-      `${dbLabel}: its last failed backup (status.lastFailedBackup ${iso(
-        lastFailed,
-      )}) is newer than its newest completed one.`,
-      `Read the failed Backup's error (kubectl -n ${namespace} get backups.postgresql.cnpg.io -l cnpg.io/cluster=${name}).`,
-      {
-        cluster,
-        kind: 'Cluster',
-        namespace,
-        name,
-        field: 'status.lastFailedBackup',
-      },
+    reasons.push(
+      reason(
+        'backup-failed',
+        `${db.label}: its last failed backup (status.lastFailedBackup ${iso(
+          lastFailed,
+        )}) is newer than its newest completed one.`,
+        `Read the failed Backup's error (kubectl -n ${namespace} get backups.postgresql.cnpg.io -l cnpg.io/cluster=${name}).`,
+        clusterRef(db, 'status.lastFailedBackup'),
+      ),
     );
   }
   const phase = str(pg.status?.phase);
   if (phase && phase !== HEALTHY_PHASE) {
-    risk(
-      'cnpg-cluster-unhealthy',
-      `${dbLabel} is not healthy (status.phase "${phase}").`,
-      `Check it with kubectl cnpg status ${name} -n ${namespace}.`,
-      { cluster, kind: 'Cluster', namespace, name, field: 'status.phase' },
+    reasons.push(
+      reason(
+        'cnpg-cluster-unhealthy',
+        `${db.label} is not healthy (status.phase "${phase}").`,
+        `Check it with kubectl cnpg status ${name} -n ${namespace}.`,
+        clusterRef(db, 'status.phase'),
+      ),
     );
   }
+  return reasons;
+}
 
-  // ---- WAL archive: a point only where its freshness is measured; the Cluster resource carries none.
-  if (walArchiver && archiving?.status === 'True') {
-    const since = cnpgTime(archiving.lastTransitionTime);
-    out.recoveryPoints.push({
+/**
+ * The WAL archive as shown: a point only where its freshness is measured (see
+ * {@link walArchivePoint}); the Cluster resource carries no last archived WAL time.
+ */
+function walArchiveShown(db: Database): DrProviderRecoveryPoint[] {
+  const { archiving } = db;
+  if (!db.walArchiver || archiving?.status !== 'True') return [];
+  const since = cnpgTime(archiving.lastTransitionTime);
+  return [
+    {
       point: {
         source: `${PROVIDER_ID}-wal`,
         kind: 'Cluster',
-        name,
-        namespace,
-        cluster,
+        name: db.name,
+        namespace: db.namespace,
+        cluster: db.cluster,
         usable: true,
         counted: false,
         phase: 'ContinuousArchiving',
@@ -843,190 +911,291 @@ function judgeDatabase(
           since !== undefined ? ` since ${iso(since)}` : ''
         }), last archived WAL time not readable from the Cluster resource (it is in the instance status, pods/proxy /pg/status, or the cnpg_pg_stat_archiver_last_archived_time metric)`,
       },
-    });
-  }
+    },
+  ];
+}
 
-  // ---- Coverage and cadence: ScheduledBackups of the Cluster.
-  for (const sb of schedules) {
-    judgeSchedule(sb);
+/** Why a schedule's backups do not leave the cluster, or undefined when they do. */
+function scheduleStaysLocal(
+  db: Database,
+  sb: CnpgScheduledBackup,
+): string | undefined {
+  const method = methodOf(sb);
+  if (method === 'volumeSnapshot') {
+    return db.context.options.localSnapshotsSurviveClusterLoss === true
+      ? undefined
+      : `it takes volume snapshots, which stay on ${db.cluster}'s storage`;
   }
+  const pluginName = str(sb.spec?.pluginConfiguration?.name);
+  const archive = archiveFor(method, pluginName, db.archives);
+  if (!archive) {
+    return method === 'plugin'
+      ? `its plugin ${pluginName} stores data where it cannot be checked`
+      : `Cluster ${db.name} has no spec.backup.barmanObjectStore`;
+  }
+  if (archive.unusable) return archive.unusable;
+  if (archive.local) return archive.local;
+  if (!db.walArchiver) {
+    return `Cluster ${db.name} archives no WAL (no spec.backup.barmanObjectStore, no plugin with isWALArchiver: true)`;
+  }
+  return undefined;
+}
 
-  function judgeSchedule(sb: CnpgScheduledBackup) {
-    const sbLabel = label('ScheduledBackup', sb, cluster);
-    const obj = objectRef('ScheduledBackup', sb, cluster);
-    const method = methodOf(sb);
-    const suspended = sb.spec?.suspend === true;
-    const raw = sb.spec?.schedule;
-    const parsed = parseCnpgCron(raw);
-    let cron: CnpgCron | undefined;
-    let interval: number | undefined;
-    if ('error' in parsed) {
-      risk(
-        'schedule-unreadable',
-        `${sbLabel}: spec.schedule ${JSON.stringify(raw)} ${
-          parsed.error
-        }; CloudNativePG will not run it.`,
-        'Write spec.schedule with six fields, seconds first (e.g. "0 0 3 * * *" for daily at 03:00).',
-        { ...obj, field: 'spec.schedule' },
-      );
-    } else {
-      cron = parsed;
-      interval = cnpgMaxIntervalSeconds(parsed, context.now);
-      if (parsed.kind === 'cron' && parsed.fiveFields) {
-        risk(
-          'cnpg-schedule-five-fields',
-          `${sbLabel}: spec.schedule "${raw}" has five fields; CloudNativePG reads the first as seconds, so it runs every ${formatDuration(
-            interval ?? 0,
-          )} (${parsed.fields}), not what a five-field cron means.`,
-          `Write six fields, seconds first: "${sixFieldFix(
-            String(raw),
-          )}" (cloudnative-pg#883).`,
-          { ...obj, field: 'spec.schedule' },
-        );
-      }
-    }
-    const scheduleError = str(sb.status?.error);
-    if (scheduleError) {
-      risk(
+/** A schedule's cron as CloudNativePG reads it, with the reasons it gives. */
+function readSchedule(
+  db: Database,
+  sb: CnpgScheduledBackup,
+): { cron?: CnpgCron; interval?: number; reasons: DrReason[] } {
+  const sbLabel = label('ScheduledBackup', sb, db.cluster);
+  const field = objectRef('ScheduledBackup', sb, db.cluster, 'spec.schedule');
+  const raw = sb.spec?.schedule;
+  const parsed = parseCnpgCron(raw);
+  if ('error' in parsed) {
+    return {
+      reasons: [
+        reason(
+          'schedule-unreadable',
+          `${sbLabel}: spec.schedule ${JSON.stringify(raw)} ${
+            parsed.error
+          }; CloudNativePG will not run it.`,
+          'Write spec.schedule with six fields, seconds first (e.g. "0 0 3 * * *" for daily at 03:00).',
+          field,
+        ),
+      ],
+    };
+  }
+  const interval = cnpgMaxIntervalSeconds(parsed, db.context.now);
+  const reasons =
+    parsed.kind === 'cron' && parsed.fiveFields
+      ? [
+          reason(
+            'cnpg-schedule-five-fields',
+            `${sbLabel}: spec.schedule "${raw}" has five fields; CloudNativePG reads the first as seconds, so it runs every ${formatDuration(
+              interval ?? 0,
+            )} (${parsed.fields}), not what a five-field cron means.`,
+            `Write six fields, seconds first: "${sixFieldFix(
+              String(raw),
+            )}" (cloudnative-pg#883).`,
+            field,
+          ),
+        ]
+      : [];
+  return { cron: parsed, interval, reasons };
+}
+
+/** Missed runs (DOMAIN): runs due since the newest counted base backup, past a grace. */
+function missedRunsOf(
+  db: Database,
+  sb: CnpgScheduledBackup,
+  cron: CnpgCron,
+  interval: number,
+  newestCountedMs: number | undefined,
+): { missedRuns: number; missedSince?: string; reasons: DrReason[] } {
+  const { nowMs } = db.context;
+  const since = newestCountedMs ?? cnpgTime(sb.metadata.creationTimestamp);
+  const graceMs = Math.max(interval * 0.1, 300) * 1000;
+  if (since === undefined || nowMs - since <= interval * 1000 + graceMs) {
+    return { missedRuns: 0, reasons: [] };
+  }
+  const missed = cnpgRunTimes(cron, since, nowMs - graceMs, MAX_COUNTED_RUNS);
+  if (missed.length === 0) return { missedRuns: 0, reasons: [] };
+  const missedSince = iso(missed[0]);
+  return {
+    missedRuns: missed.length,
+    missedSince,
+    reasons: [
+      reason(
+        'schedule-missed-runs',
+        `${label('ScheduledBackup', sb, db.cluster)} missed ${
+          missed.length
+        } run${missed.length === 1 ? '' : 's'} since ${missedSince} (${
+          newestCountedMs !== undefined
+            ? `last completed base backup ${iso(newestCountedMs)}`
+            : 'no completed base backup seen'
+        }).`,
+        `CloudNativePG on ${db.cluster} may be down or its backups fail: kubectl -n ${db.namespace} get backups.postgresql.cnpg.io -l cnpg.io/cluster=${db.name}; the operator's logs.`,
+        objectRef('ScheduledBackup', sb, db.cluster),
+      ),
+    ],
+  };
+}
+
+/** A ScheduledBackup's state reasons: an error in its status, `suspend: true`. */
+function scheduleStateReasons(
+  db: Database,
+  sb: CnpgScheduledBackup,
+): DrReason[] {
+  const sbLabel = label('ScheduledBackup', sb, db.cluster);
+  const obj = objectRef('ScheduledBackup', sb, db.cluster);
+  const reasons: DrReason[] = [];
+  const scheduleError = str(sb.status?.error);
+  if (scheduleError) {
+    reasons.push(
+      reason(
         'schedule-failing',
         `${sbLabel} reports an error: ${scheduleError}.`,
-        `Fix the cause and check kubectl -n ${namespace} describe scheduledbackups.postgresql.cnpg.io ${sb.metadata.name}.`,
+        `Fix the cause and check kubectl -n ${db.namespace} describe scheduledbackups.postgresql.cnpg.io ${sb.metadata.name}.`,
         { ...obj, field: 'status.error' },
-      );
-    }
-    if (suspended) {
-      risk(
+      ),
+    );
+  }
+  if (sb.spec?.suspend === true) {
+    reasons.push(
+      reason(
         'schedule-paused',
-        `${sbLabel} is suspended (spec.suspend: true): no further base backups of ${name} will come; its last backup still counts.`,
+        `${sbLabel} is suspended (spec.suspend: true): no further base backups of ${db.name} will come; its last backup still counts.`,
         'Set spec.suspend: false.',
         { ...obj, field: 'spec.suspend' },
-      );
-    }
-    let offCluster = false;
-    let why: string | undefined;
-    if (method === 'volumeSnapshot') {
-      offCluster = options.localSnapshotsSurviveClusterLoss === true;
-      if (!offCluster) {
-        why = `it takes volume snapshots, which stay on ${cluster}'s storage`;
-      }
-    } else {
-      const archive = archiveFor(
-        method,
-        str(sb.spec?.pluginConfiguration?.name),
-        archives,
-      );
-      if (!archive) {
-        why =
-          method === 'plugin'
-            ? `its plugin ${str(
-                sb.spec?.pluginConfiguration?.name,
-              )} stores data where it cannot be checked`
-            : `Cluster ${name} has no spec.backup.barmanObjectStore`;
-      } else if (archive.unusable) {
-        why = archive.unusable;
-      } else if (archive.local) {
-        why = archive.local;
-      } else if (!walArchiver) {
-        why = `Cluster ${name} archives no WAL (no spec.backup.barmanObjectStore, no plugin with isWALArchiver: true)`;
-      } else {
-        offCluster = true;
-      }
-    }
-    if (why && pvcs.length === 0) {
-      // With PVCs the evaluation says the PVC is local only; without, say it here.
-      risk(
-        'cnpg-backup-local',
-        `${sbLabel} backs up ${name} to no store that survives the loss of ${cluster}: ${why}.`,
-        `Back ${name} up to an object store outside ${cluster} (method plugin with an ObjectStore, or barmanObjectStore) with WAL archiving.`,
-        obj,
-      );
-    }
-    const cadence =
-      offCluster && !suspended && interval !== undefined
-        ? { seconds: interval, by: `ScheduledBackup ${sb.metadata.name}` }
-        : undefined;
-    for (const pvc of pvcs) {
-      out.coverage.push({
-        pvc,
-        by: {
-          kind: 'ScheduledBackup',
-          name: sb.metadata.name,
-          paused: suspended,
-          offCluster,
-        },
-        ...(cadence ? { cadence } : {}),
-      });
-    }
-    if (pvcs.length === 0 && cadence)
-      out.manifestCadenceSeconds.push(cadence.seconds);
-    // Missed runs (DOMAIN): measured from the newest counted base backup.
-    let missedRuns = 0;
-    let missedSince: string | undefined;
-    if (cron && interval !== undefined && !suspended && offCluster) {
-      const since = newestCountedMs ?? cnpgTime(sb.metadata.creationTimestamp);
-      const graceMs = Math.max(interval * 0.1, 300) * 1000;
-      if (since !== undefined && nowMs - since > interval * 1000 + graceMs) {
-        const missed = cnpgRunTimes(
-          cron,
-          since,
-          nowMs - graceMs,
-          MAX_COUNTED_RUNS,
-        );
-        if (missed.length > 0) {
-          missedRuns = missed.length;
-          missedSince = iso(missed[0]);
-          risk(
-            'schedule-missed-runs',
-            `${sbLabel} missed ${missedRuns} run${
-              missedRuns === 1 ? '' : 's'
-            } since ${missedSince} (${
-              newestCountedMs !== undefined
-                ? `last completed base backup ${iso(newestCountedMs)}`
-                : 'no completed base backup seen'
-            }).`,
-            `CloudNativePG on ${cluster} may be down or its backups fail: kubectl -n ${namespace} get backups.postgresql.cnpg.io -l cnpg.io/cluster=${name}; the operator's logs.`,
-            obj,
-          );
-        }
-      }
-    }
-    out.schedules.push({
-      cluster,
-      name: sb.metadata.name,
-      schedule: typeof raw === 'string' ? raw : '',
-      maxIntervalSeconds: interval ?? null,
-      paused: suspended,
-      storageLocation: archiveFor(
-        method,
-        str(sb.spec?.pluginConfiguration?.name),
-        archives,
-      )?.[method === 'plugin' ? 'objectStoreName' : 'destinationPath'],
-      lastBackup: (() => {
-        const t = cnpgTime(sb.status?.lastScheduleTime);
-        return t !== undefined ? iso(t) : undefined;
-      })(),
-      lastSuccessfulBackup:
-        newestCountedMs !== undefined ? iso(newestCountedMs) : undefined,
-      missedRuns,
-      missedSince,
-      movesData: offCluster,
-    });
+      ),
+    );
   }
+  return reasons;
+}
 
+/**
+ * A ScheduledBackup: coverage of the Cluster's PVCs (off the cluster when it writes to a
+ * surviving store with WAL archiving), its cadence, the schedule as listed, and its reasons.
+ */
+function judgeSchedule(
+  db: Database,
+  sb: CnpgScheduledBackup,
+  newestCountedMs: number | undefined,
+): Pick<
+  Collected,
+  'reasons' | 'coverage' | 'schedules' | 'manifestCadenceSeconds'
+> {
+  const { cluster, name, pvcs } = db;
+  const method = methodOf(sb);
+  const suspended = sb.spec?.suspend === true;
+  const { cron, interval, reasons } = readSchedule(db, sb);
+  reasons.push(...scheduleStateReasons(db, sb));
+  const why = scheduleStaysLocal(db, sb);
+  const offCluster = why === undefined;
+  if (why && pvcs.length === 0) {
+    // With PVCs the evaluation says the PVC is local only; without, say it here.
+    reasons.push(
+      reason(
+        'cnpg-backup-local',
+        `${label(
+          'ScheduledBackup',
+          sb,
+          cluster,
+        )} backs up ${name} to no store that survives the loss of ${cluster}: ${why}.`,
+        `Back ${name} up to an object store outside ${cluster} (method plugin with an ObjectStore, or barmanObjectStore) with WAL archiving.`,
+        objectRef('ScheduledBackup', sb, cluster),
+      ),
+    );
+  }
+  const cadence =
+    offCluster && !suspended && interval !== undefined
+      ? { seconds: interval, by: `ScheduledBackup ${sb.metadata.name}` }
+      : undefined;
+  const missed =
+    cron && interval !== undefined && !suspended && offCluster
+      ? missedRunsOf(db, sb, cron, interval, newestCountedMs)
+      : { missedRuns: 0, missedSince: undefined, reasons: [] };
+  reasons.push(...missed.reasons);
+  const lastSchedule = cnpgTime(sb.status?.lastScheduleTime);
+  const raw = sb.spec?.schedule;
+  return {
+    reasons,
+    coverage: pvcs.map(pvc => ({
+      pvc,
+      by: {
+        kind: 'ScheduledBackup',
+        name: sb.metadata.name,
+        paused: suspended,
+        offCluster,
+      },
+      ...(cadence ? { cadence } : {}),
+    })),
+    manifestCadenceSeconds:
+      pvcs.length === 0 && cadence ? [cadence.seconds] : [],
+    schedules: [
+      {
+        cluster,
+        name: sb.metadata.name,
+        schedule: typeof raw === 'string' ? raw : '',
+        maxIntervalSeconds: interval ?? null,
+        paused: suspended,
+        storageLocation: archiveFor(
+          method,
+          str(sb.spec?.pluginConfiguration?.name),
+          db.archives,
+        )?.[method === 'plugin' ? 'objectStoreName' : 'destinationPath'],
+        lastBackup: lastSchedule !== undefined ? iso(lastSchedule) : undefined,
+        lastSuccessfulBackup:
+          newestCountedMs !== undefined ? iso(newestCountedMs) : undefined,
+        missedRuns: missed.missedRuns,
+        missedSince: missed.missedSince,
+        movesData: offCluster,
+      },
+    ],
+  };
+}
+
+/** The archive identities (path and server) and destination paths that survive the cluster. */
+function survivingArchives(db: Database) {
   const identities: string[] = [];
   const destinations: string[] = [];
-  for (const archive of [archives.inCore, archives.plugin]) {
+  for (const archive of [db.archives.inCore, db.archives.plugin]) {
     if (!archive || archive.unusable || archive.local) continue;
     const id = archiveIdentity(archive.destinationPath, archive.serverName);
     if (id) identities.push(id);
-    if (archive.destinationPath)
+    if (archive.destinationPath) {
       destinations.push(archive.destinationPath.replace(/\/+$/, ''));
+    }
   }
-  return {
-    counted: newestCountedMs !== undefined,
-    identities,
-    destinations,
-  };
+  return { identities, destinations };
+}
+
+/** Judges one CNPG Cluster of the service into `out`: its points, health, coverage and schedules. */
+function judgeDatabase(
+  context: DrProviderContext,
+  ev: SanitizedEvidence,
+  namespace: string,
+  name: string,
+  out: Collected,
+): { counted: boolean; identities: string[]; destinations: string[] } {
+  const db = findDatabase(context, ev, namespace, name);
+  if ('reasons' in db) {
+    out.reasons.push(...db.reasons);
+    return { counted: false, identities: [], destinations: [] };
+  }
+  out.reasons.push(...malformed(db), ...objectStoreReasons(db));
+  out.storageLocations.push(...storageLocationsOf(db));
+
+  const sorted = [...db.backups].sort(
+    (a, b) => backupStart(b) - backupStart(a),
+  );
+  let newestCountedMs: number | undefined;
+  for (const b of sorted) {
+    const { found, future } = judgeBackup(db, b);
+    out.recoveryPoints.push(found);
+    if (future) out.futurePoints.push({ cluster: db.cluster, what: future });
+    if (found.ms !== undefined) {
+      newestCountedMs = Math.max(newestCountedMs ?? 0, found.ms);
+    }
+  }
+  const newestCompleted = sorted.find(b => b.status?.phase === 'completed');
+  out.reasons.push(
+    ...healthReasons(
+      db,
+      sorted[0],
+      newestCompleted &&
+        (cnpgTime(newestCompleted.status?.stoppedAt) ??
+          backupStart(newestCompleted)),
+    ),
+  );
+  out.recoveryPoints.push(...walArchiveShown(db));
+  for (const sb of db.schedules) {
+    const judged = judgeSchedule(db, sb, newestCountedMs);
+    out.reasons.push(...judged.reasons);
+    out.coverage.push(...judged.coverage);
+    out.schedules.push(...judged.schedules);
+    out.manifestCadenceSeconds.push(...judged.manifestCadenceSeconds);
+  }
+  return { counted: newestCountedMs !== undefined, ...survivingArchives(db) };
 }
 
 /**
@@ -1040,7 +1209,7 @@ function findRestores(
   identities: Set<string>,
   destinations: Set<string>,
   counted: boolean,
-  out: Evidence,
+  out: Collected,
 ) {
   for (const raw of context.drillClusters) {
     if (context.isPrimary(raw.cluster)) continue;
