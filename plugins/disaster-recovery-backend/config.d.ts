@@ -95,6 +95,15 @@ export interface Config {
         schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       };
     };
+    /** K8ssandra (`drModuleK8ssandraProvider`). */
+    cassandra?: {
+      /**
+       * The applications replicate their keyspaces to every datacenter themselves, so a
+       * datacenter counts as replicated without the `k8ssandra.io/dc-replication` annotation
+       * naming it. Default false.
+       */
+      keyspacesReplicateToAllDcs?: boolean;
+    };
     /** CloudNativePG. */
     cloudNativePg?: {
       /**

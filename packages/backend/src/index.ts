@@ -5,9 +5,14 @@
 
 import { createBackend } from '@backstage/backend-defaults';
 import {
+  drModuleCloudNativePgBackupsProvider,
   drModuleCloudNativePgProvider,
   drModuleCsiSnapshotsProvider,
+  drModuleK8ssandraProvider,
+  drModuleKastenProvider,
+  drModuleKubeStashProvider,
   drModuleStrimziProvider,
+  drModuleVolumeReplicationProvider,
   drModuleVeleroProvider,
   drModuleVolSyncProvider,
   drModuleWorkloadsProvider,
@@ -61,6 +66,11 @@ backend.add(drModuleCsiSnapshotsProvider);
 backend.add(drModuleVolSyncProvider);
 backend.add(drModuleCloudNativePgProvider);
 backend.add(drModuleStrimziProvider);
+backend.add(drModuleCloudNativePgBackupsProvider);
+backend.add(drModuleVolumeReplicationProvider);
+backend.add(drModuleKubeStashProvider);
+backend.add(drModuleKastenProvider);
+backend.add(drModuleK8ssandraProvider);
 
 // User settings (stored per user) and signals (live updates pushed to the browser).
 backend.add(import('@backstage/plugin-user-settings-backend'));

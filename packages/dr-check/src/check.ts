@@ -9,6 +9,7 @@ import {
   DrServiceTarget,
   DrStatus,
   TierPolicies,
+  DR_PROVIDERS,
   evaluateDrStatus,
   hasDrAnnotations,
   parseDrDeclaration,
@@ -192,6 +193,7 @@ function judge(
         target,
         clusters: input.clusters,
         now: input.now,
+        providers: DR_PROVIDERS,
       }),
     };
   } catch (error) {

@@ -110,6 +110,36 @@ describe('loadClusterDumps', () => {
     });
   });
 
+  it('reads the kinds of every status provider, not only the built-in ones (KubeStash, Kasten K10, K8ssandra)', () => {
+    write(
+      'prod-eu/providers.yaml',
+      [
+        'apiVersion: storage.kubestash.com/v1alpha1',
+        'kind: Snapshot',
+        'metadata: { name: media-1, namespace: media }',
+        '---',
+        'apiVersion: apps.kio.kasten.io/v1alpha1',
+        'kind: RestorePoint',
+        'metadata: { name: loyalty-1, namespace: loyalty }',
+        '---',
+        'apiVersion: k8ssandra.io/v1alpha1',
+        'kind: K8ssandraCluster',
+        'metadata: { name: orders-cassandra, namespace: data }',
+        '---',
+        'apiVersion: example.com/v1',
+        'kind: Unknown',
+        'metadata: { name: left-out }',
+      ].join('\n'),
+    );
+    const { clusters, errors } = loadClusterDumps(tmp);
+    expect(errors).toEqual([]);
+    expect(counts(clusters[0].objects)).toEqual({
+      kubestashSnapshots: 1,
+      kastenRestorePoints: 1,
+      k8ssandraClusters: 1,
+    });
+  });
+
   it('counts an object dumped twice once', () => {
     const pvc =
       'apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: { name: data-web-0, namespace: shop }\n';

@@ -4,6 +4,7 @@ import {
   ClusterEvidence,
   ClusterObjects,
   KubeObject,
+  DR_PROVIDERS,
   resourceTypeOf,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import {
@@ -13,6 +14,9 @@ import {
   listFiles,
   readYamlFile,
 } from './files';
+
+/** The resource types of every status provider `dr-check` judges with. */
+const PROVIDER_RESOURCE_TYPES = DR_PROVIDERS.flatMap(p => p.resourceTypes);
 
 /**
  * The evidence read from the dumps of every cluster, and the problems met on the way.
@@ -150,6 +154,7 @@ function loadCluster(cluster: string, dir: string): ClusterEvidence {
         const type = resourceTypeOf(
           typeof apiVersion === 'string' ? apiVersion : undefined,
           typeof kind === 'string' ? kind : undefined,
+          PROVIDER_RESOURCE_TYPES,
         );
         if (!type) {
           continue;

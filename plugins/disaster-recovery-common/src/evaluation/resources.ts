@@ -136,7 +136,8 @@ export function listPath(type: DrResourceType): string {
 
 /**
  * The resource type of an object by its `apiVersion` and `kind` (as in `kubectl get -o yaml`),
- * or undefined when the evaluation does not read that kind. Any served version of the group is
+ * or undefined when none of `types` (default: the built-in {@link DR_RESOURCE_TYPES}; pass the
+ * providers' `resourceTypes` for theirs) reads that kind. Any served version of the group is
  * accepted (Strimzi `v1beta2` objects map like `v1`).
  *
  * @public
@@ -144,7 +145,8 @@ export function listPath(type: DrResourceType): string {
 export function resourceTypeOf(
   apiVersion: string | undefined,
   kind: string | undefined,
-) {
+  types: readonly DrResourceType[] = DR_RESOURCE_TYPES,
+): DrResourceType | undefined {
   const group = apiVersion?.includes('/') ? apiVersion.split('/')[0] : '';
-  return DR_RESOURCE_TYPES.find(t => t.kind === kind && t.group === group);
+  return types.find(t => t.kind === kind && t.group === group);
 }
