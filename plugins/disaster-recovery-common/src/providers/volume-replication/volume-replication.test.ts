@@ -233,6 +233,16 @@ describe('volumeReplicationProvider', () => {
     });
   });
 
+  it("treats Go's zero lastSyncTime as absent (unmeasured)", () => {
+    const e = run({
+      volumeReplications: PVCS.map(p =>
+        primaryVr(p, 4, { status: { lastSyncTime: '0001-01-01T00:00:00Z' } }),
+      ),
+    });
+    expect(counted(e)).toEqual([]);
+    expect(points(e)[0].point.reason).toMatch(/^no status.lastSyncTime/);
+  });
+
   it('reads the cadence from the class in Ceph syntax (1d), and says when there is none', () => {
     const daily = run({
       volumeReplicationClasses: [
