@@ -407,6 +407,41 @@ describe('cloudNativePgBackupsProvider', () => {
     });
   });
 
+  it('confirms the reading with status.nextScheduleTime − lastScheduleTime, and says when they disagree', () => {
+    // Every 6h at :00:00 UTC: after 06:00 comes 12:00.
+    const agreeing = run({
+      cnpgScheduledBackups: [
+        scheduledBackup({
+          status: {
+            lastScheduleTime: '2026-11-30T06:00:00Z',
+            nextScheduleTime: '2026-11-30T12:00:00Z',
+          },
+        }),
+      ],
+      cnpgBackups: [backup('b1', 120, 25)],
+    });
+    expect(codes(agreeing)).toEqual([]);
+    // The operator in UTC+1 runs at 05:00, 11:00 UTC ...
+    const shifted = run({
+      cnpgScheduledBackups: [
+        scheduledBackup({
+          status: {
+            lastScheduleTime: '2026-11-30T05:00:00Z',
+            nextScheduleTime: '2026-11-30T11:00:00Z',
+          },
+        }),
+      ],
+      cnpgBackups: [backup('b1', 120, 25)],
+    });
+    const reason = shifted.reasons!.find(
+      r => r.code === 'schedule-reading-unconfirmed',
+    )!;
+    expect(reason.message).toContain(
+      'status.nextScheduleTime 2026-11-30T11:00:00Z is not the run spec.schedule gives after status.lastScheduleTime 2026-11-30T05:00:00Z (2026-11-30T06:00:00Z',
+    );
+    expect(reason.object?.field).toBe('status.nextScheduleTime');
+  });
+
   it('keeps a suspended schedule as coverage, paused, without cadence, with a reason', () => {
     const e = run({
       cnpgScheduledBackups: [scheduledBackup({ spec: { suspend: true } })],

@@ -140,10 +140,11 @@ export function scheduledBackup(overrides: Record<string, any> = {}) {
       backupOwnerReference: 'self',
       ...overrides.spec,
     },
+    // Consistent with the schedule (every 6h at :00:00 UTC) at NOW, 10:00 UTC.
     status: {
-      lastCheckTime: ago(120),
-      lastScheduleTime: ago(120),
-      nextScheduleTime: ago(-240),
+      lastCheckTime: '2026-11-30T06:00:00Z',
+      lastScheduleTime: '2026-11-30T06:00:00Z',
+      nextScheduleTime: '2026-11-30T12:00:00Z',
       ...overrides.status,
     },
   };

@@ -980,7 +980,44 @@ function readSchedule(
           ),
         ]
       : [];
+  reasons.push(...confirmReading(db, sb, parsed));
   return { cron: parsed, interval, reasons };
+}
+
+/**
+ * `status.nextScheduleTime` against the run the reading gives after `status.lastScheduleTime`
+ * (PROVIDERS.md: they confirm the reading). A difference means the operator reads the schedule
+ * otherwise, e.g. in its container's local time zone rather than UTC.
+ */
+function confirmReading(
+  db: Database,
+  sb: CnpgScheduledBackup,
+  cron: CnpgCron,
+): DrReason[] {
+  const last = cnpgTime(sb.status?.lastScheduleTime);
+  const next = cnpgTime(sb.status?.nextScheduleTime);
+  if (last === undefined || next === undefined || next <= last) return [];
+  if (cron.kind === 'every') return []; // @every counts from the last run, whenever that was
+  const [expected] = cnpgRunTimes(cron, last, next + 86400_000 * 400, 1);
+  if (expected === undefined || Math.abs(expected - next) <= 60_000) return [];
+  return [
+    reason(
+      'schedule-reading-unconfirmed',
+      `${label(
+        'ScheduledBackup',
+        sb,
+        db.cluster,
+      )}: status.nextScheduleTime ${iso(
+        next,
+      )} is not the run spec.schedule gives after status.lastScheduleTime ${iso(
+        last,
+      )} (${iso(
+        expected,
+      )}, reading it in UTC, seconds first); its cadence may not be the one judged.`,
+      `Check the time zone of the CloudNativePG operator on ${db.cluster} (CloudNativePG runs schedules in its local time) and spec.schedule.`,
+      objectRef('ScheduledBackup', sb, db.cluster, 'status.nextScheduleTime'),
+    ),
+  ];
 }
 
 /** Missed runs (DOMAIN): runs due since the newest counted base backup, past a grace. */
