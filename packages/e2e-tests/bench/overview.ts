@@ -12,7 +12,8 @@
 // - time to the first rendered rows: from navigation to /disaster-recovery to the first row of the
 //   services table, median of `runs` loads;
 // - time to apply a filter: from choosing a tier in the Tier filter to the table showing that
-//   tier's first service, median of `runs` changes;
+//   tier's first service, median of `runs` changes, and where it goes (from the resource timing
+//   of the page's /overview requests): until the first request, the requests, after the answers;
 // - the sizes: services, one /overview page in bytes, the CSV export of every service.
 //
 // Prints the figures; asserts nothing.
@@ -346,6 +347,11 @@ async function main() {
       steps.push([tier, tierFirst[tier]], [tier, firstOverall]); // select, then deselect
     }
     const applies: number[] = [];
+    // Where the time of a filter change goes (resource timing of the page's /overview requests):
+    // from the click to the first request (the render the URL change causes), the requests, and
+    // from the last answer to the rows (the render of the answers).
+    const phases: Array<{ before: number; requests: number; after: number }> =
+      [];
     // BENCH_PROFILE=<file>: a JavaScript CPU profile of the filter changes (.cpuprofile, for
     // DevTools' Performance panel or any cpuprofile reader).
     const profiler = process.env.BENCH_PROFILE
@@ -358,27 +364,45 @@ async function main() {
     for (const [tier, expected] of steps) {
       await filters.getByRole('button', { name: /^Tier / }).click();
       await page.getByRole('option', { name: tier }).waitFor();
-      applies.push(
-        await page.evaluate(
-          ([option, first]) =>
-            new Promise<number>(resolve => {
+      const result = await page.evaluate(
+        ([option, first]) =>
+          new Promise<{ total: number; start: number; end: number }>(
+            resolve => {
               const item = [
                 ...document.querySelectorAll('[role="option"]'),
               ].find(o => o.textContent === option) as HTMLElement;
+              performance.clearResourceTimings();
               const t0 = performance.now();
               item.click();
               const check = () => {
                 const row = document.querySelector(
                   'table a[href$="/disaster-recovery"]',
                 );
-                if (row?.textContent === first) resolve(performance.now() - t0);
-                else requestAnimationFrame(check);
+                if (row?.textContent === first) {
+                  const elapsed = performance.now() - t0;
+                  const requests = performance
+                    .getEntriesByType('resource')
+                    .filter(e =>
+                      e.name.includes('/api/disaster-recovery/overview'),
+                    ) as PerformanceResourceTiming[];
+                  resolve({
+                    total: elapsed,
+                    start: Math.min(...requests.map(e => e.startTime)) - t0,
+                    end: Math.max(...requests.map(e => e.responseEnd)) - t0,
+                  });
+                } else requestAnimationFrame(check);
               };
               requestAnimationFrame(check);
-            }),
-          [tier, expected] as const,
-        ),
+            },
+          ),
+        [tier, expected] as const,
       );
+      applies.push(result.total);
+      phases.push({
+        before: result.start,
+        requests: result.end - result.start,
+        after: result.total - result.end,
+      });
       await page.keyboard.press('Escape');
       await page.getByRole('listbox').waitFor({ state: 'hidden' });
     }
@@ -410,6 +434,15 @@ async function main() {
       `time to apply a filter: median ${ms(
         median(applies),
       )} (target 300 ms); runs: ${applies.map(ms).join(', ')}`,
+    );
+    console.log(
+      `  of which: click to the first /overview request ${ms(
+        median(phases.map(p => p.before)),
+      )}, the requests ${ms(
+        median(phases.map(p => p.requests)),
+      )}, last answer to the rows ${ms(
+        median(phases.map(p => p.after)),
+      )} (medians)`,
     );
   } finally {
     await browser.close();

@@ -224,3 +224,42 @@ export async function openSignedIn(
   await page.getByRole('button', { name: /enter/i }).click({ timeout: 60_000 });
   return page;
 }
+
+/**
+ * axe-core's violations on the page, one line each; empty when there is none. The app's sidebar
+ * and plugin header and the catalog's processing-errors panel (not the DR plugin's) are left out,
+ * and so is whatever `exclude` names (CSS selectors).
+ */
+export async function axeViolations(
+  page: Page,
+  exclude: string[] = [],
+): Promise<string[]> {
+  if (!(await page.evaluate(() => Boolean((window as any).axe)))) {
+    await page.addScriptTag({
+      content: fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'),
+    });
+  }
+  return page.evaluate(async excluded => {
+    const result = await (window as any).axe.run(
+      {
+        exclude: [
+          ['nav[aria-label="sidebar nav"]'],
+          ['.bui-PluginHeaderToolbarName'],
+          // The catalog's panel of the entity's processing errors (an invalid declaration).
+          ['[class*="BackstageWarningPanel"]'],
+          ...excluded.map(selector => [selector]),
+        ],
+      },
+      {
+        resultTypes: ['violations'],
+      },
+    );
+    return result.violations.map(
+      (v: any) =>
+        `${v.id}: ${v.help} (${v.nodes
+          .slice(0, 3)
+          .map((n: any) => `${n.target.join(' ')} ${n.html.slice(0, 120)}`)
+          .join('; ')})`,
+    );
+  }, exclude);
+}

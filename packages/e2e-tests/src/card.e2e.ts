@@ -1,51 +1,15 @@
 import { formatDuration } from '@backstage-dr/plugin-disaster-recovery-common';
-import fs from 'fs';
 import path from 'path';
 import { Browser, Page } from 'playwright-core';
 import {
   TestApp,
   VERDICT_LABELS,
+  axeViolations,
   exampleServiceNames,
   launchBrowser,
   openSignedIn,
   screenshotDir,
 } from './app';
-
-/** axe-core's violations on the page, one line each; empty when there is none. */
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => Boolean((window as any).axe)))) {
-    await page.addScriptTag({
-      content: fs.readFileSync(
-        require.resolve('axe-core/axe.min.js'),
-        'utf8',
-      ),
-    });
-  }
-  return page.evaluate(async () => {
-    const result = await (window as any).axe.run(
-      // The app's sidebar and plugin header and the catalog's processing-errors panel (not the DR
-      // plugin's) are left out.
-      {
-        exclude: [
-          ['nav[aria-label="sidebar nav"]'],
-          ['.bui-PluginHeaderToolbarName'],
-          // The catalog's panel of the entity's processing errors (an invalid declaration).
-          ['[class*="BackstageWarningPanel"]'],
-        ],
-      },
-      {
-        resultTypes: ['violations'],
-      },
-    );
-    return result.violations.map(
-      (v: any) =>
-        `${v.id}: ${v.help} (${v.nodes
-          .slice(0, 3)
-          .map((n: any) => `${n.target.join(' ')} ${n.html.slice(0, 120)}`)
-          .join('; ')})`,
-    );
-  });
-}
 
 // The DR card and tab on service pages show what the backend answers, on a compliant, a breached
 // and an undeclared example service; each reason carries its next step (the card the first two),
