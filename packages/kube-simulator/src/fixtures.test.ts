@@ -567,6 +567,33 @@ describe('the shipped fixtures follow the evaluation refinements (DOMAIN.md)', (
           a.action === 'export' && a.exportParameters?.exportData?.enabled,
       ),
     );
+    // ... or by a CloudNativePG ScheduledBackup of the PVC's Cluster, a primary csi-addons
+    // VolumeReplication of the PVC, or Cassandra's own replication to a datacenter on dr-us
+    // (PROVIDERS.md sections 1, 4 and 5).
+    const cnpgScheduled = (
+      await list('prod-eu', '/apis/postgresql.cnpg.io/v1/scheduledbackups')
+    ).map(b => `${b.metadata.namespace}/${b.spec.cluster.name}`);
+    const primaryReplications = (
+      await list(
+        'prod-eu',
+        '/apis/replication.storage.openshift.io/v1alpha1/volumereplications',
+      )
+    )
+      .filter(r => r.spec.replicationState === 'primary')
+      .map(r => `${r.metadata.namespace}/${r.spec.dataSource.name}`);
+    const replicatedDatacenters = (
+      await list('prod-eu', '/apis/k8ssandra.io/v1alpha1/k8ssandraclusters')
+    )
+      .filter(k =>
+        k.spec.cassandra.datacenters.some(
+          (dc: any) => dc.k8sContext === 'dr-us',
+        ),
+      )
+      .flatMap(k =>
+        k.spec.cassandra.datacenters.map(
+          (dc: any) => `${k.metadata.namespace}/${dc.metadata.name}`,
+        ),
+      );
     const mountedBy = (pvc: Obj, kind: string, name: string) =>
       kind === 'StatefulSet'
         ? new RegExp(`-${name}-\\d+$`).test(pvc.metadata.name)
@@ -590,6 +617,15 @@ describe('the shipped fixtures follow the evaluation refinements (DOMAIN.md)', (
         t =>
           (t.namespace ?? t.ns) === pvc.metadata.namespace &&
           mountedBy(pvc, t.kind, t.name),
+      ) ||
+      cnpgScheduled.includes(
+        `${pvc.metadata.namespace}/${pvc.metadata.labels?.['cnpg.io/cluster']}`,
+      ) ||
+      primaryReplications.includes(
+        `${pvc.metadata.namespace}/${pvc.metadata.name}`,
+      ) ||
+      replicatedDatacenters.includes(
+        `${pvc.metadata.namespace}/${pvc.metadata.labels?.['cassandra.datastax.com/datacenter']}`,
       ) ||
       kastenExports.some(p =>
         p.spec.selector.matchExpressions?.some(
@@ -689,7 +725,22 @@ describe('the shipped fixtures follow the evaluation refinements (DOMAIN.md)', (
     }
     expect(drilled.sort()).toEqual(
       [...services.keys()]
-        .filter(name => !['customer-files', 'ledger-db'].includes(name))
+        .filter(
+          name =>
+            ![
+              // never drilled
+              'customer-files',
+              'ledger-db',
+              'documents-store',
+              // drilled by their own systems' restores on dr-us: a CloudNativePG Cluster
+              // bootstrapped from the archive, a MedusaRestoreJob, KubeStash and Stash
+              // RestoreSessions, a Kasten RestoreAction
+              'accounts-db',
+              'orders-cassandra',
+              'media-library',
+              'loyalty-points',
+            ].includes(name),
+        )
         .sort(),
     );
   });
@@ -725,7 +776,23 @@ describe('the shipped fixtures follow the evaluation refinements (DOMAIN.md)', (
         'dr-us',
         '/apis/velero.io/v1/namespaces/velero/backups',
       ),
+      volumeReplications: await list(
+        'dr-us',
+        '/apis/replication.storage.openshift.io/v1alpha1/volumereplications',
+      ),
+      kubestashSnapshots: await list(
+        'dr-us',
+        '/apis/storage.kubestash.com/v1alpha1/snapshots',
+      ),
+      kastenImports: await list(
+        'dr-us',
+        '/apis/apps.kio.kasten.io/v1alpha1/restorepointcontents',
+      ),
     };
+    const cassandraClusters = await list(
+      'prod-eu',
+      '/apis/k8ssandra.io/v1alpha1/k8ssandraclusters',
+    );
     const sources = await list(
       'prod-eu',
       '/apis/volsync.backube/v1alpha1/replicationsources',
@@ -763,6 +830,46 @@ describe('the shipped fixtures follow the evaluation refinements (DOMAIN.md)', (
       }
       if (dr.mirrors.some(own)) {
         evidence.push('mirrormaker2');
+      }
+      if (
+        servicePvcs.length > 0 &&
+        servicePvcs.every(pvc =>
+          dr.volumeReplications.some(
+            r =>
+              r.metadata.namespace === pvc.metadata.namespace &&
+              r.spec.dataSource.name === pvc.metadata.name &&
+              r.spec.replicationState === 'secondary',
+          ),
+        )
+      ) {
+        evidence.push('volume-replication secondary on dr-us');
+      }
+      if (
+        cassandraClusters
+          .filter(own)
+          .some(k =>
+            k.spec.cassandra.datacenters.some(
+              (dc: any) => dc.k8sContext === 'dr-us',
+            ),
+          )
+      ) {
+        evidence.push('cassandra datacenter on dr-us');
+      }
+      if (
+        dr.kubestashSnapshots.some(
+          x => x.metadata.namespace === service.namespace,
+        )
+      ) {
+        evidence.push('kubestash snapshots synced to dr-us');
+      }
+      if (
+        dr.kastenImports.some(
+          x =>
+            x.metadata.labels?.['k10.kasten.io/appNamespace'] ===
+            service.namespace,
+        )
+      ) {
+        evidence.push('kasten exports imported on dr-us');
       }
       if (
         dr.backups.some(
@@ -848,6 +955,27 @@ describe('the shipped fixtures follow the evaluation refinements (DOMAIN.md)', (
       'search-indexer (pilot-light)': [
         'scheduled backup restorable on dr-us',
         'scaled down on dr-us',
+        'serving on prod-eu',
+      ],
+      // pilot-light on the other systems: storage replication, KubeStash snapshots in a bucket
+      // dr-us reads, Kasten exports imported on dr-us
+      'documents-store (pilot-light)': [
+        'volume-replication secondary on dr-us',
+        'scaled down on dr-us',
+        'serving on prod-eu',
+      ],
+      'media-library (pilot-light)': [
+        'kubestash snapshots synced to dr-us',
+        'serving on prod-eu',
+      ],
+      'loyalty-points (pilot-light)': [
+        'kasten exports imported on dr-us',
+        'serving on prod-eu',
+      ],
+      // warm-standby: a Cassandra datacenter serving on dr-us
+      'orders-cassandra (warm-standby)': [
+        'cassandra datacenter on dr-us',
+        'serving on dr-us',
         'serving on prod-eu',
       ],
       // invalid declaration, breached: every backup Failed (the synced one too)
