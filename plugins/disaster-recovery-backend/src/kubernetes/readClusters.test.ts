@@ -257,24 +257,4 @@ describe('readClusters', () => {
       ],
     });
   });
-
-  it('keeps a provider installed when only some of its CRDs are missing (Velero without its restores here)', async () => {
-    server.use(
-      http.get(`${BASE}/proxy/*`, ({ request }) =>
-        request.url.includes('velero.io/v1/restores')
-          ? HttpResponse.json(
-              { kind: 'Status', reason: 'NotFound', code: 404 },
-              { status: 404 },
-            )
-          : HttpResponse.json({ metadata: {}, items: [] }),
-      ),
-    );
-    const { evidence, health } = await read(['prod-eu']);
-    expect(evidence[0].failures).toEqual([]);
-    expect(evidence[0].objects.restores).toEqual([]);
-    expect(health[0].providers).toEqual([
-      expect.objectContaining({ id: 'workloads', state: 'installed' }),
-      expect.objectContaining({ id: 'velero', state: 'installed' }),
-    ]);
-  });
 });

@@ -158,11 +158,7 @@ async function readTypes(
     (objects as Record<string, KubeObject[]>)[resource] = list;
   };
   for (const provider of options.providers) {
-    const types = provider.resourceTypes.filter(selected);
-    // A provider is not installed when none of its types is served (one optional CRD missing,
-    // e.g. Medusa's beside K8ssandra's, does not make it so).
-    let notInstalled = 0;
-    for (const type of types) {
+    for (const type of provider.resourceTypes.filter(selected)) {
       if (read.unreachable) {
         // One unanswered request is enough: the other types would only wait out their timeouts.
         failures!.push({
@@ -189,11 +185,7 @@ async function readTypes(
         const answered = !NO_ANSWER.includes(error.kind);
         read.answered ||= answered;
         if (error.kind === 'not-installed') {
-          notInstalled += 1;
-          if (
-            notInstalled === types.length &&
-            states.get(provider.id) !== 'unknown'
-          ) {
+          if (states.get(provider.id) !== 'unknown') {
             states.set(provider.id, 'not-installed');
           }
           set(type.resource, []);
