@@ -222,9 +222,9 @@ beforeAll(async () => {
       )
       .map((i: any) => i.name),
   );
-  if (Object.keys(baseline).length !== 12) {
+  if (Object.keys(baseline).length !== 17) {
     throw new Error(
-      `expected the 12 declared example services, got ${JSON.stringify(
+      `expected the 17 declared example services, got ${JSON.stringify(
         baseline,
       )}`,
     );

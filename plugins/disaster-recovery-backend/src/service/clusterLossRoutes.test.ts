@@ -336,7 +336,7 @@ describe('GET /overview/cluster-loss', () => {
       recoveryPoint: { onRecoveryCluster: false },
       lastRestore: null,
       recoverable: 'doubtful',
-      gaps: ['Never restored: no drill, failover or Velero Restore.'],
+      gaps: ['Never restored: no drill, failover or restore.'],
     });
     expect(byName['email-gateway']).toMatchObject({
       exposureSeconds: 3600,

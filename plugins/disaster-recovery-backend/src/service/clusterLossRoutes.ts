@@ -111,7 +111,7 @@ function lossOf(
     blocking.push(`No recovery point survives the loss of ${lost}.`);
   }
   if (!lastDrill) {
-    doubts.push('Never restored: no drill, failover or Velero Restore.');
+    doubts.push('Never restored: no drill, failover or restore.');
   }
   if (overRto) {
     doubts.push(

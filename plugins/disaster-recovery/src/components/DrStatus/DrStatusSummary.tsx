@@ -68,12 +68,15 @@ function Fact(props: { label: string; children: ReactNode; wide?: boolean }) {
   );
 }
 
-/** Where a measured RTO comes from: `Velero Restore velero/x on dr-us` or `run 3f2a…`. */
+/**
+ * Where a measured RTO comes from: `Velero Restore velero/x on dr-us`, `run 3f2a…`, or another
+ * provider's restore by its kind (`MedusaRestoreJob data/x on dr-us`).
+ */
 function drillSource(drill: NonNullable<DrStatus['lastDrill']>): string {
   const where = drill.cluster ? ` on ${drill.cluster}` : '';
-  return drill.kind === 'Restore'
-    ? `Velero Restore ${drill.name}${where}`
-    : `run ${drill.name}${where}`;
+  if (drill.kind === 'Restore') return `Velero Restore ${drill.name}${where}`;
+  if (drill.kind === 'run') return `run ${drill.name}${where}`;
+  return `${drill.kind} ${drill.name}${where}`;
 }
 
 function headline(record: JudgedRecord): string {
