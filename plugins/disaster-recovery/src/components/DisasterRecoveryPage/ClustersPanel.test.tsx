@@ -58,6 +58,33 @@ describe('ClustersPanel', () => {
     expect(row('prod-eu')).not.toHaveTextContent('answered');
   });
 
+  it('names the failing types of other providers by their kind, and a company provider’s by its key', async () => {
+    const [, prodEu] = exampleClusters();
+    await renderInTestApp(
+      <ClustersPanel
+        clusters={[
+          {
+            ...prodEu,
+            state: 'degraded',
+            failingResources: ['acmeSnapshots', 'kastenRestorePoints'],
+            providers: [
+              { id: 'kasten', title: 'Kasten K10', state: 'unknown' },
+            ],
+            errors: [
+              {
+                resources: ['acmeSnapshots', 'kastenRestorePoints'],
+                kind: 'server-error',
+              },
+            ],
+          },
+        ]}
+      />,
+    );
+    expect(row('prod-eu')).toHaveTextContent(
+      'RestorePoint, acmeSnapshots: server error',
+    );
+  });
+
   it('says OK for a cluster where everything was read, whatever providers are missing', async () => {
     const [, prodEu] = exampleClusters();
     await renderInTestApp(<ClustersPanel clusters={[prodEu]} />);

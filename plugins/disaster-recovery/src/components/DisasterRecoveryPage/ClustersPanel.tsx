@@ -9,7 +9,7 @@ import {
 import { memo, useMemo, useRef } from 'react';
 import {
   ClusterResource,
-  DR_RESOURCE_TYPES,
+  DR_PROVIDERS,
   DrClusterOverview,
 } from '@backstage-dr/plugin-disaster-recovery-common';
 import Chip from '@material-ui/core/Chip';
@@ -22,6 +22,15 @@ import { TimeCell } from '../EntityDisasterRecoveryContent/cells';
 
 type Row = DrClusterOverview & { id: string };
 
+// The resource types of every provider of the suite, in their order; a company's own provider's
+// types are shown by their resource key.
+const RESOURCE_TYPES = DR_PROVIDERS.flatMap(p => p.resourceTypes);
+const kindsOf = (resources: ClusterResource[]): string[] => [
+  ...RESOURCE_TYPES.filter(t => resources.includes(t.resource)).map(
+    t => t.kind,
+  ),
+  ...resources.filter(r => !RESOURCE_TYPES.some(t => t.resource === r)),
+];
 const PROVIDER_ICONS = {
   installed: <CheckIcon />,
   'not-installed': undefined,
@@ -84,9 +93,7 @@ function ReadFailures(props: { cluster: DrClusterOverview }) {
       {[...byKind.entries()].map(([kind, resources]) => (
         <Typography key={kind} variant="body2">
           {cluster.state === 'degraded' && resources.length > 0
-            ? `${DR_RESOURCE_TYPES.filter(t => resources.includes(t.resource))
-                .map(t => t.kind)
-                .join(', ')}: `
+            ? `${kindsOf(resources).join(', ')}: `
             : ''}
           {FAILURE_KINDS[kind] ?? kind}
         </Typography>
