@@ -56,6 +56,17 @@ async function openTemplate(
   return page;
 }
 
+/**
+ * axe-core's violations on a template page, in what the templates and the DR field extension
+ * render: the form card. Left out: the scaffolder page's own header tabs (Backstage's UI `Tabs`,
+ * whose react-aria ids carry an escaped colon that axe reads as an invalid `aria-controls`) and
+ * the page-structure rules `landmark-one-main` and `region`, which Backstage's scaffolder page
+ * (no `main` landmark around its content) breaks whatever the template.
+ */
+function formViolations(page: Page): Promise<string[]> {
+  return axeViolations(page, ['.bui-Tabs'], ['landmark-one-main', 'region']);
+}
+
 /** Goes to the form's next page and waits until `field` shows. */
 async function next(page: Page, field: RegExp) {
   await page.getByRole('button', { name: /^Next/ }).click();
@@ -74,7 +85,7 @@ describe('the DR templates in the scaffolder', () => {
       primaryCluster: 'prod-eu',
       recoveryCluster: 'dr-us',
     });
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await formViolations(page)).toEqual([]);
     await next(page, /Primary cluster/);
 
     // The values from the link are kept.
@@ -82,7 +93,7 @@ describe('the DR templates in the scaffolder', () => {
     const recovery = page.getByRole('textbox', { name: /Recovery cluster/ });
     expect(await primary.inputValue()).toBe('prod-eu');
     expect(await recovery.inputValue()).toBe('dr-us');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await formViolations(page)).toEqual([]);
 
     // The known clusters, in name order, each with its state at the last refresh.
     const clusters: Array<{ cluster: string; state: string }> = (
@@ -106,7 +117,7 @@ describe('the DR templates in the scaffolder', () => {
     expect(await listbox.getByRole('option').allTextContents()).toEqual(
       expected,
     );
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await formViolations(page)).toEqual([]);
     await page.screenshot({
       path: path.join(screenshotDir, 'template-cluster-picker.png'),
     });
@@ -129,12 +140,12 @@ describe('the DR templates in the scaffolder', () => {
       owner: 'group:default/platform-team',
       namespace: 'commerce',
     });
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await formViolations(page)).toEqual([]);
     await next(page, /Primary cluster/);
     expect(
       await page.getByRole('textbox', { name: /Primary cluster/ }).inputValue(),
     ).toBe('prod-eu');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await formViolations(page)).toEqual([]);
     await page.close();
   });
 });

@@ -6,7 +6,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import Autocomplete from '@material-ui/lab/Autocomplete';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { disasterRecoveryApiRef } from '../../api';
 
@@ -29,7 +29,9 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(2),
   },
   name: { whiteSpace: 'nowrap' },
-  state: { color: theme.palette.text.secondary, whiteSpace: 'nowrap' },
+  // The primary text colour: the secondary one is too pale on a highlighted option (axe-core
+  // color-contrast).
+  state: { whiteSpace: 'nowrap', fontStyle: 'italic' },
 }));
 
 /** The cluster's state as the option shows it. */
@@ -58,6 +60,7 @@ export function DrClusterPicker(props: FieldExtensionComponentProps<string>) {
     disabled,
   } = props;
   const classes = useStyles();
+  const [open, setOpen] = useState(false);
   const api = useApi(disasterRecoveryApiRef);
   const clusters = useAsync(async () => (await api.getClusters()).items, [api]);
   const byName = useMemo(
@@ -89,6 +92,14 @@ export function DrClusterPicker(props: FieldExtensionComponentProps<string>) {
     >
       <Autocomplete<string, false, false, true>
         id={idSchema?.$id}
+        // MUI v4's Autocomplete gives its combobox aria-owns only; ARIA 1.2 (and axe-core's
+        // aria-required-attr) wants aria-controls naming the list while it is open.
+        open={open}
+        onOpen={() => setOpen(true)}
+        onClose={() => setOpen(false)}
+        aria-controls={
+          open && idSchema?.$id ? `${idSchema.$id}-popup` : undefined
+        }
         freeSolo
         disabled={isDisabled}
         loading={clusters.loading}
