@@ -258,6 +258,25 @@ describe('disaster-recovery:config:generate', () => {
     );
   });
 
+  it('writes a CloudNativePG ScheduledBackup through the plugin by default, or the in-core store when asked', async () => {
+    const input = {
+      ...base,
+      name: 'accounts-db',
+      namespace: 'payments',
+      tier: 'tier-2',
+      strategy: 'backup-restore',
+      cnpg: true,
+    };
+    await run(input);
+    const [byPlugin] = readObjects('dr/primary/cnpg-scheduled-backup.yaml');
+    expect(byPlugin.kind).toBe('ScheduledBackup');
+    expect(byPlugin.spec.method).toBe('plugin');
+    await run({ ...input, cnpgBackupMethod: 'barmanObjectStore' });
+    const [inCore] = readObjects('dr/primary/cnpg-scheduled-backup.yaml');
+    expect(inCore.spec.method).toBe('barmanObjectStore');
+    expect(inCore.spec.pluginConfiguration).toBeUndefined();
+  });
+
   it('says replication is the application’s own for active-active, with backups every half RPO', async () => {
     const minuteBackups = createGenerateDrConfigAction({
       settings: { ...settings, minBackupIntervalSeconds: 60 },

@@ -183,6 +183,13 @@ export function createGenerateDrConfigAction(options: {
             .regex(DNS_LABEL)
             .optional()
             .describe('The primary CNPG Cluster name; default: name'),
+        cnpgBackupMethod: z =>
+          z
+            .enum(['plugin', 'barmanObjectStore'])
+            .optional()
+            .describe(
+              "How the generated ScheduledBackup writes its base backups: through the Barman Cloud plugin (plugin, default) or the Cluster's in-core barmanObjectStore",
+            ),
         targetPath: z =>
           z
             .string()
