@@ -220,13 +220,22 @@ export function scheduleMaxIntervalSeconds(
   if (intervalCache.has(key)) return intervalCache.get(key);
   const parsed = parseVeleroCron(schedule);
   const seconds =
-    'error' in parsed ? undefined : computeMaxIntervalSeconds(parsed, from);
+    'error' in parsed ? undefined : cronMaxIntervalSeconds(parsed, from);
   if (intervalCache.size >= INTERVAL_CACHE_SIZE) intervalCache.clear();
   intervalCache.set(key, seconds);
   return seconds;
 }
 
-function computeMaxIntervalSeconds(
+/**
+ * The longest gap, in seconds, between two consecutive runs of a parsed schedule over the eight
+ * days after `from` (at most 5,000 runs): the worst-case age of the newest copy it makes just
+ * before the next one. Shared by the providers whose tools read cron their own way (CloudNativePG's
+ * seconds-first cron) once they have parsed it into this form.
+ *
+ * @returns undefined when the schedule never runs twice
+ * @public
+ */
+export function cronMaxIntervalSeconds(
   schedule: VeleroCron,
   from: Date,
 ): number | undefined {
@@ -239,7 +248,7 @@ function computeMaxIntervalSeconds(
     const horizon = from.getTime() + 8 * 86400_000;
     let previous = cron.next().getTime();
     let longest = 0;
-    for (let i = 0; i < 2000; i++) {
+    for (let i = 0; i < 5000; i++) {
       const next = cron.next().getTime();
       longest = Math.max(longest, next - previous);
       previous = next;

@@ -57,6 +57,7 @@ describe('parseCnpgCron (robfig/cron v1, seconds first)', () => {
       kind: 'cron',
       fields: '0 0 3 * * *',
       fiveFields: false,
+      timeZone: 'UTC',
     });
     expect(cnpgMaxIntervalSeconds(parsed as any, NOW)).toBe(86400);
   });
@@ -67,6 +68,7 @@ describe('parseCnpgCron (robfig/cron v1, seconds first)', () => {
       kind: 'cron',
       fields: '0 3 * * * *',
       fiveFields: true,
+      timeZone: 'UTC',
     });
     expect(cnpgMaxIntervalSeconds(parsed as any, NOW)).toBe(3600);
     const runs = cnpgRunTimes(
@@ -92,6 +94,7 @@ describe('parseCnpgCron (robfig/cron v1, seconds first)', () => {
     expect(parseCnpgCron('@every 1h30m')).toEqual({
       kind: 'every',
       seconds: 5400,
+      timeZone: 'UTC',
     });
     expect(
       cnpgMaxIntervalSeconds(parseCnpgCron('0 30 2 ? * SUN') as any, NOW),

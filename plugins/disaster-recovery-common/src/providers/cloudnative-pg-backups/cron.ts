@@ -1,5 +1,9 @@
 import { CronExpressionParser } from 'cron-parser';
-import { parseGoDuration } from '../../evaluation/cadence';
+import {
+  cronMaxIntervalSeconds,
+  parseGoDuration,
+  scheduleRunTimes,
+} from '../../evaluation/cadence';
 
 /**
  * A CloudNativePG `ScheduledBackup.spec.schedule` as CloudNativePG reads it: robfig/cron **v1**
@@ -15,11 +19,12 @@ import { parseGoDuration } from '../../evaluation/cadence';
  * - no `CRON_TZ=`/`TZ=` prefix (robfig/cron v3 added it); times are the operator's local time,
  *   UTC in its container.
  *
- * `fields` is the six-field form (seconds first, `?` read as `*`).
+ * `fields` is the six-field form (seconds first, `?` read as `*`); `timeZone` is always `UTC`, so
+ * the run times and intervals of `evaluation/cadence.ts` apply to it.
  */
 export type CnpgCron =
-  | { kind: 'every'; seconds: number }
-  | { kind: 'cron'; fields: string; fiveFields: boolean };
+  | { kind: 'every'; seconds: number; timeZone: 'UTC' }
+  | { kind: 'cron'; fields: string; fiveFields: boolean; timeZone: 'UTC' };
 
 const DESCRIPTORS: Record<string, string> = {
   '@yearly': '0 0 0 1 1 *',
@@ -58,13 +63,17 @@ export function parseCnpgCron(text: unknown): CnpgCron | { error: string } {
   if (every) {
     const seconds = parseGoDuration(every[1]);
     return seconds !== undefined
-      ? { kind: 'every', seconds: Math.max(1, Math.floor(seconds)) }
+      ? {
+          kind: 'every',
+          seconds: Math.max(1, Math.floor(seconds)),
+          timeZone: 'UTC',
+        }
       : { error: `@every needs a Go duration (30m, 1h), got ${every[1]}` };
   }
   if (expression.startsWith('@')) {
     const fields = DESCRIPTORS[expression];
     return fields
-      ? { kind: 'cron', fields, fiveFields: false }
+      ? { kind: 'cron', fields, fiveFields: false, timeZone: 'UTC' }
       : { error: `${expression} is not a descriptor CloudNativePG knows` };
   }
   const fields = expression.split(/\s+/);
@@ -88,12 +97,17 @@ export function parseCnpgCron(text: unknown): CnpgCron | { error: string } {
       })`,
     };
   }
-  return { kind: 'cron', fields: six, fiveFields: fields.length === 5 };
+  return {
+    kind: 'cron',
+    fields: six,
+    fiveFields: fields.length === 5,
+    timeZone: 'UTC',
+  };
 }
 
 /**
  * The run times of a schedule after `from` (exclusive) up to `to` (inclusive), in epoch
- * milliseconds, at most `max` of them. An `@every` schedule runs at its interval from `from`.
+ * milliseconds, at most `max` of them ({@link scheduleRunTimes}).
  */
 export function cnpgRunTimes(
   schedule: CnpgCron,
@@ -101,55 +115,18 @@ export function cnpgRunTimes(
   to: number,
   max: number,
 ): number[] {
-  const times: number[] = [];
-  if (schedule.kind === 'every') {
-    for (
-      let t = from + schedule.seconds * 1000;
-      t <= to && times.length < max;
-      t += schedule.seconds * 1000
-    ) {
-      times.push(t);
-    }
-    return times;
-  }
-  const cron = CronExpressionParser.parse(schedule.fields, {
-    currentDate: new Date(from),
-    endDate: new Date(to),
-    tz: 'UTC',
-  });
-  while (times.length < max && cron.hasNext()) {
-    times.push(cron.next().getTime());
-  }
-  return times;
+  return scheduleRunTimes(schedule, new Date(from), new Date(to), max);
 }
 
 /**
- * The longest gap, in seconds, between two consecutive runs over the eight days after `from`:
+ * The longest gap, in seconds, between two consecutive runs ({@link cronMaxIntervalSeconds}):
  * the worst-case age of the newest base backup just before the next one.
  */
 export function cnpgMaxIntervalSeconds(
   schedule: CnpgCron,
   from: Date,
 ): number | undefined {
-  if (schedule.kind === 'every') return schedule.seconds;
-  try {
-    const cron = CronExpressionParser.parse(schedule.fields, {
-      currentDate: from,
-      tz: 'UTC',
-    });
-    const horizon = from.getTime() + 8 * 86400_000;
-    let previous = cron.next().getTime();
-    let longest = 0;
-    for (let i = 0; i < 5000; i++) {
-      const next = cron.next().getTime();
-      longest = Math.max(longest, next - previous);
-      previous = next;
-      if (next > horizon) break;
-    }
-    return longest > 0 ? Math.round(longest / 1000) : undefined;
-  } catch {
-    return undefined;
-  }
+  return cronMaxIntervalSeconds(schedule, from);
 }
 
 /**
