@@ -1,5 +1,7 @@
 // `yarn bench:overview [--services 10000] [--clusters 4] [--backups 2] [--runs 5] [--dev]
-//   [--skip-build]` (`--skip-build`: reuse packages/app/dist from an earlier build)
+//   [--skip-build] [--dir <folder>]` (`--skip-build`: reuse packages/app/dist from an earlier
+//   build; `--dir`: keep the catalog and the DR results in this folder and reuse them in the next
+//   run of the same size, which then skips the catalog's ingestion of several minutes)
 //
 // The DR overview page at scale, in a real browser: generates N services (catalog entities and
 // the simulator's Kubernetes objects, from the status benchmark's generator), starts the
@@ -15,6 +17,9 @@
 //   tier's first service, median of `runs` changes, and where it goes (from the resource timing
 //   of the page's /overview requests): until the first request, the requests, after the answers;
 // - the sizes: services, one /overview page in bytes, the CSV export of every service.
+//
+// `BENCH_PROFILE=<file>` writes a JavaScript CPU profile of the filter changes, `BENCH_TRACE=<file>`
+// a Chromium performance trace of them (style, layout and paint too).
 //
 // Prints the figures; asserts nothing.
 import { ChildProcess, fork, spawn } from 'child_process';
@@ -209,6 +214,7 @@ async function main() {
       runs: { type: 'string', default: '5' },
       dev: { type: 'boolean', default: false },
       'skip-build': { type: 'boolean', default: false },
+      dir: { type: 'string' },
     },
   });
   if (!dev && !values['skip-build']) {
@@ -227,7 +233,11 @@ async function main() {
     backups: Number(values.backups),
   };
   const runs = Number(values.runs);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dr-bench-overview-'));
+  const keep = values.dir !== undefined;
+  const dir = keep
+    ? path.resolve(values.dir!)
+    : fs.mkdtempSync(path.join(os.tmpdir(), 'dr-bench-overview-'));
+  fs.mkdirSync(dir, { recursive: true });
   console.log(
     `bench:overview ${size.services} services × ${size.clusters} clusters × ${size.backups} backups, in ${dir}`,
   );
@@ -361,6 +371,14 @@ async function main() {
       await profiler.send('Profiler.enable');
       await profiler.send('Profiler.start');
     }
+    // BENCH_TRACE=<file>: a Chromium performance trace of the filter changes (JSON, for DevTools'
+    // Performance panel): style, layout and paint next to the scripts.
+    if (process.env.BENCH_TRACE) {
+      await browser.startTracing(page, {
+        path: process.env.BENCH_TRACE,
+        categories: ['devtools.timeline', 'blink.user_timing'],
+      });
+    }
     for (const [tier, expected] of steps) {
       await filters.getByRole('button', { name: /^Tier / }).click();
       await page.getByRole('option', { name: tier }).waitFor();
@@ -407,6 +425,7 @@ async function main() {
       await page.getByRole('listbox').waitFor({ state: 'hidden' });
     }
 
+    if (process.env.BENCH_TRACE) await browser.stopTracing();
     if (profiler) {
       const { profile } = await profiler.send('Profiler.stop');
       fs.writeFileSync(process.env.BENCH_PROFILE!, JSON.stringify(profile));
@@ -457,7 +476,7 @@ async function main() {
       }
     }
     simulator.child.send('stop');
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

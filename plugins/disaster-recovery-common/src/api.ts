@@ -206,6 +206,13 @@ export interface DrOverviewResponse {
    * matching ones), sorted: tier names most critical first, the others by name.
    */
   facets?: DrOverviewFacets;
+  /**
+   * Asked for with `attention=<n>`: the first `n` breached and at-risk services among the
+   * matching ones (without `status` and `problems`), breached first, then the most critical tier,
+   * then the worst exposure (no counted recovery point first, then the largest achieved RPO), as
+   * `sort=attention` orders them; `totalCount` counts all of them.
+   */
+  attention?: { items: DrServiceRecord[]; totalCount: number };
   /** RFC 3339: the newest refresh; undefined before the first. */
   updatedAt?: string;
 }

@@ -150,4 +150,47 @@ describe('GET /overview cluster roles and attention order', () => {
       ['orders-db', 'Shorten the schedule.'],
     ]);
   });
+
+  it('adds the first services that need attention with attention=<n>, in the same answer', async () => {
+    const res = await request(app).get(
+      '/overview?sort=name&limit=2&attention=3',
+    );
+    expect(res.status).toBe(200);
+    // The page follows its own sort and limit; `attention` the attention order and its limit.
+    expect((res.body.items as DrServiceRecord[]).map(r => r.name)).toEqual([
+      'ledger-api',
+      'ledger-db',
+    ]);
+    expect(res.body.attention.totalCount).toBe(5);
+    expect(
+      (res.body.attention.items as DrServiceRecord[]).map(r => r.name),
+    ).toEqual(['ledger-api', 'ledger-db', 'payments-db']);
+    // Without the parameter, no `attention`.
+    const plain = await request(app).get('/overview?sort=name');
+    expect(plain.body).not.toHaveProperty('attention');
+  });
+
+  it('takes the filters into attention: only the matching services count', async () => {
+    const res = await request(app).get(
+      '/overview?tier=tier-1&tier=tier-2&attention=5',
+    );
+    expect(
+      (res.body.attention.items as DrServiceRecord[]).map(r => r.name),
+    ).toEqual(['search', 'orders-db']);
+    expect(res.body.attention.totalCount).toBe(2);
+    const compliant = await request(app).get(
+      '/overview?verdict=compliant&attention=5',
+    );
+    expect(compliant.body.attention).toEqual({ items: [], totalCount: 0 });
+  });
+
+  it('answers 400 for an attention count outside 1 to 50', async () => {
+    for (const value of ['0', '51', 'five', '2.5']) {
+      const res = await request(app).get(`/overview?attention=${value}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        'attention: use a whole number from 1 to 50',
+      );
+    }
+  });
 });

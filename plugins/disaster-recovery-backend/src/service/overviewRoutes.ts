@@ -71,7 +71,47 @@ const overviewQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   format: z.enum(['json', 'csv']).default('json'),
+  /** How many of the matching services that need attention to add (`attention` in the answer). */
+  attention: z.coerce
+    .number({ error: 'use a whole number from 1 to 50' })
+    .int('use a whole number from 1 to 50')
+    .min(1, 'use a whole number from 1 to 50')
+    .max(50, 'use a whole number from 1 to 50')
+    .optional(),
 });
+
+/**
+ * Sorts `records` in place by `key` (`sign` -1: descending), then by entity ref. Each key is
+ * computed once, not at every comparison.
+ */
+function sortBy(
+  records: DrServiceRecord[],
+  key: (r: DrServiceRecord) => string | number,
+  sign: 1 | -1,
+) {
+  const keyed = records.map(r => ({ k: key(r), r }));
+  keyed.sort((a, b) => {
+    if (a.k < b.k) return -sign;
+    if (a.k > b.k) return sign;
+    return a.r.entityRef < b.r.entityRef ? -1 : 1;
+  });
+  for (let i = 0; i < keyed.length; i++) records[i] = keyed[i].r;
+}
+
+/**
+ * The first `limit` of the breached and at-risk services among `matching`, in the attention
+ * order (`sort=attention`), and how many there are.
+ */
+function attentionOf(
+  matching: readonly DrServiceRecord[],
+  limit: number,
+): { items: DrServiceRecord[]; totalCount: number } {
+  const needing = matching.filter(
+    r => r.verdict === 'breached' || r.verdict === 'at-risk',
+  );
+  sortBy(needing, attentionKey, 1);
+  return { items: needing.slice(0, limit), totalCount: needing.length };
+}
 
 /**
  * The clusters of a service in a role: `primary`, where it runs now (its active cluster after a
@@ -213,6 +253,36 @@ function facets(records: readonly DrServiceRecord[]): DrOverviewFacets {
   };
 }
 
+/** What the overview tells of every readable service, whatever the filters. */
+interface Summary {
+  facets: DrOverviewFacets;
+  /** RFC 3339: the newest `updatedAt`. */
+  updatedAt?: string;
+}
+
+function summarize(records: readonly DrServiceRecord[]): Summary {
+  return {
+    facets: facets(records),
+    updatedAt: records.reduce<string | undefined>(
+      (m, r) => (!m || r.updatedAt > m ? r.updatedAt : m),
+      undefined,
+    ),
+  };
+}
+
+// The summary of every stored service, while the store answers the same list (`listAll` keeps
+// its array while the table is unchanged): a filter change does not walk every service for it.
+const summaries = new WeakMap<readonly DrServiceRecord[], Summary>();
+
+function summaryOf(stored: readonly DrServiceRecord[]): Summary {
+  let summary = summaries.get(stored);
+  if (!summary) {
+    summary = summarize(stored);
+    summaries.set(stored, summary);
+  }
+  return summary;
+}
+
 /**
  * Adds `GET /overview` and `GET /overview/history` (see `createRouter` for their shapes).
  */
@@ -255,23 +325,23 @@ export function addOverviewRoutes(
       ...parsed,
       owner: normalizeOwnerRefs('owner', parsed.owner),
     };
-    const [all, health] = await Promise.all([
-      store.listAll().then(runState),
+    const [stored, health, readable] = await Promise.all([
+      store.listAll(),
       store.clusterHealth(),
+      readableRefs(req),
     ]);
-    let records = all;
-    const readable = await readableRefs(req);
+    let records = await runState(stored);
     if (readable) {
       records = records.filter(r => readable.has(r.entityRef));
     }
-    // The clusters of the last refresh, and any a readable service names.
-    const knownClusters = [
-      ...new Set([
-        ...health.map(h => h.cluster),
-        ...records.flatMap(r => r.clusters),
-      ]),
-    ].sort((a, b) => a.localeCompare(b));
-    checkOneOf('cluster', query.cluster, knownClusters, 'known cluster');
+    const summary = readable ? summarize(records) : summaryOf(stored);
+    if (query.cluster) {
+      // The clusters of the last refresh, and any a readable service names.
+      const knownClusters = [
+        ...new Set([...health.map(h => h.cluster), ...summary.facets.cluster]),
+      ].sort((a, b) => a.localeCompare(b));
+      checkOneOf('cluster', query.cluster, knownClusters, 'known cluster');
+    }
     const q = query.q?.trim().toLocaleLowerCase('en-US');
     const filtered = records.filter(
       r =>
@@ -295,15 +365,7 @@ export function addOverviewRoutes(
       keyof typeof SORT_FIELDS,
       string?,
     ];
-    const key = SORT_FIELDS[field];
-    const sign = direction === 'desc' ? -1 : 1;
-    filtered.sort((a, b) => {
-      const ka = key(a);
-      const kb = key(b);
-      if (ka < kb) return -sign;
-      if (ka > kb) return sign;
-      return a.entityRef < b.entityRef ? -1 : 1;
-    });
+    sortBy(filtered, SORT_FIELDS[field], direction === 'desc' ? -1 : 1);
     if (query.format === 'csv') {
       res
         .type('text/csv')
@@ -322,11 +384,11 @@ export function addOverviewRoutes(
         ownerVerdict: countByVerdict(filtered, r => r.owner),
       },
       criticalRecoveryPoints: criticalRecoveryPoints(filtered),
-      facets: facets(records),
-      updatedAt: records.reduce<string | undefined>(
-        (m, r) => (!m || r.updatedAt > m ? r.updatedAt : m),
-        undefined,
-      ),
+      facets: summary.facets,
+      ...(query.attention !== undefined && {
+        attention: attentionOf(filtered, query.attention),
+      }),
+      updatedAt: summary.updatedAt,
     };
     res.json(body);
   });

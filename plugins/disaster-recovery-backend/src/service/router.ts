@@ -37,13 +37,15 @@ export const REFRESH_TASK_ID = 'disaster-recovery-refresh';
  *   refresh has judged it yet.
  * - `GET /entities/:kind/:namespace/:name/history?from&to`: `{ items: DrHistoryPoint[] }`, RFC 3339
  *   bounds, default the last 30 days.
- * - `GET /overview?tier&owner&verdict&cluster&strategy&q&sort&offset&limit&format`:
+ * - `GET /overview?tier&owner&verdict&cluster&strategy&q&sort&offset&limit&attention&format`:
  *   `DrOverviewResponse` (`{ items, totalCount, counts: { verdict, tier, owner, tierVerdict,
- *   ownerVerdict }, criticalRecoveryPoints, facets, updatedAt }`) over the services the caller
- *   may read; filters repeat for several values (any matches); `q` searches name and title, case
- *   insensitive; `sort` is `<field>[:asc|desc]`; `limit` ≤ 500 (default 50). Items carry no
+ *   ownerVerdict }, criticalRecoveryPoints, facets, attention, updatedAt }`) over the services the
+ *   caller may read; filters repeat for several values (any matches); `q` searches name and title,
+ *   case insensitive; `sort` is `<field>[:asc|desc]`; `limit` ≤ 500 (default 50). Items carry no
  *   details. Counts and `criticalRecoveryPoints` are over every matching service, `facets` over
- *   every readable one. With `format=csv`: every matching service (no paging) as `text/csv`, one
+ *   every readable one. With `attention=<n>` (1 to 50): `attention` holds the first `n` breached
+ *   and at-risk services among the matching ones in the `sort=attention` order, and their count,
+ *   so that a page needs one request for both. With `format=csv`: every matching service (no paging) as `text/csv`, one
  *   row a service, durations in seconds, times in RFC 3339 (columns: see `CSV_COLUMNS`).
  * - `GET /overview/history?days`: `DrOverviewHistoryResponse`, the last `days` UTC days
  *   (1 to 90, default 30, today included), oldest first: per day, the readable services counted by

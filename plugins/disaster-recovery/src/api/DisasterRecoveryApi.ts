@@ -51,6 +51,11 @@ export interface DisasterRecoveryOverviewQuery {
   offset?: number;
   /** 1 to 500; default 50. */
   limit?: number;
+  /**
+   * 1 to 50: also answer the first `attention` breached and at-risk services among the matching
+   * ones, in the `attention` order (`DrOverviewResponse.attention`), in the same request.
+   */
+  attention?: number;
 }
 
 /**

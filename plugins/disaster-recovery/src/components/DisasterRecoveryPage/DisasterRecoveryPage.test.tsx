@@ -17,7 +17,11 @@ import {
   exampleOverview,
   overviewRecord,
 } from '../../__fixtures__/overview';
-import { DisasterRecoveryApi, disasterRecoveryApiRef } from '../../api';
+import {
+  DisasterRecoveryApi,
+  DisasterRecoveryOverviewQuery,
+  disasterRecoveryApiRef,
+} from '../../api';
 import { DisasterRecoveryPage } from './DisasterRecoveryPage';
 import { giveElementsASize } from '../../__fixtures__/chartLayout';
 
@@ -38,10 +42,9 @@ function LocationSpy() {
 const CSV =
   'entity_ref,name,verdict\r\ncomponent:default/orders-db,orders-db,breached\r\n';
 
-/** The answer to the attention list's request: the breached and at-risk services, worst first. */
-function attentionOverview(): DrOverviewResponse {
+/** The overview's `attention`: the breached and at-risk services, worst first. */
+function attentionAnswer(): NonNullable<DrOverviewResponse['attention']> {
   return {
-    ...exampleOverview(),
     items: [
       overviewRecord('ledger-db', {
         verdict: 'breached',
@@ -116,8 +119,13 @@ const clusterLoss: DrClusterLossResponse = {
 
 function mockApi() {
   return {
-    getOverview: jest.fn(async (query?: { sort?: string }) =>
-      query?.sort === 'attention' ? attentionOverview() : exampleOverview(),
+    getOverview: jest.fn(
+      async (
+        _query?: DisasterRecoveryOverviewQuery,
+      ): Promise<DrOverviewResponse> => ({
+        ...exampleOverview(),
+        attention: attentionAnswer(),
+      }),
     ),
     getClusterLoss: jest.fn(async (cluster: string) => ({
       ...clusterLoss,
@@ -169,12 +177,9 @@ async function renderPage(
   return api;
 }
 
-/** The last query of the services table (not of the attention list). */
+/** The last query of the services table. */
 const lastPageQuery = (api: ReturnType<typeof mockApi>) =>
-  api.getOverview.mock.calls
-    .map(([query]) => query)
-    .filter(query => query?.sort !== 'attention')
-    .at(-1);
+  api.getOverview.mock.calls.map(([query]) => query).at(-1);
 
 const location = () =>
   new URLSearchParams(
@@ -199,18 +204,9 @@ describe('DisasterRecoveryPage', () => {
     const api = await renderPage(
       '?verdict=breached&tier=tier-1&tier=tier-0&sort=name:desc&page=2&pageSize=50',
     );
-    // The page, and the first services that need attention among the matching ones.
-    expect(api.getOverview).toHaveBeenCalledTimes(2);
-    expect(api.getOverview).toHaveBeenCalledWith({
-      tier: ['tier-1', 'tier-0'],
-      owner: [],
-      verdict: ['breached'],
-      cluster: [],
-      strategy: [],
-      q: undefined,
-      sort: 'attention',
-      limit: 5,
-    });
+    // The page, and the first services that need attention among the matching ones, in one
+    // request.
+    expect(api.getOverview).toHaveBeenCalledTimes(1);
     expect(api.getOverview).toHaveBeenCalledWith({
       tier: ['tier-1', 'tier-0'],
       owner: [],
@@ -221,6 +217,7 @@ describe('DisasterRecoveryPage', () => {
       sort: 'name:desc',
       offset: 50,
       limit: 50,
+      attention: 5,
     });
     expect(api.getOverviewHistory).toHaveBeenCalledWith({ days: 30 });
     expect(
@@ -285,6 +282,44 @@ describe('DisasterRecoveryPage', () => {
         q: 'orders',
       }),
     );
+  });
+
+  it('asks once per filter change, from the change itself, and shows that answer', async () => {
+    const api = mockApi();
+    await renderPage('', api);
+    expect(api.getOverview).toHaveBeenCalledTimes(1);
+    const answer = {
+      ...exampleOverview(),
+      items: exampleOverview().items.slice(0, 1),
+      totalCount: 1,
+      attention: attentionAnswer(),
+    };
+    // The URL the page showed when the request went out: the old one, from the change itself.
+    const askedAt: string[] = [];
+    api.getOverview.mockImplementation(async () => {
+      // Read as is: the open menu hides the rest of the page from role queries.
+      askedAt.push(
+        document.querySelector('output[aria-label="location"]')!.textContent!,
+      );
+      return answer;
+    });
+    await choose('Tier', 'tier-1');
+    await screen.findByText('Services (1)');
+    expect(askedAt).toEqual(['']);
+    expect(location().getAll('tier')).toEqual(['tier-1']);
+    expect(api.getOverview).toHaveBeenCalledTimes(2);
+    expect(api.getOverview).toHaveBeenLastCalledWith(
+      expect.objectContaining({ tier: ['tier-1'], offset: 0, attention: 5 }),
+    );
+    // Choosing what is already chosen asks nothing.
+    await userEvent.click(
+      within(screen.getByRole('search', { name: 'Filter services' })).getByRole(
+        'button',
+        { name: /^Tier / },
+      ),
+    );
+    await userEvent.keyboard('{Escape}');
+    expect(api.getOverview).toHaveBeenCalledTimes(2);
   });
 
   it('narrows to a verdict from its tile, scrolling to the table, and clears the filters', async () => {
@@ -408,6 +443,7 @@ describe('DisasterRecoveryPage', () => {
       totalCount: 0,
       counts: { verdict: {}, tier: {} },
       criticalRecoveryPoints: undefined,
+      attention: { items: [], totalCount: 0 },
     };
     api.getOverview.mockImplementation(async () => none);
     await renderInTestApp(
@@ -438,17 +474,14 @@ describe('DisasterRecoveryPage', () => {
 
   it('says how many services could not be judged when none is breached or at risk', async () => {
     const api = mockApi();
-    api.getOverview.mockImplementation(async (query?: { sort?: string }) =>
-      query?.sort === 'attention'
-        ? { ...exampleOverview(), items: [], totalCount: 0 }
-        : {
-            ...exampleOverview(),
-            counts: {
-              ...exampleOverview().counts,
-              verdict: { compliant: 16, unknown: 4 },
-            },
-          },
-    );
+    api.getOverview.mockImplementation(async () => ({
+      ...exampleOverview(),
+      counts: {
+        ...exampleOverview().counts,
+        verdict: { compliant: 16, unknown: 4 },
+      },
+      attention: { items: [], totalCount: 0 },
+    }));
     await renderPage('', api);
     const attention = screen.getByRole('region', { name: 'Needs attention' });
     expect(attention).toHaveTextContent(

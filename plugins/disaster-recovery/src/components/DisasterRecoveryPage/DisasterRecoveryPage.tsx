@@ -12,7 +12,10 @@ import {
   identityApiRef,
   useApi,
 } from '@backstage/core-plugin-api';
-import { DrVerdict } from '@backstage-dr/plugin-disaster-recovery-common';
+import {
+  DrOverviewResponse,
+  DrVerdict,
+} from '@backstage-dr/plugin-disaster-recovery-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
@@ -96,34 +99,51 @@ function ServicesView(props: {
   const query = filtersToQuery(filters, ownership.value);
   const queryKey = JSON.stringify(query);
   const waitingForIdentity = filters.mine && !ownership.value;
-  const overview = useLatest(
-    async () =>
-      waitingForIdentity
-        ? undefined
-        : api.getOverview({
-            ...query,
-            offset: filters.page * filters.pageSize,
-            limit: filters.pageSize,
-          }),
-    [api, queryKey, filters.page, filters.pageSize, waitingForIdentity],
+  // One request for the page of services and the ones that need attention: a filter change
+  // waits for one answer, and the backend filters the services once.
+  const pageQuery = (f: OverviewFilters, ownershipRefs?: string[]) => ({
+    ...filtersToQuery(f, ownershipRefs),
+    offset: f.page * f.pageSize,
+    limit: f.pageSize,
+    attention: ATTENTION_SHOWN,
+  });
+  // A change asks for its page at once, while the page renders the new URL; the load below
+  // takes that request instead of starting another.
+  const started = useRef<{
+    key: string;
+    answer: Promise<DrOverviewResponse>;
+  }>();
+  const ownershipRef = useRef(ownership.value);
+  ownershipRef.current = ownership.value;
+  const onChange = useCallback(
+    (change: Partial<OverviewFilters>, options?: { replace?: boolean }) => {
+      const next = update(change, options);
+      if (next.mine && !ownershipRef.current) return;
+      const nextQuery = pageQuery(next, ownershipRef.current);
+      const key = JSON.stringify(nextQuery);
+      // Only a change of the page's query loads (and takes the request).
+      if (key === JSON.stringify(pageQuery(filters, ownershipRef.current))) {
+        return;
+      }
+      const answer = api.getOverview(nextQuery);
+      answer.catch(() => undefined); // reported by the load that takes it
+      started.current = { key, answer };
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, update, filters],
   );
-  // The breached and at-risk services among the matching ones, in the attention order.
+  const overview = useLatest(async () => {
+    if (waitingForIdentity) return undefined;
+    const current = pageQuery(filters, ownership.value);
+    const key = JSON.stringify(current);
+    const early = started.current;
+    started.current = undefined;
+    return early?.key === key ? early.answer : api.getOverview(current);
+  }, [api, queryKey, filters.page, filters.pageSize, waitingForIdentity]);
+  // The breached and at-risk services among the matching ones (the verdict filter applies).
   const attentionVerdicts = filters.verdict.length
     ? ATTENTION_VERDICTS.filter(v => filters.verdict.includes(v))
     : ATTENTION_VERDICTS;
-  const attention = useLatest(
-    async () =>
-      waitingForIdentity || attentionVerdicts.length === 0
-        ? { items: [], totalCount: 0 }
-        : api.getOverview({
-            ...query,
-            verdict: attentionVerdicts,
-            sort: 'attention',
-            limit: ATTENTION_SHOWN,
-          }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [api, queryKey, waitingForIdentity],
-  );
   const clusters = useLatest(() => api.getClusters(), [api]);
   const trend = useLatest(
     () => api.getOverviewHistory({ days: TREND_DAYS }),
@@ -195,7 +215,7 @@ function ServicesView(props: {
         <FilterBar
           filters={filters}
           facets={facets}
-          onChange={update}
+          onChange={onChange}
           actions={exportButton}
         />
         {error && <ResponseErrorPanel error={error} />}
@@ -207,11 +227,10 @@ function ServicesView(props: {
               : `Everything below counts the ${data.totalCount} services that match the filters; the trend counts every service.`}
           </Typography>
         )}
-        {attention.error && <ResponseErrorPanel error={attention.error} />}
-        {attention.value && (
+        {data.attention && (
           <AttentionList
-            items={attention.value.items}
-            totalCount={attention.value.totalCount}
+            items={data.attention.items}
+            totalCount={data.attention.totalCount}
             matchingCount={data.totalCount}
             unknownCount={data.counts.verdict.unknown ?? 0}
             filtered={filtered}
@@ -244,7 +263,7 @@ function ServicesView(props: {
           items={data.items}
           totalCount={data.totalCount}
           filters={filters}
-          onChange={update}
+          onChange={onChange}
           emptyContent={
             <Box p={2}>
               <Typography color="textSecondary">

@@ -90,51 +90,87 @@ describe('ServicesTable', () => {
       'feature-flags',
     ]);
     await userEvent.click(
-      within(
-        screen.getByRole('columnheader', { name: /RPO achieved/ }),
-      ).getByText('RPO achieved / target'),
+      screen.getByRole('button', { name: 'RPO achieved / target' }),
     );
     expect(onChange).toHaveBeenLastCalledWith({
       sort: { field: 'achievedRpo', direction: 'asc' },
       page: 0,
     });
-    expect(screen.getAllByText('1-25 of 60').length).toBeGreaterThan(0);
-    await userEvent.click(screen.getByRole('button', { name: 'Next Page' }));
+    // The current sort's header says so, and a click turns its direction.
+    expect(screen.getByRole('columnheader', { name: /^Tier/ })).toHaveAttribute(
+      'aria-sort',
+      'ascending',
+    );
+    await userEvent.click(screen.getByRole('button', { name: /^Tier/ }));
+    expect(onChange).toHaveBeenLastCalledWith({
+      sort: { field: 'tier', direction: 'desc' },
+      page: 0,
+    });
+    // The clusters are not a sort field of the backend.
+    expect(
+      within(
+        screen.getByRole('columnheader', { name: 'Clusters' }),
+      ).queryByRole('button'),
+    ).toBeNull();
+    expect(screen.getByText('1-25 of 60')).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
     expect(onChange).toHaveBeenLastCalledWith({ page: 1 });
   });
 
-  it('takes new rows without material-table warning that its columns are static', async () => {
-    // material-table checks its columns only in development.
-    const env = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'development';
-    const warn = jest.spyOn(console, 'warn');
-    try {
-      const overview = exampleOverview();
-      const table = (items: typeof overview.items) => (
-        <ServicesTable
-          title={`Services (${items.length})`}
-          items={items}
-          totalCount={items.length}
-          filters={DEFAULT_FILTERS}
-          onChange={jest.fn()}
-          emptyContent={<div>No service matches the filters.</div>}
-        />
-      );
-      const { rerender } = await renderInTestApp(table(overview.items), {
-        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-      });
-      rerender(table(overview.items.slice(1)));
-      rerender(table([]));
-      rerender(table([]));
-      expect(
-        await screen.findByText('No service matches the filters.'),
-      ).toBeInTheDocument();
-      expect(warn.mock.calls.filter(([m]) => /static/.test(String(m)))).toEqual(
-        [],
-      );
-    } finally {
-      process.env.NODE_ENV = env;
-      warn.mockRestore();
-    }
+  it('sorts from the keyboard', async () => {
+    const onChange = await renderTable();
+    const header = screen.getByRole('button', { name: 'Last drill' });
+    header.focus();
+    await userEvent.keyboard('{Enter}');
+    expect(onChange).toHaveBeenLastCalledWith({
+      sort: { field: 'lastDrill', direction: 'asc' },
+      page: 0,
+    });
+  });
+
+  it('asks for another page size and goes back to the first page', async () => {
+    const onChange = await renderTable(
+      jest.fn(),
+      { ...DEFAULT_FILTERS, page: 2 },
+      200,
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: /Rows per page/ }),
+    );
+    await userEvent.click(screen.getByRole('option', { name: '50' }));
+    expect(onChange).toHaveBeenLastCalledWith({ pageSize: 50, page: 0 });
+  });
+
+  it('is named by its title', async () => {
+    await renderTable();
+    expect(
+      screen.getByRole('table', { name: 'Services (20)' }),
+    ).toBeInTheDocument();
+  });
+
+  it('takes new rows, and says when there is none', async () => {
+    const overview = exampleOverview();
+    const table = (items: typeof overview.items) => (
+      <ServicesTable
+        title={`Services (${items.length})`}
+        items={items}
+        totalCount={items.length}
+        filters={DEFAULT_FILTERS}
+        onChange={jest.fn()}
+        emptyContent={<div>No service matches the filters.</div>}
+      />
+    );
+    const { rerender } = await renderInTestApp(table(overview.items), {
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+    rerender(table(overview.items.slice(1)));
+    expect(screen.getAllByRole('link').map(link => link.textContent)).toEqual(
+      overview.items.slice(1).map(i => i.name),
+    );
+    rerender(table([]));
+    expect(
+      await screen.findByText('No service matches the filters.'),
+    ).toBeInTheDocument();
+    expect(screen.queryAllByRole('link')).toEqual([]);
   });
 });

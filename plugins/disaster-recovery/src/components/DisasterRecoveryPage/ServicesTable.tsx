@@ -1,29 +1,45 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import { Link, Table, TableColumn } from '@backstage/core-components';
-import { useRouteRef } from '@backstage/core-plugin-api';
-import {
-  entityRouteParams,
-  entityRouteRef,
-  humanizeEntityRef,
-} from '@backstage/plugin-catalog-react';
+import { Link } from '@backstage/core-components';
+import { humanizeEntityRef } from '@backstage/plugin-catalog-react';
 import { DrServiceRecord } from '@backstage-dr/plugin-disaster-recovery-common';
+import Paper from '@material-ui/core/Paper';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TablePagination from '@material-ui/core/TablePagination';
+import TableRow from '@material-ui/core/TableRow';
+import TableSortLabel from '@material-ui/core/TableSortLabel';
+import Toolbar from '@material-ui/core/Toolbar';
 import Typography from '@material-ui/core/Typography';
 import useMediaQuery from '@material-ui/core/useMediaQuery';
 import { makeStyles } from '@material-ui/core/styles';
-import { ReactNode, memo, useCallback, useMemo, useRef } from 'react';
+import { ReactNode, memo, useCallback, useId, useMemo, useRef } from 'react';
+import { useDrTabLink } from '../DrRuns/links';
 import { TimeCell } from '../EntityDisasterRecoveryContent/cells';
 import { formatSeconds } from '../format';
 import { ownerLabel } from './FilterBar';
 import { OverviewFilters, PAGE_SIZES, SortField } from './filters';
 import { VerdictStatus } from './verdicts';
 
-type Row = DrServiceRecord & { id: string };
-
-// Ten columns fit a laptop screen with narrower cell padding.
-const CELL = { paddingLeft: 8, paddingRight: 8 } as const;
-const NOWRAP = { ...CELL, whiteSpace: 'nowrap' } as const;
-
 const useStyles = makeStyles(theme => ({
+  toolbar: { paddingLeft: theme.spacing(2), paddingRight: theme.spacing(2) },
+  scroll: { overflowX: 'auto' },
+  // Ten columns fit a laptop screen with narrower cell padding.
+  cell: {
+    paddingLeft: theme.spacing(1),
+    paddingRight: theme.spacing(1),
+    verticalAlign: 'top',
+  },
+  head: { fontWeight: 600, whiteSpace: 'nowrap' },
+  sortLabel: {
+    borderRadius: theme.shape.borderRadius,
+    '&:focus-visible': {
+      outline: `2px solid ${theme.palette.primary.main}`,
+      outlineOffset: 2,
+    },
+  },
+  nowrap: { whiteSpace: 'nowrap' },
   reason: {
     display: 'block',
     minWidth: 160,
@@ -33,23 +49,9 @@ const useStyles = makeStyles(theme => ({
   },
   // The dark red: the main one is below 4.5:1 on white.
   over: { color: theme.palette.error.dark, fontWeight: 600 },
-  nowrap: { whiteSpace: 'nowrap' },
 }));
 
-/** The service's DR tab: `/catalog/<namespace>/<kind>/<name>/disaster-recovery`. */
-function useDrTabLink(): (entityRef: string) => string | undefined {
-  const entityRoute = useRouteRef(entityRouteRef);
-  return useCallback(
-    (entityRef: string) => {
-      try {
-        return `${entityRoute(entityRouteParams(entityRef))}/disaster-recovery`;
-      } catch {
-        return undefined;
-      }
-    },
-    [entityRoute],
-  );
-}
+type Classes = ReturnType<typeof useStyles>;
 
 function systemLabel(ref: string): string {
   try {
@@ -65,9 +67,9 @@ function TargetCell(props: {
   target?: number;
   none: string;
   label: string;
+  classes: Classes;
 }) {
-  const classes = useStyles();
-  const { value, target, none, label } = props;
+  const { value, target, none, label, classes } = props;
   const over = value !== undefined && target !== undefined && value > target;
   return (
     <span
@@ -83,38 +85,215 @@ function TargetCell(props: {
   );
 }
 
+const undeclared = (r: DrServiceRecord) =>
+  r.verdict === 'undeclared' || r.verdict === 'invalid';
+
+/** What a column shows of a record. */
+interface RenderContext {
+  classes: Classes;
+  /** The service's DR tab, when the catalog's entity page is mounted. */
+  drTab: (entityRef: string) => string | undefined;
+}
+
+interface Column {
+  id: string;
+  title: string;
+  /** The backend's sort field; none: not sortable. */
+  sortField?: SortField;
+  /** Kept on one line (short values). */
+  nowrap?: boolean;
+  /**
+   * Shown only on wide screens (`wide`: 1600 px and more) or from medium ones (`medium`: more
+   * than 1440 px): low-value columns give way first. Always shown without.
+   */
+  screen?: 'wide' | 'medium';
+  render: (r: DrServiceRecord, context: RenderContext) => ReactNode;
+}
+
+/**
+ * The columns, in order. System shows from 1600 px, Strategy and Clusters (both filters of the
+ * bar) from 1441 px, so that no column is cut at 1280 or 1440 px.
+ */
+const COLUMNS: Column[] = [
+  {
+    id: 'name',
+    title: 'Service',
+    sortField: 'name',
+    nowrap: true,
+    render: (r, { classes, drTab }) => {
+      const href = drTab(r.entityRef);
+      return (
+        <>
+          {href ? <Link to={href}>{r.name}</Link> : r.name}
+          {r.title && r.title !== r.name && (
+            <Typography variant="caption" className={classes.reason}>
+              {r.title}
+            </Typography>
+          )}
+        </>
+      );
+    },
+  },
+  {
+    id: 'owner',
+    title: 'Owner',
+    sortField: 'owner',
+    nowrap: true,
+    render: r => (r.owner ? ownerLabel(r.owner) : '—'),
+  },
+  {
+    id: 'system',
+    title: 'System',
+    sortField: 'system',
+    nowrap: true,
+    screen: 'wide',
+    render: r => (r.system ? systemLabel(r.system) : '—'),
+  },
+  {
+    id: 'tier',
+    title: 'Tier',
+    sortField: 'tier',
+    nowrap: true,
+    render: r => r.tier ?? '—',
+  },
+  {
+    id: 'strategy',
+    title: 'Strategy',
+    sortField: 'strategy',
+    nowrap: true,
+    screen: 'medium',
+    render: r => r.strategy ?? '—',
+  },
+  {
+    id: 'rpo',
+    title: 'RPO achieved / target',
+    sortField: 'achievedRpo',
+    render: (r, { classes }) =>
+      undeclared(r) ? (
+        '—'
+      ) : (
+        <TargetCell
+          value={r.achievedRpoSeconds}
+          target={r.rpoSeconds}
+          none="none"
+          label="Achieved RPO"
+          classes={classes}
+        />
+      ),
+  },
+  {
+    id: 'rto',
+    title: 'RTO measured / target',
+    sortField: 'measuredRto',
+    render: (r, { classes }) =>
+      undeclared(r) ? (
+        '—'
+      ) : (
+        <TargetCell
+          value={r.measuredRtoSeconds}
+          target={r.rtoSeconds}
+          none="not measured"
+          label="Measured RTO"
+          classes={classes}
+        />
+      ),
+  },
+  {
+    id: 'lastDrill',
+    title: 'Last drill',
+    sortField: 'lastDrill',
+    render: r =>
+      r.lastDrillAt ? <TimeCell time={r.lastDrillAt} relative /> : 'never',
+  },
+  {
+    id: 'verdict',
+    title: 'Verdict',
+    sortField: 'verdict',
+    render: (r, { classes }) => (
+      <>
+        <span className={classes.nowrap}>
+          <VerdictStatus verdict={r.verdict} />
+        </span>
+        {r.firstReason && (
+          <Typography variant="caption" className={classes.reason}>
+            {r.firstReason}
+          </Typography>
+        )}
+      </>
+    ),
+  },
+  {
+    id: 'clusters',
+    title: 'Clusters',
+    nowrap: true,
+    screen: 'medium',
+    render: r =>
+      r.clusters.length ? r.clusters.map(c => <div key={c}>{c}</div>) : '—',
+  },
+];
+
+/** One service's row; renders again only when its record or the columns change. */
+const ServiceRow = memo(function ServiceRowComponent(props: {
+  record: DrServiceRecord;
+  columns: Column[];
+  context: RenderContext;
+}) {
+  const { record, columns, context } = props;
+  const { classes } = context;
+  return (
+    <TableRow hover>
+      {columns.map(c => (
+        <TableCell
+          key={c.id}
+          className={
+            c.nowrap ? `${classes.cell} ${classes.nowrap}` : classes.cell
+          }
+        >
+          {c.render(record, context)}
+        </TableCell>
+      ))}
+    </TableRow>
+  );
+});
+
 /**
  * One page of the services of the overview, paged and sorted by the backend: the page, sort and
- * page size come from `filters` and changes go to `onChange`. Each name links to the service's
- * "Disaster recovery" tab.
+ * page size come from `filters` and changes go to `onChange` (a header click sorts by its column,
+ * ascending, or turns the direction of the current one; a new sort or page size goes back to the
+ * first page). Each name links to the service's "Disaster recovery" tab.
+ *
+ * A plain Material UI table: new rows render once, reusing the rows' elements, where a
+ * material-table would process its columns and rows again (or be built anew) on every answer.
  */
 function ServicesTableComponent(props: {
   items: DrServiceRecord[];
   totalCount: number;
   filters: OverviewFilters;
+  /** A newer page is loading (the rows shown are the previous answer's). */
   loading?: boolean;
   onChange: (change: Partial<OverviewFilters>) => void;
-  /** Shown in the table's toolbar. */
+  /** The table's heading, e.g. `Services (120)`; also its accessible name. */
   title?: string;
+  /** Shown instead of the rows when there is none. */
   emptyContent?: ReactNode;
 }) {
-  const { items, totalCount, filters } = props;
+  const { items, totalCount, filters, title, loading } = props;
   const classes = useStyles();
-  // The latest link builder and onChange, so that the columns and handlers below need not change
-  // with them (the route resolver changes with every URL, i.e. with every filter).
+  const titleId = useId();
+  // The latest onChange, so that the handlers below need not change with it.
+  const onChangeRef = useRef(props.onChange);
+  onChangeRef.current = props.onChange;
+  // The latest link builder: the route resolver changes with every URL (every filter change),
+  // the links it gives do not, so the rows need not render again for it.
   const drTab = useDrTabLink();
   const drTabRef = useRef(drTab);
   drTabRef.current = drTab;
-  const onChangeRef = useRef(props.onChange);
-  onChangeRef.current = props.onChange;
-  const sortField = filters.sort.field;
-  const sortDirection = filters.sort.direction;
+  const context = useMemo<RenderContext>(
+    () => ({ classes, drTab: (ref: string) => drTabRef.current(ref) }),
+    [classes],
+  );
 
-  // Columns, rows and options keep their identity between renders unless what they show
-  // changes: the table re-processes all of them whenever a new array or object comes in.
-  // Low-value columns give way on narrower screens rather than cutting the table: System below
-  // 1600 px, Strategy and Clusters (both filters of the bar) up to 1440 px. Where the media
-  // cannot be queried (tests), every column shows.
+  // Where the media cannot be queried (tests), every column shows.
   const wide = useMediaQuery('(min-width: 1600px)', {
     noSsr: true,
     defaultMatches: true,
@@ -123,197 +302,107 @@ function ServicesTableComponent(props: {
     noSsr: true,
     defaultMatches: true,
   });
-  // A new table for new rows: material-table compares its columns on every data change and warns
-  // (development) that columns with render functions are "static"; a fresh one just renders.
-  const version = useRef({ items, n: 0 });
-  if (version.current.items !== items) {
-    version.current = { items, n: version.current.n + 1 };
-  }
-
   const columns = useMemo(() => {
-    const sortable = (
-      field: SortField,
-    ): Partial<TableColumn<Row>> & { sortField: SortField } => ({
-      sortField: field,
-      // The rows come sorted from the backend; the table keeps their order.
-      customSort: () => 0,
-      defaultSort: sortField === field ? sortDirection : undefined,
-    });
+    const shown = { wide, medium };
+    return COLUMNS.filter(c => c.screen === undefined || shown[c.screen]);
+  }, [wide, medium]);
 
-    const list: Array<TableColumn<Row> & { sortField?: SortField }> = [
-      {
-        title: 'Service',
-        cellStyle: NOWRAP,
-        field: 'name',
-        ...sortable('name'),
-        render: r => {
-          const href = drTabRef.current(r.entityRef);
-          return (
-            <>
-              {href ? <Link to={href}>{r.name}</Link> : r.name}
-              {r.title && r.title !== r.name && (
-                <Typography variant="caption" className={classes.reason}>
-                  {r.title}
-                </Typography>
-              )}
-            </>
-          );
+  const { field: sortField, direction: sortDirection } = filters.sort;
+  const onSort = useCallback(
+    (field: SortField) =>
+      onChangeRef.current({
+        sort: {
+          field,
+          direction:
+            field === sortField && sortDirection === 'asc' ? 'desc' : 'asc',
         },
-      },
-      {
-        title: 'Owner',
-        cellStyle: NOWRAP,
-        field: 'owner',
-        ...sortable('owner'),
-        render: r => (r.owner ? ownerLabel(r.owner) : '—'),
-      },
-      {
-        title: 'System',
-        cellStyle: NOWRAP,
-        hidden: !wide,
-        field: 'system',
-        ...sortable('system'),
-        render: r => (r.system ? systemLabel(r.system) : '—'),
-      },
-      {
-        title: 'Tier',
-        cellStyle: NOWRAP,
-        field: 'tier',
-        ...sortable('tier'),
-        render: r => r.tier ?? '—',
-      },
-      {
-        title: 'Strategy',
-        cellStyle: NOWRAP,
-        hidden: !medium,
-        field: 'strategy',
-        ...sortable('strategy'),
-        render: r => r.strategy ?? '—',
-      },
-      {
-        title: 'RPO achieved / target',
-        field: 'achievedRpoSeconds',
-        ...sortable('achievedRpo'),
-        render: r =>
-          r.verdict === 'undeclared' || r.verdict === 'invalid' ? (
-            '—'
-          ) : (
-            <TargetCell
-              value={r.achievedRpoSeconds}
-              target={r.rpoSeconds}
-              none="none"
-              label="Achieved RPO"
-            />
-          ),
-      },
-      {
-        title: 'RTO measured / target',
-        field: 'measuredRtoSeconds',
-        ...sortable('measuredRto'),
-        render: r =>
-          r.verdict === 'undeclared' || r.verdict === 'invalid' ? (
-            '—'
-          ) : (
-            <TargetCell
-              value={r.measuredRtoSeconds}
-              target={r.rtoSeconds}
-              none="not measured"
-              label="Measured RTO"
-            />
-          ),
-      },
-      {
-        title: 'Last drill',
-        field: 'lastDrillAt',
-        ...sortable('lastDrill'),
-        render: r =>
-          r.lastDrillAt ? <TimeCell time={r.lastDrillAt} relative /> : 'never',
-      },
-      {
-        title: 'Verdict',
-        field: 'verdict',
-        ...sortable('verdict'),
-        render: r => (
-          <>
-            <span className={classes.nowrap}>
-              <VerdictStatus verdict={r.verdict} />
-            </span>
-            {r.firstReason && (
-              <Typography variant="caption" className={classes.reason}>
-                {r.firstReason}
-              </Typography>
-            )}
-          </>
-        ),
-      },
-      {
-        title: 'Clusters',
-        field: 'clusters',
-        sorting: false,
-        hidden: !medium,
-        cellStyle: NOWRAP,
-        render: r =>
-          r.clusters.length ? r.clusters.map(c => <div key={c}>{c}</div>) : '—',
-      },
-    ];
-    return list.map(c => ({ cellStyle: CELL, headerStyle: CELL, ...c }));
-  }, [classes, sortField, sortDirection, wide, medium]);
-  const data = useMemo(
-    () => items.map(r => ({ ...r, id: r.entityRef })),
-    [items],
-  );
-  const options = useMemo(
-    () => ({
-      search: false,
-      paging: true,
-      pageSize: filters.pageSize,
-      pageSizeOptions: [...PAGE_SIZES],
-      emptyRowsWhenPaging: false,
-      padding: 'dense' as const,
-      draggable: false,
-      thirdSortClick: false,
-    }),
-    [filters.pageSize],
+        page: 0,
+      }),
+    [sortField, sortDirection],
   );
   const onPageChange = useCallback(
-    (page: number) => onChangeRef.current({ page }),
+    (_event: unknown, page: number) => onChangeRef.current({ page }),
     [],
   );
   const onRowsPerPageChange = useCallback(
-    (pageSize: number) => onChangeRef.current({ pageSize, page: 0 }),
+    (event: { target: { value: string } }) =>
+      onChangeRef.current({ pageSize: Number(event.target.value), page: 0 }),
     [],
-  );
-  const onOrderChange = useCallback(
-    (index: number, direction: 'asc' | 'desc') => {
-      const field = columns[index]?.sortField;
-      onChangeRef.current({
-        sort:
-          field && direction
-            ? { field, direction }
-            : { field: 'tier', direction: 'asc' },
-        page: 0,
-      });
-    },
-    [columns],
   );
 
   return (
-    <Table<Row>
-      // The table reads its page size once: a new one (from the URL) needs a new table; and
-      // new rows get a new table (see `version`).
-      key={`${filters.pageSize}/${version.current.n}`}
-      title={props.title}
-      isLoading={props.loading}
-      columns={columns}
-      data={data}
-      page={filters.page}
-      totalCount={totalCount}
-      onPageChange={onPageChange}
-      onRowsPerPageChange={onRowsPerPageChange}
-      onOrderChange={onOrderChange}
-      options={options}
-      emptyContent={props.emptyContent}
-    />
+    <Paper>
+      {title && (
+        <Toolbar className={classes.toolbar}>
+          <Typography variant="h5" component="h2" id={titleId}>
+            {title}
+          </Typography>
+        </Toolbar>
+      )}
+      <div className={classes.scroll}>
+        <Table
+          size="small"
+          aria-labelledby={title ? titleId : undefined}
+          aria-busy={loading || undefined}
+        >
+          <TableHead>
+            <TableRow>
+              {columns.map(c => {
+                const active =
+                  c.sortField !== undefined && c.sortField === sortField;
+                return (
+                  <TableCell
+                    key={c.id}
+                    className={`${classes.cell} ${classes.head}`}
+                    sortDirection={active ? sortDirection : false}
+                  >
+                    {c.sortField ? (
+                      <TableSortLabel
+                        className={classes.sortLabel}
+                        active={active}
+                        direction={active ? sortDirection : 'asc'}
+                        onClick={() => onSort(c.sortField!)}
+                      >
+                        {c.title}
+                      </TableSortLabel>
+                    ) : (
+                      c.title
+                    )}
+                  </TableCell>
+                );
+              })}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {items.length === 0 ? (
+              <TableRow>
+                <TableCell colSpan={columns.length}>
+                  {props.emptyContent ?? 'No services.'}
+                </TableCell>
+              </TableRow>
+            ) : (
+              items.map(r => (
+                <ServiceRow
+                  key={r.entityRef}
+                  record={r}
+                  columns={columns}
+                  context={context}
+                />
+              ))
+            )}
+          </TableBody>
+        </Table>
+      </div>
+      <TablePagination
+        component="div"
+        count={totalCount}
+        page={filters.page}
+        rowsPerPage={filters.pageSize}
+        rowsPerPageOptions={[...PAGE_SIZES]}
+        onPageChange={onPageChange}
+        onRowsPerPageChange={onRowsPerPageChange}
+      />
+    </Paper>
   );
 }
 

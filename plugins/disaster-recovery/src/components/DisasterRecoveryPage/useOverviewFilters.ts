@@ -9,13 +9,13 @@ import { OverviewFilters, filtersToSearch, parseFilters } from './filters';
 export function useOverviewFilters(): {
   filters: OverviewFilters;
   /**
-   * Applies a change. Filter changes add a browser history entry; `replace` (used while typing
-   * a search) replaces the current one.
+   * Applies a change and returns the filters it leads to. Filter changes add a browser history
+   * entry; `replace` (used while typing a search) replaces the current one.
    */
   update: (
     change: Partial<OverviewFilters>,
     options?: { replace?: boolean },
-  ) => void;
+  ) => OverviewFilters;
 } {
   const [search, setSearch] = useSearchParams();
   const key = search.toString();
@@ -32,6 +32,7 @@ export function useOverviewFilters(): {
         ...change,
       };
       setSearch(filtersToSearch(next), { replace: options?.replace });
+      return next;
     },
     [filters, setSearch],
   );
