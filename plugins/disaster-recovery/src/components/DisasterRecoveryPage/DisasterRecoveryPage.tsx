@@ -39,6 +39,7 @@ import { downloadText } from './download';
 import { FilterBar } from './FilterBar';
 import {
   OverviewFilters,
+  applyChange,
   filtersToQuery,
   filtersToSearch,
   hasFilters,
@@ -107,8 +108,9 @@ function ServicesView(props: {
     limit: f.pageSize,
     attention: ATTENTION_SHOWN,
   });
-  // A change asks for its page at once, while the page renders the new URL; the load below
-  // takes that request instead of starting another.
+  // A change asks for its page at once, and the URL follows in the next task: the request goes
+  // out before the page renders the new URL (a render of the whole app), not after it. The load
+  // below takes that request instead of starting another.
   const started = useRef<{
     key: string;
     answer: Promise<DrOverviewResponse>;
@@ -117,17 +119,21 @@ function ServicesView(props: {
   ownershipRef.current = ownership.value;
   const onChange = useCallback(
     (change: Partial<OverviewFilters>, options?: { replace?: boolean }) => {
-      const next = update(change, options);
-      if (next.mine && !ownershipRef.current) return;
+      const next = applyChange(filters, change);
       const nextQuery = pageQuery(next, ownershipRef.current);
       const key = JSON.stringify(nextQuery);
       // Only a change of the page's query loads (and takes the request).
-      if (key === JSON.stringify(pageQuery(filters, ownershipRef.current))) {
-        return;
+      if (
+        !(next.mine && !ownershipRef.current) &&
+        key !== JSON.stringify(pageQuery(filters, ownershipRef.current))
+      ) {
+        const answer = api.getOverview(nextQuery);
+        answer.catch(() => undefined); // reported by the load that takes it
+        started.current = { key, answer };
+        setTimeout(() => update(change, options));
+      } else {
+        update(change, options);
       }
-      const answer = api.getOverview(nextQuery);
-      answer.catch(() => undefined); // reported by the load that takes it
-      started.current = { key, answer };
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [api, update, filters],

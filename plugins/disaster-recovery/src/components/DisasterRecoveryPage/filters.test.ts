@@ -1,4 +1,5 @@
 import {
+  applyChange,
   DEFAULT_FILTERS,
   filtersToQuery,
   filtersToSearch,
@@ -98,5 +99,23 @@ describe('overview filters in the URL', () => {
         'group:default/platform-team',
       ]).owner,
     ).toEqual(['user:default/guest', 'group:default/platform-team']);
+  });
+
+  it('goes back to the first page on a filter change, not on a page, size or sort change', () => {
+    const onPage3 = { ...DEFAULT_FILTERS, page: 3, tier: ['tier-1'] };
+    expect(applyChange(onPage3, { verdict: ['breached'] })).toEqual({
+      ...onPage3,
+      verdict: ['breached'],
+      page: 0,
+    });
+    expect(applyChange(onPage3, { page: 4 })).toEqual({ ...onPage3, page: 4 });
+    expect(
+      applyChange(onPage3, { sort: { field: 'name', direction: 'desc' } }),
+    ).toEqual({ ...onPage3, sort: { field: 'name', direction: 'desc' } });
+    expect(applyChange(onPage3, { pageSize: 50, page: 0 })).toEqual({
+      ...onPage3,
+      pageSize: 50,
+      page: 0,
+    });
   });
 });

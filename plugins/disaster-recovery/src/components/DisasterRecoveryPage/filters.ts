@@ -146,6 +146,20 @@ export function filtersToSearch(filters: OverviewFilters): URLSearchParams {
   return search;
 }
 
+/**
+ * The filters after a change: a change of a filter (anything but the page, page size or sort)
+ * goes back to the first page.
+ */
+export function applyChange(
+  filters: OverviewFilters,
+  change: Partial<OverviewFilters>,
+): OverviewFilters {
+  const pagingOnly = Object.keys(change).every(
+    k => k === 'page' || k === 'pageSize' || k === 'sort',
+  );
+  return { ...filters, ...(pagingOnly ? {} : { page: 0 }), ...change };
+}
+
 /** Whether any filter narrows the services (sort and page aside). */
 export function hasFilters(filters: OverviewFilters): boolean {
   return (

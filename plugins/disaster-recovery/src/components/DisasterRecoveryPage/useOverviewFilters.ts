@@ -1,6 +1,11 @@
 import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { OverviewFilters, filtersToSearch, parseFilters } from './filters';
+import {
+  OverviewFilters,
+  applyChange,
+  filtersToSearch,
+  parseFilters,
+} from './filters';
 
 /**
  * The overview's filters, read from and written to the URL's query string, so that a filtered
@@ -9,13 +14,13 @@ import { OverviewFilters, filtersToSearch, parseFilters } from './filters';
 export function useOverviewFilters(): {
   filters: OverviewFilters;
   /**
-   * Applies a change and returns the filters it leads to. Filter changes add a browser history
-   * entry; `replace` (used while typing a search) replaces the current one.
+   * Applies a change (see `applyChange`). Filter changes add a browser history entry; `replace`
+   * (used while typing a search) replaces the current one.
    */
   update: (
     change: Partial<OverviewFilters>,
     options?: { replace?: boolean },
-  ) => OverviewFilters;
+  ) => void;
 } {
   const [search, setSearch] = useSearchParams();
   const key = search.toString();
@@ -23,16 +28,8 @@ export function useOverviewFilters(): {
   const filters = useMemo(() => parseFilters(search), [key]);
   const update = useCallback(
     (change: Partial<OverviewFilters>, options?: { replace?: boolean }) => {
-      const pagingOnly = Object.keys(change).every(
-        k => k === 'page' || k === 'pageSize' || k === 'sort',
-      );
-      const next = {
-        ...filters,
-        ...(pagingOnly ? {} : { page: 0 }),
-        ...change,
-      };
+      const next = applyChange(filters, change);
       setSearch(filtersToSearch(next), { replace: options?.replace });
-      return next;
     },
     [filters, setSearch],
   );
