@@ -25,13 +25,15 @@ import { VerdictStatus } from './verdicts';
 const useStyles = makeStyles(theme => ({
   toolbar: { paddingLeft: theme.spacing(2), paddingRight: theme.spacing(2) },
   scroll: { overflowX: 'auto' },
-  // Ten columns fit a laptop screen with narrower cell padding.
+  // Ten columns fit a laptop screen with narrower cell padding. Words break only between them
+  // (Backstage's theme breaks table cells anywhere, splitting names and headers mid-word).
   cell: {
     paddingLeft: theme.spacing(1),
     paddingRight: theme.spacing(1),
     verticalAlign: 'top',
+    wordBreak: 'normal',
   },
-  head: { fontWeight: 600, whiteSpace: 'nowrap' },
+  head: { fontWeight: 600 },
   sortLabel: {
     borderRadius: theme.shape.borderRadius,
     '&:focus-visible': {
@@ -40,12 +42,14 @@ const useStyles = makeStyles(theme => ({
     },
   },
   nowrap: { whiteSpace: 'nowrap' },
+  // Reasons name objects (`data/data-orders-db-0,`): those may break anywhere.
   reason: {
     display: 'block',
     minWidth: 160,
     maxWidth: 240,
     marginTop: theme.spacing(0.5),
     color: theme.palette.text.secondary,
+    overflowWrap: 'anywhere',
   },
   // The dark red: the main one is below 4.5:1 on white.
   over: { color: theme.palette.error.dark, fontWeight: 600 },
