@@ -252,6 +252,35 @@ describe('DisasterRecoveryPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('asks for the clusters and the trend once the services have come', async () => {
+    const api = mockApi();
+    let answer: (overview: DrOverviewResponse) => void = () => undefined;
+    api.getOverview.mockImplementation(
+      () => new Promise<DrOverviewResponse>(resolve => (answer = resolve)),
+    );
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [disasterRecoveryApiRef, api],
+          [identityApiRef, mockApis.identity()],
+        ]}
+      >
+        <DisasterRecoveryPage />
+      </TestApiProvider>,
+      {
+        routeEntries: ['/disaster-recovery'],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    await waitFor(() => expect(api.getOverview).toHaveBeenCalledTimes(1));
+    expect(api.getClusters).not.toHaveBeenCalled();
+    expect(api.getOverviewHistory).not.toHaveBeenCalled();
+    answer({ ...exampleOverview(), attention: attentionAnswer() });
+    await screen.findByRole('link', { name: 'orders-db' });
+    await waitFor(() => expect(api.getClusters).toHaveBeenCalledTimes(1));
+    expect(api.getOverviewHistory).toHaveBeenCalledWith({ days: 30 });
+  });
+
   it('puts a chosen filter and the search in the URL, back on the first page', async () => {
     const api = await renderPage('?page=3');
     await choose('Verdict', 'At risk');

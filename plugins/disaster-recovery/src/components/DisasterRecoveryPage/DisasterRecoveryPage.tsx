@@ -150,10 +150,19 @@ function ServicesView(props: {
   const attentionVerdicts = filters.verdict.length
     ? ATTENTION_VERDICTS.filter(v => filters.verdict.includes(v))
     : ATTENTION_VERDICTS;
-  const clusters = useLatest(() => api.getClusters(), [api]);
+  // The clusters and the trend (the trend reads the history table) are asked for once the
+  // overview has answered, so that the backend's work for them does not delay the services.
+  const overviewAnswered = Boolean(overview.value || overview.error);
+  const clusters = useLatest(
+    async () => (overviewAnswered ? api.getClusters() : undefined),
+    [api, overviewAnswered],
+  );
   const trend = useLatest(
-    () => api.getOverviewHistory({ days: TREND_DAYS }),
-    [api],
+    async () =>
+      overviewAnswered
+        ? api.getOverviewHistory({ days: TREND_DAYS })
+        : undefined,
+    [api, overviewAnswered],
   );
 
   const [exporting, setExporting] = useState(false);
