@@ -189,6 +189,7 @@ describe('disaster recovery in the app', () => {
       totalCount: 0,
       counts: { verdict: {}, tier: {} },
       facets: { tier: [], owner: [], cluster: [], strategy: [] },
+      attention: { items: [], totalCount: 0 },
     };
     const drApi: Partial<DisasterRecoveryApi> = {
       getOverview: jest.fn(async () => overview),

@@ -245,7 +245,7 @@ const ServiceRow = memo(function ServiceRowComponent(props: {
   const { record, columns, context } = props;
   const { classes } = context;
   return (
-    <TableRow hover>
+    <TableRow>
       {columns.map(c => (
         <TableCell
           key={c.id}
