@@ -143,7 +143,8 @@ function mockApi() {
   } satisfies Partial<DisasterRecoveryApi>;
 }
 
-async function renderPage(
+/** Renders the page at `/disaster-recovery<search>`, signed in as the guest. */
+async function mountPage(
   search = '',
   api: ReturnType<typeof mockApi> = mockApi(),
 ) {
@@ -171,6 +172,14 @@ async function renderPage(
       mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
     },
   );
+}
+
+/** Renders the page and, in the services view, waits for the table's rows. */
+async function renderPage(
+  search = '',
+  api: ReturnType<typeof mockApi> = mockApi(),
+) {
+  await mountPage(search, api);
   if (!search.includes('view=cluster-loss')) {
     await screen.findByRole('link', { name: 'orders-db' });
   }
@@ -258,20 +267,7 @@ describe('DisasterRecoveryPage', () => {
     api.getOverview.mockImplementation(
       () => new Promise<DrOverviewResponse>(resolve => (answer = resolve)),
     );
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [disasterRecoveryApiRef, api],
-          [identityApiRef, mockApis.identity()],
-        ]}
-      >
-        <DisasterRecoveryPage />
-      </TestApiProvider>,
-      {
-        routeEntries: ['/disaster-recovery'],
-        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-      },
-    );
+    await mountPage('', api);
     await waitFor(() => expect(api.getOverview).toHaveBeenCalledTimes(1));
     expect(api.getClusters).not.toHaveBeenCalled();
     expect(api.getOverviewHistory).not.toHaveBeenCalled();
@@ -475,20 +471,7 @@ describe('DisasterRecoveryPage', () => {
       attention: { items: [], totalCount: 0 },
     };
     api.getOverview.mockImplementation(async () => none);
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [disasterRecoveryApiRef, api],
-          [identityApiRef, mockApis.identity()],
-        ]}
-      >
-        <DisasterRecoveryPage />
-      </TestApiProvider>,
-      {
-        routeEntries: ['/disaster-recovery?q=nothing-like-this'],
-        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
-      },
-    );
+    await mountPage('?q=nothing-like-this', api);
     const attention = await screen.findByRole('region', {
       name: 'Needs attention',
     });

@@ -89,9 +89,6 @@ function TargetCell(props: {
   );
 }
 
-const undeclared = (r: DrServiceRecord) =>
-  r.verdict === 'undeclared' || r.verdict === 'invalid';
-
 /** What a column shows of a record. */
 interface RenderContext {
   classes: Classes;
@@ -112,6 +109,41 @@ interface Column {
    */
   screen?: 'wide' | 'medium';
   render: (r: DrServiceRecord, context: RenderContext) => ReactNode;
+}
+
+/**
+ * A column of an achieved value against its target (seconds), e.g. the achieved RPO: `—` for a
+ * service without a valid declaration (it has no targets).
+ */
+function targetColumn(options: {
+  id: string;
+  title: string;
+  sortField: SortField;
+  value: (r: DrServiceRecord) => number | undefined;
+  target: (r: DrServiceRecord) => number | undefined;
+  /** Shown when there is no achieved value, e.g. `not measured`. */
+  none: string;
+  /** The value's name in the over-target hint, e.g. `Achieved RPO`. */
+  label: string;
+}): Column {
+  const { id, title, sortField, value, target, none, label } = options;
+  return {
+    id,
+    title,
+    sortField,
+    render: (r, { classes }) =>
+      r.verdict === 'undeclared' || r.verdict === 'invalid' ? (
+        '—'
+      ) : (
+        <TargetCell
+          value={value(r)}
+          target={target(r)}
+          none={none}
+          label={label}
+          classes={classes}
+        />
+      ),
+  };
 }
 
 /**
@@ -168,40 +200,24 @@ const COLUMNS: Column[] = [
     screen: 'medium',
     render: r => r.strategy ?? '—',
   },
-  {
+  targetColumn({
     id: 'rpo',
     title: 'RPO achieved / target',
     sortField: 'achievedRpo',
-    render: (r, { classes }) =>
-      undeclared(r) ? (
-        '—'
-      ) : (
-        <TargetCell
-          value={r.achievedRpoSeconds}
-          target={r.rpoSeconds}
-          none="none"
-          label="Achieved RPO"
-          classes={classes}
-        />
-      ),
-  },
-  {
+    value: r => r.achievedRpoSeconds,
+    target: r => r.rpoSeconds,
+    none: 'none',
+    label: 'Achieved RPO',
+  }),
+  targetColumn({
     id: 'rto',
     title: 'RTO measured / target',
     sortField: 'measuredRto',
-    render: (r, { classes }) =>
-      undeclared(r) ? (
-        '—'
-      ) : (
-        <TargetCell
-          value={r.measuredRtoSeconds}
-          target={r.rtoSeconds}
-          none="not measured"
-          label="Measured RTO"
-          classes={classes}
-        />
-      ),
-  },
+    value: r => r.measuredRtoSeconds,
+    target: r => r.rtoSeconds,
+    none: 'not measured',
+    label: 'Measured RTO',
+  }),
   {
     id: 'lastDrill',
     title: 'Last drill',
